@@ -1,0 +1,382 @@
+"""Named-entity extraction: Punkt sentences, NLTK tokens, a CRF, and the alias authority.
+
+``get_extractor().extract(paragraphs)`` returns an :class:`archive.model.Entities` with the
+distinct canonical person, organization and location names of a document, in order of first
+appearance. ``annotate(paragraph)`` gives character spans for marking entities in text.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive.model import Entities
+
+from .authority import LONG_TYPES, Authority, get_authority
+from .features import sentence_features
+from .text import tokenize
+
+DEFAULT_MODEL = Path(__file__).resolve().parent / "model" / "ner.crfsuite"
+
+PRONOUNS = frozenset(
+    "i me my mine myself you your yours yourself yourselves he him his himself she her hers "
+    "herself it its itself we us our ours ourselves they them their theirs themselves who whom "
+    "whose this that these those one someone anyone everyone nobody".split()
+)
+MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+WEEKDAYS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs "
+    "fri sat sun today yesterday tomorrow".split()
+)
+# Page furniture that a CRF happily calls an organization or a location.
+CHROME_ALWAYS = frozenset(
+    ["related posts", "related articles", "share", "popular", "views", "view all result",
+     "no result", "latest from twitter", "read more", "advertisement", "subscribe",
+     "share on facebook", "share on twitter", "tweet", "print", "email", "comments",
+     "cookie policy", "privacy policy", "privacy and cookie policy", "home", "contact",
+     "newsletter", "sign up", "log in", "menu", "search", "trending", "most read"]
+)
+CHROME_SITES = frozenset(
+    ["facebook", "twitter", "whatsapp", "linkedin", "instagram", "telegram", "reddit",
+     "pinterest", "youtube", "tiktok", "email", "x"]
+)
+# Common words that start sentences; a CRF may take their capital for a name.
+COMMON = frozenset(
+    """a an the and or but if so as at by for from in into of on onto to with without about
+    above after against along among around before behind below beneath beside between beyond
+    despite during except inside near off over since through throughout toward towards under
+    until upon within also although because however indeed instead meanwhile moreover
+    nevertheless nonetheless otherwise still then therefore thus though yet while whereas
+    when where why how what which whether all any both each either every few many more most
+    much neither no none not only other others same several some such there here
+    according accordingly again already always ever never often once perhaps rather shortly
+    soon sometimes later earlier finally first second third last next new old recent
+    recently great good best better big small large long high low major minor important
+    local national international global general official public private political
+    military economic social security government state president minister secretary chief
+    director spokesman spokeswoman spokesperson police army officials official sources source
+    report reports news update breaking live video photo photos image watch listen read
+    like unlike just even well yes okay ok please thanks thank dear hi hello sir madam mr mrs
+    ms dr prof st mt gen col lt sgt capt rev hon jr sr is are was were be been being have has
+    had do does did will would shall should can could may might must let lets let's it's
+    said says say told asked added noted stated wrote called named known left right""".split()
+)
+TITLES = frozenset(
+    """president vice prime minister secretary second first deputy foreign defence defense
+    interior home chancellor king queen prince princess emir emperor sheikh shaykh sheik
+    mullah mawlawi maulana imam ayatollah caliph general gen. gen lieutenant lt. colonel col.
+    major maj. captain capt. sergeant sgt. commander admiral marshal senator sen. rep.
+    representative governor gov. mayor judge justice ambassador envoy chief spokesman
+    spokeswoman spokesperson mr mr. mrs mrs. ms ms. dr dr. prof prof. professor sir lord lady
+    dame saint st. pope cardinal bishop rabbi father brother sister former late
+    leader founder commander-in-chief""".split()
+)
+_TRAIL = ".,;:!?\"'()[]{}<>-–—*•|/\\…“”‘’"
+_LEAD = "\"'([{<-–—*•|/“”‘’"
+
+
+@dataclass
+class Span:
+    """A candidate entity: characters [start, end) of the paragraph."""
+
+    start: int
+    end: int
+    type: str  # person | organization | location
+    canonical: str | None = None
+    forced: bool = False
+    first_in_sentence: bool = False
+
+
+class EntityExtractor:
+    """CRF tagger plus authority: ``extract(paragraphs) -> Entities``."""
+
+    def __init__(self, model_path: Path | str = DEFAULT_MODEL,
+                 authority: Authority | None = None, data_dir: Path | None = None) -> None:
+        import pycrfsuite
+
+        self.authority = authority or get_authority(data_dir)
+        self.model_path = Path(model_path)
+        if not self.model_path.is_file():
+            raise FileNotFoundError(
+                f"NER model missing: {self.model_path} (run python -m archive.entities.train)")
+        self._tagger = pycrfsuite.Tagger()
+        self._tagger.open(str(self.model_path))
+        self._lock = threading.Lock()
+
+    # ---- public API -----------------------------------------------------------
+    def annotate(self, paragraph: str) -> list[tuple[int, int, str, str]]:
+        """Entity mentions in one paragraph: (char start, end, type, canonical name)."""
+        lowered = _lowercase_words(paragraph)
+        return [(s.start, s.end, s.type, s.canonical or paragraph[s.start:s.end])
+                for s in self._paragraph_spans(paragraph, lowered)]
+
+    def extract(self, paragraphs: list[str]) -> Entities:
+        """Distinct canonical entities of a document, in order of first appearance."""
+        lowered: set[str] = set()
+        for p in paragraphs:
+            lowered |= _lowercase_words(p)
+        mentions: list[tuple[str, str, bool]] = []
+        for p in paragraphs:
+            for s in self._paragraph_spans(p, lowered):
+                mentions.append((s.type, s.canonical or p[s.start:s.end], s.forced))
+        return _collect(mentions)
+
+    # ---- pipeline -------------------------------------------------------------
+    def _paragraph_spans(self, paragraph: str, lowered: set[str]) -> list[Span]:
+        if not paragraph or not paragraph.strip():
+            return []
+        chrome_para = _looks_like_chrome(paragraph)
+        out: list[Span] = []
+        for sent in tokenize(paragraph):
+            toks = [t for _, _, t in sent]
+            matches = self.authority.match(toks)
+            gaz = ["O"] * len(toks)
+            for m in matches:
+                short = {"person": "PER", "organization": "ORG", "location": "LOC"}[m.type]
+                gaz[m.start] = "B-" + short
+                for k in range(m.start + 1, m.end):
+                    gaz[k] = "I-" + short
+            with self._lock:
+                labels = self._tagger.tag(sentence_features(toks, gaz))
+            for b, e, typ, canon, forced in _merge(toks, labels, matches):
+                for span in self._finish(paragraph, sent, b, e, typ, canon, forced):
+                    if self._keep(span, paragraph, lowered, chrome_para):
+                        out.append(span)
+        return out
+
+    def _finish(self, paragraph: str, sent: list[tuple[int, int, str]], b: int, e: int,
+                typ: str, canon: str | None, forced: bool) -> list[Span]:
+        """Character span for tokens [b, e): trimmed, split on hyphens, canonicalised."""
+        start, end = sent[b][0], sent[e - 1][1]
+        first = b == 0 or all(not any(c.isalnum() for c in t) for _, _, t in sent[:b])
+        if canon:
+            return [Span(start, end, typ, canon, forced, first)]
+        start, end = _trim(paragraph, start, end, typ)
+        if end <= start:
+            return []
+        text = paragraph[start:end]
+        hit = self.authority.entry(text, typ)
+        if hit is not None:
+            return [Span(start, end, hit.type, hit.canonical, False, first)]
+        if "-" in text and " " not in text:
+            parts = self._hyphen_parts(text, start)
+            if parts:
+                return parts
+        return [Span(start, end, typ, None, False, first)]
+
+    def _hyphen_parts(self, text: str, start: int) -> list[Span]:
+        """``Taliban-Al-Qaeda`` -> known names; ``U.S.-led`` -> United States."""
+        pieces = text.split("-")
+        offsets = []
+        pos = start
+        for p in pieces:
+            offsets.append(pos)
+            pos += len(p) + 1
+        out: list[Span] = []
+        i = 0
+        while i < len(pieces):
+            for j in range(len(pieces), i, -1):
+                name = "-".join(pieces[i:j])
+                hit = self.authority.entry(name)
+                if hit is not None and not hit.weak and name[:1].isupper():
+                    out.append(Span(offsets[i], offsets[i] + len(name), hit.type,
+                                    hit.canonical, True))
+                    i = j
+                    break
+            else:
+                if pieces[i][:1].isupper():
+                    return []
+                i += 1
+        return out
+
+    def _keep(self, span: Span, paragraph: str, lowered: set[str], chrome_para: bool) -> bool:
+        text = paragraph[span.start:span.end]
+        low = text.casefold()
+        if low in CHROME_ALWAYS or (chrome_para and low in CHROME_SITES):
+            return False
+        if span.canonical is not None:
+            return True
+        if len(text) < 2 or not any(c.isupper() for c in text):
+            return False
+        words = low.replace("-", " ").split()
+        if not words or all(w in PRONOUNS or w in MONTHS or w in WEEKDAYS or w in TITLES
+                            or w.strip(".,").isdigit() or w in COMMON for w in words):
+            return False
+        if any(c.isdigit() for c in text) and not any(c.isalpha() for c in text):
+            return False
+        if len(words) == 1:
+            w = words[0]
+            if w in PRONOUNS or w in MONTHS or w in WEEKDAYS or w in COMMON:
+                return False
+            if span.first_in_sentence and w in lowered:
+                return False
+        return True
+
+
+def _merge(toks: list[str], labels: list[str], matches: list) -> list[
+        tuple[int, int, str, str | None, bool]]:
+    """CRF spans and authority matches -> (b, e, type, canonical|None, forced)."""
+    crf: list[tuple[int, int, str]] = []
+    cur = None
+    for i, lab in enumerate(labels):
+        if lab == "O":
+            cur = None
+            continue
+        prefix, typ = lab[0], lab[2:]
+        if prefix == "B" or cur is None or crf[-1][2] != typ:
+            crf.append((i, i + 1, typ))
+            cur = typ
+        else:
+            b, _, t = crf[-1]
+            crf[-1] = (b, i + 1, t)
+    out: list[tuple[int, int, str, str | None, bool]] = []
+    used = set()
+    for b, e, typ in crf:
+        inside = [m for m in matches if m.start < e and b < m.end]
+        if not inside:
+            out.append((b, e, LONG_TYPES[typ], None, False))
+            continue
+        exact = [m for m in inside if m.start == b and m.end == e]
+        if exact:
+            m = exact[0]
+            out.append((m.start, m.end, m.type, m.canonical, True))
+            used.add(id(m))
+            continue
+        contained = all(b <= m.start and m.end <= e for m in inside)
+        covered = set()
+        for m in inside:
+            covered.update(range(m.start, m.end))
+        rest = [toks[k] for k in range(b, e) if k not in covered]
+        if contained and any(_is_name_word(t) for t in rest):
+            # a longer name around a known one ("Kabul International Airport")
+            out.append((b, e, LONG_TYPES[typ], None, False))
+            for m in inside:
+                used.add(id(m))
+            continue
+        for m in inside:  # the authority wins: its spans replace the CRF's
+            out.append((m.start, m.end, m.type, m.canonical, True))
+            used.add(id(m))
+    for m in matches:
+        if id(m) not in used and not m.weak:
+            out.append((m.start, m.end, m.type, m.canonical, True))
+    out.sort()
+    return out
+
+
+def _is_name_word(tok: str) -> bool:
+    return tok[:1].isupper() and tok.lower().rstrip(".") not in TITLES and tok.lower() not in COMMON
+
+
+def _trim(text: str, start: int, end: int, typ: str) -> tuple[int, int]:
+    """Strip possessives, surrounding punctuation, a leading 'the' and leading titles."""
+    changed = True
+    while changed and end > start:
+        changed = False
+        seg = text[start:end]
+        for suf in ("'s", "\u2019s", "'S"):
+            if seg.endswith(suf) and len(seg) > len(suf):
+                end -= len(suf)
+                changed = True
+                break
+        else:
+            if seg[-1] in _TRAIL and not (seg[-1] == "." and _is_abbrev(seg)):
+                end -= 1
+                changed = True
+            elif seg[0] in _LEAD:
+                start += 1
+                changed = True
+    seg = text[start:end]
+    if seg[:4].lower() == "the " and len(seg) > 4:
+        start += 4
+    if typ == "person":
+        while True:
+            seg = text[start:end]
+            first, _, rest = seg.partition(" ")
+            if rest and first.lower() in TITLES:
+                start += len(first) + 1
+            else:
+                break
+    return start, end
+
+
+def _is_abbrev(seg: str) -> bool:
+    """``U.S.``, ``D.C.``, ``Jr.``: the final dot belongs to the name."""
+    last = seg.split()[-1] if seg.split() else seg
+    return last.count(".") >= 2 or last.lower() in ("jr.", "sr.", "inc.", "co.", "ltd.", "st.")
+
+
+def _lowercase_words(text: str) -> set[str]:
+    """Words seen in lower case in running text (evidence that a word is not a name)."""
+    out = set()
+    for w in text.split():
+        w = w.strip(_TRAIL)
+        if w and w[0].islower() and w.isalpha():
+            out.add(w)
+    return out
+
+
+def _looks_like_chrome(paragraph: str) -> bool:
+    words = paragraph.split()
+    low = paragraph.casefold()
+    return len(words) <= 8 or "share on" in low or "follow us" in low
+
+
+def _collect(mentions: list[tuple[str, str, bool]]) -> Entities:
+    """Distinct names per type in order of first appearance; short person names that
+    repeat the surname of a full name in the same document fold into it."""
+    types: dict[str, Counter] = {}
+    order: list[str] = []
+    forced: dict[str, str] = {}
+    for typ, name, is_forced in mentions:
+        if name not in types:
+            types[name] = Counter()
+            order.append(name)
+        types[name][typ] += 1
+        if is_forced:
+            forced[name] = typ
+    chosen = {n: forced.get(n) or types[n].most_common(1)[0][0] for n in order}
+    persons = [n for n in order if chosen[n] == "person"]
+    full = [n for n in persons if " " in n]
+    ents = Entities()
+    seen: set[tuple[str, str]] = set()
+    for n in order:
+        typ = chosen[n]
+        if typ == "person" and " " not in n:
+            longer = [f for f in full if f.split()[-1] == n or f.split()[0] == n]
+            if longer:
+                n = longer[0]
+        if n in {name for t, name in seen if t == typ}:
+            continue
+        # a bare surname of a known person in another type (e.g. tagged LOC) is dropped
+        if typ != "person" and any(f.split()[-1] == n for f in full):
+            continue
+        seen.add((typ, n))
+        getattr(ents, typ).append(n)
+    return ents
+
+
+_EXTRACTORS: dict[str | None, EntityExtractor] = {}
+_LOCK = threading.Lock()
+
+
+def get_extractor(data_dir: Path | str | None = None) -> EntityExtractor:
+    """The shared extractor (one per ``data_dir``), loaded on first use."""
+    key = str(Path(data_dir).resolve()) if data_dir else None
+    ext = _EXTRACTORS.get(key)
+    if ext is None:
+        with _LOCK:
+            ext = _EXTRACTORS.get(key)
+            if ext is None:
+                ext = EntityExtractor(authority=get_authority(data_dir))
+                _EXTRACTORS[key] = ext
+    return ext
+
+
+def extract_entities(paragraphs: list[str], data_dir: Path | str | None = None) -> Entities:
+    """Entities of a document with the shared extractor."""
+    return get_extractor(data_dir).extract(paragraphs)

@@ -1,0 +1,581 @@
+"""Article extraction from HTML pages: trafilatura for the main text, structured data for metadata.
+
+trafilatura finds the main text well, but its metadata is weaker than what pages state
+explicitly: its title keeps the site-name suffix, it may take a modified date or a date from a
+sidebar, and it leaves the language empty. So metadata comes first from what the publisher
+declared (JSON-LD, Open Graph/``article:*``, Highwire ``citation_*``, ``<time>`` in the article,
+the URL), then from trafilatura/htmldate heuristics.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from archive.decode import DecodeError, decode_bytes
+from archive.extract.metadata import (
+    ARTICLE_TYPES,
+    date_from_url,
+    jsonld_names,
+    jsonld_objects,
+    meta_tags,
+    parse_date_text,
+    split_authors,
+    types_of,
+)
+from archive.model import Article, Provenance, RawDocument, article_id, text_hash
+
+__all__ = ["MIN_WORDS", "extract_html", "guess_language", "html_metadata"]
+
+MIN_WORDS = 40
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+
+def _parse(text: str) -> etree._Element | None:
+    text = _XML_DECL.sub("", text, count=1)
+    if not text.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _clean(value: Any) -> str:
+    if isinstance(value, list):
+        value = " ".join(str(v) for v in value if v)
+    if not isinstance(value, str):
+        return ""
+    value = lxml.html.fromstring(f"<p>{value}</p>").text_content() if "&" in value else value
+    return " ".join(value.split())
+
+
+# ---------------------------------------------------------------- structured metadata
+
+
+def _article_objects(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    articles = [o for o in objects if types_of(o) & ARTICLE_TYPES]
+    # A WebPage can carry the headline/date when no Article object is present.
+    pages = [o for o in objects if types_of(o) & {"webpage", "itempage", "collectionpage"}]
+    return articles + pages
+
+
+def html_metadata(tree: etree._Element, url: str | None = None) -> dict[str, Any]:
+    """Metadata stated explicitly by the page, each field as candidates in order of trust."""
+    meta = meta_tags(tree)
+    objects = jsonld_objects(tree)
+    articles = _article_objects(objects)
+
+    def m(*keys: str) -> list[str]:
+        return [v for k in keys for v in meta.get(k, [])]
+
+    titles: list[str] = []
+    dates: list[str] = []
+    authors: list[list[str]] = []
+    categories: list[str] = []
+    sites: list[str] = []
+    langs: list[str] = []
+    for obj in articles:
+        titles += [_clean(obj.get(k)) for k in ("headline", "name") if obj.get(k)]
+        dates += [str(obj[k]) for k in ("datePublished", "dateCreated") if obj.get(k)]
+        names = jsonld_names(obj.get("author") or obj.get("creator"))
+        if names:
+            authors.append(names)
+        for k in ("articleSection", "keywords"):
+            v = obj.get(k)
+            if isinstance(v, str):
+                categories += [x.strip() for x in v.split(",")]
+            elif isinstance(v, list):
+                categories += [str(x).strip() for x in v if isinstance(x, str)]
+        sites += jsonld_names(obj.get("publisher"))
+        if isinstance(obj.get("inLanguage"), str):
+            langs.append(obj["inLanguage"])
+    for obj in objects:
+        if types_of(obj) & {"website", "newsmediaorganization", "organization"} and obj.get("name"):
+            sites += jsonld_names(obj)
+            break
+
+    titles += m("citation_title", "og:title", "twitter:title", "dc.title", "parsely-title")
+    dates += m(
+        "article:published_time",
+        "citation_publication_date",
+        "citation_date",
+        "citation_online_date",
+        "og:published_time",
+        "article.published",
+        "published_time",
+        "datepublished",
+        "parsely-pub-date",
+        "sailthru.date",
+        "dc.date.issued",
+        "dcterms.date",
+        "dcterms.issued",
+        "dcterms.created",
+        "dc.date",
+        "publish-date",
+        "publish_date",
+        "publishdate",
+        "pubdate",
+        "date",
+        "article_date_original",
+        "originalpublicationdate",
+        "og:article:published_time",
+        "cxenseparse:recs:publishtime",
+        "date.available",
+    )
+    for key in ("citation_author", "dc.creator", "dcterms.creator"):
+        vals = meta.get(key, [])
+        if vals:
+            authors.append([_flip_name(v) for v in vals])
+    for key in (
+        "article:author",
+        "author",
+        "parsely-author",
+        "sailthru.author",
+        "byl",
+        "og:article:author",
+    ):
+        vals = split_authors(meta.get(key, []))
+        if vals:
+            authors.append(vals)
+    categories += m("article:section", "article:tag", "news_keywords", "parsely-section")
+    sites += m("og:site_name", "application-name", "citation_journal_title")
+    root_lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+    if root_lang:
+        langs.insert(0, root_lang)
+    langs += m("content-language", "og:locale", "language", "dc.language")
+
+    canonical = None
+    for link in tree.iter("link"):
+        if (link.get("rel") or "").lower() == "canonical" and link.get("href"):
+            canonical = urljoin(url or "", link.get("href").strip())
+            break
+    if not canonical:
+        og_url = m("og:url")
+        canonical = og_url[0] if og_url else None
+
+    return {
+        "titles": [t for t in titles if t],
+        "dates": dates,
+        "authors": authors,
+        "categories": categories,
+        "sites": [_clean(s) for s in sites if s],
+        "langs": langs,
+        "canonical": canonical,
+        "meta": meta,
+    }
+
+
+def _flip_name(name: str) -> str:
+    """Highwire/Dublin Core give "Last, First"; articles show "First Last"."""
+    name = " ".join(name.split())
+    parts = [p.strip() for p in name.split(",")]
+    if len(parts) == 2 and all(parts) and " " not in parts[0]:
+        return f"{parts[1]} {parts[0]}"
+    return name
+
+
+# ---------------------------------------------------------------- title
+
+_SEPARATORS = re.compile(r"\s+[|\-–—·•:»«/]\s+|\s+::\s+")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def _strip_site(title: str, sites: list[str], host: str | None) -> str:
+    """Drop a " | Site Name" / "Site - " part that names the site, not the article."""
+    parts = _SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    names = {_squash(s) for s in sites if s}
+    if host:
+        bare = host.lower().removeprefix("www.")
+        names |= {_squash(bare), _squash(bare.split(".")[0])}
+    names.discard("")
+
+    def is_site(part: str) -> bool:
+        sq = _squash(part)
+        return bool(sq) and any(
+            sq == n
+            or (
+                len(n) > 3
+                and (n in sq or sq in n)
+                and min(len(n), len(sq)) > 0.6 * max(len(n), len(sq))
+            )
+            for n in names
+        )
+
+    while len(parts) > 1 and is_site(parts[-1]):
+        title = title[: title.rfind(parts[-1])].rstrip(" |-–—·•:»«/")
+        parts = parts[:-1]
+    while len(parts) > 1 and is_site(parts[0]):
+        title = title[title.find(parts[1]) :]
+        parts = parts[1:]
+    return title.strip()
+
+
+def _h1_texts(tree: etree._Element) -> list[str]:
+    return [_clean(h.text_content()) for h in tree.iter("h1")][:3]
+
+
+def _choose_title(
+    tree: etree._Element, md: dict[str, Any], traf_title: str | None, host: str | None
+) -> str:
+    sites = md["sites"]
+    candidates = [_strip_site(t, sites, host) for t in md["titles"]]
+    html_title = ""
+    title_el = tree.find(".//title")
+    if title_el is not None:
+        html_title = _clean(title_el.text_content())
+    h1s = [h for h in _h1_texts(tree) if h]
+    if candidates:
+        best = candidates[0]
+        # A heading that the metadata title merely decorates is the cleaner title.
+        for h in h1s:
+            if h != best and len(h) > 10 and _squash(h) and _squash(h) in _squash(best):
+                if len(_squash(h)) > 0.6 * len(_squash(best)):
+                    return h
+        return best
+    if html_title:
+        stripped = _strip_site(html_title, sites, host)
+        for h in h1s:
+            if _squash(h) and _squash(h) in _squash(stripped):
+                return h
+        if stripped != html_title:
+            return stripped
+        parts = _SEPARATORS.split(html_title)
+        if len(parts) > 1:
+            longest = max(parts, key=len)
+            if len(longest.split()) >= 3:
+                return longest.strip()
+        return html_title
+    if h1s:
+        return h1s[0]
+    return _clean(traf_title or "")
+
+
+# ---------------------------------------------------------------- dates
+
+
+def _to_published(value: date | datetime | None) -> date | datetime | None:
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.date()
+    return value
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _time_elements(tree: etree._Element) -> tuple[list[str], list[str]]:
+    """``<time datetime>`` values in the article: (marked as publication time, unmarked)."""
+    marked: list[str] = []
+    plain: list[str] = []
+    scopes = tree.xpath("//article|//main|//*[@itemprop='articleBody']") or [tree]
+    for scope in scopes[:1]:
+        for el in scope.iter("time"):
+            value = el.get("datetime") or el.text_content()
+            if not value:
+                continue
+            hint = " ".join(
+                (el.get(a) or "") for a in ("itemprop", "class", "pubdate", "data-type")
+            ).lower()
+            parent = el.getparent()
+            if parent is not None:
+                hint += " " + (parent.get("class") or "").lower()
+            if "modif" in hint or "update" in hint:
+                continue
+            if "publish" in hint or "pubdate" in hint or el.get("pubdate") is not None:
+                marked.append(value)
+            else:
+                plain.append(value)
+    return marked, plain[:1]
+
+
+def _choose_date(
+    tree: etree._Element, md: dict[str, Any], url: str | None, traf_date: str | None
+) -> date | datetime | None:
+    today = date.today()
+    marked, plain = _time_elements(tree)
+    for text in md["dates"] + marked:
+        value = parse_date_text(text)
+        if value and _day(value) <= today:
+            return _to_published(value)
+    from_url = date_from_url(url)
+    if from_url:
+        return from_url
+    # htmldate's heuristics (via trafilatura) beat an unmarked <time>, often a comment's or
+    # a sidebar's.
+    for text in ([traf_date] if traf_date else []) + plain:
+        value = parse_date_text(text)
+        if value and _day(value) <= today:
+            return _to_published(value)
+    return None
+
+
+# ---------------------------------------------------------------- language
+
+_STOPWORDS = {
+    "en": "the of and to in is that for it with as was on are be by this have from at not but or",
+    "de": "der die und das ist nicht den von zu mit sich des auf für dem ein eine im auch es als",
+    "fr": "le la les et des est un une du que pour dans en pas qui sur au avec ce il sont par",
+    "es": "el la de que y los en del las un por con una para es se al lo como más pero sus",
+    "it": "il di che la per un del della è non una con sono le gli nel alla dei più anche si",
+    "nl": "de het een en van is dat op te in zijn voor met die niet aan er ook als bij",
+    "pt": "de que não o da do em para com uma os no se na por mais as dos como mas ao",
+    "sv": "och att det som är en på av för med till den inte har om ett var jag men",
+    "da": "og at det er en til på af for med den ikke har som de et var jeg men",
+    "no": "og det er at en på til av for med som ikke har de den et var jeg men",
+    "pl": "i w nie na się z do że to jest jak po co ale od za jego tak przez",
+    "cs": "a se na že je v to s z do jako pro by ale o jsou není také byl jeho",
+    "tr": "ve bir bu da için ile de olarak daha çok gibi olan en ama kadar sonra",
+    "id": "yang dan di dengan untuk ini itu dari dalam tidak akan pada juga ke adalah",
+    "fi": "ja on ei se että oli hän mutta kuin myös tai ovat ole jo",
+    "hu": "a az és hogy nem is egy meg van de ez már csak még mint",
+    "ro": "și în de la cu pe a că nu un o din care este mai pentru",
+    "vi": "của và là các những được trong có cho với một người này không đã",
+    "lt": "ir kad yra su į iš bet ar kaip tai buvo jo taip",
+    "is": "og að er í á sem það til með ekki var um af en",
+}
+_STOPSETS = {lang: set(words.split()) for lang, words in _STOPWORDS.items()}
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def guess_language(text: str) -> str | None:
+    """ISO 639-1 code from the script (CJK, Cyrillic, ...) or stopword counts; None if unsure."""
+    sample = text[:5000]
+    if not sample.strip():
+        return None
+    scripts = {
+        "ja": len(re.findall(r"[\u3040-\u30ff]", sample)),
+        "ko": len(re.findall(r"[\uac00-\ud7af]", sample)),
+        "zh": len(re.findall(r"[\u4e00-\u9fff]", sample)),
+        "cyr": len(re.findall(r"[\u0400-\u04ff]", sample)),
+        "el": len(re.findall(r"[\u0370-\u03ff]", sample)),
+        "he": len(re.findall(r"[\u0590-\u05ff]", sample)),
+        "ar": len(re.findall(r"[\u0600-\u06ff]", sample)),
+        "th": len(re.findall(r"[\u0e00-\u0e7f]", sample)),
+    }
+    letters = len(_WORD.findall(sample)) or 1
+    if scripts["ja"] > 20:
+        return "ja"
+    if scripts["ko"] > 20:
+        return "ko"
+    if scripts["zh"] > 20:
+        return "zh"
+    if scripts["cyr"] > 50:
+        return "uk" if re.search(r"[іїєґ]", sample) else "ru"
+    for code in ("el", "he", "ar", "th"):
+        if scripts[code] > 50:
+            return code
+    words = [w.lower() for w in _WORD.findall(sample)]
+    if len(words) < 8:
+        return None
+    scores = {lang: sum(1 for w in words if w in stops) for lang, stops in _STOPSETS.items()}
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    (best, top), (_, second) = ranked[0], ranked[1]
+    if top < 3 or top < 1.2 * second or top / letters < 0.05:
+        return None
+    return best
+
+
+def _normalise_lang(value: str | None) -> str | None:
+    if not value:
+        return None
+    code = re.split(r"[-_]", value.strip().lower())[0]
+    aliases = {"nb": "no", "nn": "no", "iw": "he", "in": "id", "jp": "ja", "cz": "cs", "gr": "el"}
+    code = aliases.get(code, code)
+    return code if re.fullmatch(r"[a-z]{2}", code) else None
+
+
+def _choose_language(md: dict[str, Any], body_text: str) -> str | None:
+    declared = next((c for c in map(_normalise_lang, md["langs"]) if c), None)
+    guessed = guess_language(body_text)
+    if guessed and declared != guessed:
+        # Templates often keep lang="en"; trust a clear reading of the text over it.
+        return guessed
+    return declared or guessed
+
+
+# ---------------------------------------------------------------- body
+
+_CHROME = re.compile(
+    r"^(?:share(?: this)?(?: article| story| on \w+)?|tweet|e-?mail|print|copy link|"
+    r"advertisement|anzeige|werbung|publicité|publicidad|pubblicità|sponsored|"
+    r"related(?: articles| stories| content| news| coverage)?|read more|more from .{0,40}|"
+    r"read next|see also|recommended|lesen sie auch|mehr zum thema|auch interessant|"
+    r"lire aussi|à lire aussi|leer más|te puede interesar|leggi anche|"
+    r"sign up.{0,80}|subscribe.{0,80}|follow us.{0,60}|newsletter|"
+    r"(?:all rights reserved|©|copyright\b).{0,120}|click here.{0,60}|"
+    r"(?:image|photo|foto|bild|video)(?: credit)?:?.{0,80}|getty images|"
+    r"(?:we use|this (?:site|website) uses) cookies.{0,300}|accept(?: all)? cookies|"
+    r"(?:zur|to the) (?:startseite|homepage)|"
+    r"loading\.{0,3}|skip (?:to|ad).{0,40}|comments?|\d+ comments?)\W*$",
+    re.I,
+)
+
+
+def _paragraphs(text: str) -> list[str]:
+    paragraphs: list[str] = []
+    for line in text.split("\n"):
+        line = " ".join(line.split())
+        if not line or _CHROME.match(line):
+            continue
+        if paragraphs and paragraphs[-1] == line:
+            continue
+        paragraphs.append(line)
+    return paragraphs
+
+
+_BYLINE_LINE = re.compile(r"^(?:by|von|par|por|di|door|av|af)\s+\S", re.I)
+_BYLINE_XPATH = (
+    "//*[@rel='author' or @itemprop='author' or contains(@class,'byline') "
+    "or contains(@class,'author') or contains(@class,'autor')]"
+)
+
+
+def _byline_authors(tree: etree._Element) -> list[str]:
+    """Names from a visible byline element, for pages without author metadata."""
+    for el in tree.xpath(_BYLINE_XPATH)[:10]:
+        text = _clean(el.text_content())
+        if not text or len(text) > 100 or len(text.split()) > 12:
+            continue
+        names = split_authors(text)
+        if names:
+            return names
+    return []
+
+
+def _drop_head_lines(body: list[str], title: str, authors: list[str]) -> list[str]:
+    """Drop the headline, byline and dateline that trafilatura keeps at the top of the text."""
+    title_key = _squash(title)
+    author_keys = {_squash(a) for a in authors}
+    out: list[str] = []
+    for i, line in enumerate(body):
+        key = _squash(line)
+        if key and key == title_key:
+            continue
+        if i < 4 and len(line.split()) <= 12:
+            if _BYLINE_LINE.match(line) or (key and key in author_keys):
+                continue
+            if parse_date_text(line) and len(line.split()) <= 8 and not line.endswith("."):
+                continue
+        out.append(line)
+    return out
+
+
+def _word_count(text: str) -> int:
+    """Words, counting CJK characters (no spaces between words) as half a word each."""
+    cjk = len(re.findall(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]", text))
+    return (
+        len(re.findall(r"\w+", text))
+        - len(re.findall(r"[\u3040-\u30ff\u4e00-\u9fff]+", text))
+        + cjk // 2
+    )
+
+
+_NOT_FOUND = re.compile(
+    r"\b(?:404|page not found|not found|seite nicht gefunden|page introuvable|"
+    r"página no encontrada|pagina non trovata|error)\b",
+    re.I,
+)
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def _trafilatura(text: str, url: str | None) -> Any:
+    import trafilatura
+
+    return trafilatura.bare_extraction(
+        text,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        favor_precision=False,
+        deduplicate=False,
+    )
+
+
+def extract_html(raw: RawDocument) -> Article | None:
+    """The article in an HTML page, or None when the page holds none (navigation, 404, empty).
+
+    The caller reports None as "no article found".
+    """
+    try:
+        text = decode_bytes(raw.content, raw.encoding, is_html=True)
+    except DecodeError:
+        return None
+    tree = _parse(text)
+    if tree is None:
+        return None
+    md = html_metadata(tree, raw.url)
+    try:
+        doc = _trafilatura(_XML_DECL.sub("", text, count=1), raw.url)
+    except Exception:  # trafilatura raises a wide range of parser errors on broken pages
+        doc = None
+    if doc is None:
+        return None
+    body = _paragraphs(doc.text or "")
+    body_text = "\n".join(body)
+    words = _word_count(body_text)
+    if words < MIN_WORDS:
+        return None
+
+    url = raw.url or md["canonical"] or doc.url
+    host = urlsplit(url).hostname if url else None
+    title = _choose_title(tree, md, doc.title, host)
+    if _NOT_FOUND.search(title) and words < 150:
+        return None
+
+    authors: list[str] = []
+    for group in md["authors"]:
+        authors = [a for a in group if a]
+        if authors:
+            break
+    if not authors and doc.author:
+        authors = split_authors(doc.author.split("; "))
+    if not authors:
+        authors = _byline_authors(tree)
+    if not authors:
+        lead = next((p for p in body[:4] if _BYLINE_LINE.match(p) and len(p.split()) <= 12), None)
+        authors = split_authors(lead) if lead else []
+    body = _drop_head_lines(body, title, authors)
+    if not body:
+        return None
+
+    published = _choose_date(tree, md, url, doc.date)
+
+    categories: list[str] = []
+    for c in md["categories"] + list(doc.categories or []) + list(doc.tags or []):
+        for part in str(c).split(","):
+            part = " ".join(part.split())
+            if part and part not in categories and len(part) < 80:
+                categories.append(part)
+
+    site = md["sites"][0] if md["sites"] else (doc.sitename or None)
+    language = _choose_language(md, body_text)
+    return Article(
+        id=article_id(url, body, title),
+        title=title,
+        body=body,
+        url=url,
+        published=published,
+        authors=authors,
+        categories=categories,
+        site=site,
+        language=language,
+        provenance=[Provenance.from_raw(raw)],
+        text_hash=text_hash(body),
+    )

@@ -1,0 +1,201 @@
+"""The records that flow through Quarry: raw documents from readers and extracted articles.
+
+Everything here is plain data so that it can cross any boundary (store, index, web, JSON).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+EXTRACTOR_VERSION = "1"
+ENTITY_TYPES = ("person", "organization", "location")
+
+
+@dataclass
+class RawDocument:
+    """One document as a reader found it, before extraction.
+
+    ``kind`` says which extractor applies: ``pagetext`` (a plain-text page capture),
+    ``html`` (an HTML page) or ``record`` (a row from a JSONL/CSV export, in ``record``).
+    """
+
+    source: str
+    kind: str
+    content: bytes = b""
+    record: dict[str, Any] | None = None
+    member: str | None = None
+    offset: int | None = None
+    record_id: str | None = None
+    url: str | None = None
+    captured: str | None = None
+    encoding: str | None = None
+    format: str = ""
+
+    @property
+    def content_hash(self) -> str:
+        if self.record is not None and not self.content:
+            import json
+
+            data = json.dumps(self.record, sort_keys=True, default=str).encode("utf-8")
+        else:
+            data = self.content
+        return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Provenance:
+    """Where an article came from: the file, the place inside it, and how it was read."""
+
+    source: str
+    format: str = ""
+    member: str | None = None
+    offset: int | None = None
+    record_id: str | None = None
+    captured: str | None = None
+    content_hash: str = ""
+    extractor_version: str = EXTRACTOR_VERSION
+
+    @classmethod
+    def from_raw(cls, raw: RawDocument) -> Provenance:
+        return cls(
+            source=raw.source,
+            format=raw.format or raw.kind,
+            member=raw.member,
+            offset=raw.offset,
+            record_id=raw.record_id,
+            captured=raw.captured,
+            content_hash=raw.content_hash,
+        )
+
+    def key(self) -> tuple:
+        return (self.source, self.member, self.offset)
+
+
+@dataclass
+class Entities:
+    person: list[str] = field(default_factory=list)
+    organization: list[str] = field(default_factory=list)
+    location: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {t: list(getattr(self, t)) for t in ENTITY_TYPES}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, list[str]] | None) -> Entities:
+        data = data or {}
+        return cls(**{t: list(data.get(t) or []) for t in ENTITY_TYPES})
+
+
+@dataclass
+class Article:
+    """An extracted article: the unit that is stored, indexed, searched and shown."""
+
+    id: str
+    title: str
+    body: list[str]
+    url: str | None = None
+    published: date | datetime | None = None
+    authors: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    site: str | None = None
+    language: str | None = None
+    views: int | None = None
+    entities: Entities = field(default_factory=Entities)
+    provenance: list[Provenance] = field(default_factory=list)
+    text_hash: str = ""
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.body)
+
+    @property
+    def published_iso(self) -> str | None:
+        return self.published.isoformat() if self.published else None
+
+    @property
+    def published_day(self) -> date | None:
+        if isinstance(self.published, datetime):
+            return self.published.date()
+        return self.published
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["published"] = self.published_iso
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        data = dict(data)
+        data["published"] = parse_iso_date(data.get("published"))
+        data["entities"] = Entities.from_dict(data.get("entities"))
+        data["provenance"] = [Provenance(**p) for p in data.get("provenance") or []]
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def parse_iso_date(value: Any) -> date | datetime | None:
+    """Read back a date written by :meth:`Article.to_dict` (date or aware datetime)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (date, datetime)):
+        return value
+    text = str(value)
+    if len(text) == 10:
+        return date.fromisoformat(text)
+    return datetime.fromisoformat(text)
+
+
+_WS = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    """Text reduced for duplicate detection: NFKC, case-folded, punctuation dropped, spaces single."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"[^\w\s]", " ", text)
+    return _WS.sub(" ", text).strip()
+
+
+def text_hash(paragraphs: list[str]) -> str:
+    return hashlib.sha256(normalise_text(" ".join(paragraphs)).encode("utf-8")).hexdigest()
+
+
+_TRACKING = re.compile(r"^(utm_|fbclid|gclid|ref$|ref_|mc_|cmpid|ocid|rss)", re.I)
+
+
+def canonical_url(url: str | None) -> str | None:
+    """A URL normalised for identity: lower-case host, no fragment, no tracking parameters."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return url
+    host = parts.netloc.lower()
+    if host.startswith("www."):
+        host = host[4:]
+    query = "&".join(
+        q for q in parts.query.split("&") if q and not _TRACKING.match(q.split("=", 1)[0])
+    )
+    path = parts.path or "/"
+    if len(path) > 1 and path.endswith("/"):
+        path = path[:-1]
+    return urlunsplit(("https", host, path, query, ""))
+
+
+def article_id(url: str | None, paragraphs: list[str], title: str = "") -> str:
+    """A stable id: from the canonical URL when known, else from the normalised text."""
+    canon = canonical_url(url)
+    if canon:
+        basis = "url:" + canon
+    else:
+        basis = "text:" + normalise_text(title + " " + " ".join(paragraphs))
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,159 @@
+"""Readers: find input files, detect each one's format from its content, yield raw documents.
+
+``read_path`` never raises for bad input; it yields :class:`Problem` records instead, so one bad
+file costs one line in the report and the run goes on.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..model import RawDocument
+from .base import Problem, ReadOptions
+from .exports import read_csv, read_jsonl
+
+__all__ = ["Problem", "ReadOptions", "RawDocument", "detect_format", "iter_files", "read_path"]
+
+FORMATS = ("warc", "arc", "html", "pagetext", "jsonl", "csv")
+_SKIP_NAMES = {".DS_Store", "Thumbs.db"}
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Every file under the given paths (folders recursively, sorted, hidden files left out)."""
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith(".") and name not in _SKIP_NAMES:
+                        yield Path(root) / name
+        else:
+            yield path
+
+
+def _head(path: Path, size: int = 8192) -> tuple[bytes, bool]:
+    """The first bytes of a file, decompressed when it is gzip; and whether it was gzip."""
+    with open(path, "rb") as fh:
+        raw = fh.read(size)
+    if raw[:2] != _GZIP_MAGIC:
+        return raw, False
+    try:
+        with gzip.open(path, "rb") as gz:
+            return gz.read(size), True
+    except (OSError, EOFError):
+        return raw, True
+
+
+def detect_format(path: Path, head: bytes | None = None) -> str | None:
+    """The input format of a file, from its content first and its name second."""
+    gz = False
+    if head is None:
+        head, gz = _head(path)
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    from .warc import is_arc, is_warc
+
+    if is_warc(head):
+        return "warc"
+    if is_arc(head):
+        return "arc"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    lower = stripped[:4096].lower()
+    if _looks_utf16(head):
+        lower = head.decode("utf-16", errors="ignore").encode("utf-8", "ignore").lower().lstrip()
+    if lower.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in lower or b"<head" in lower:
+        return "html"
+    if name.endswith((".jsonl", ".ndjson", ".json")) or stripped.startswith(b"{"):
+        first = stripped.split(b"\n", 1)[0]
+        try:
+            if isinstance(json.loads(first), dict):
+                return "jsonl"
+        except ValueError:
+            if name.endswith((".jsonl", ".ndjson")):
+                return "jsonl"
+    if name.endswith((".csv", ".tsv")):
+        return "csv"
+    if name.endswith((".html", ".htm", ".xhtml")):
+        return "html"
+    if name.endswith((".warc", ".arc")):
+        return "warc" if name.endswith(".warc") else "arc"
+    return "pagetext"
+
+
+def _looks_utf16(head: bytes) -> bool:
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    sample = head[:200]
+    return len(sample) > 20 and sample.count(b"\x00") > len(sample) // 3
+
+
+def read_path(path: Path, options: ReadOptions | None = None) -> Iterator[RawDocument | Problem]:
+    """Yield the raw documents in one file, or problems explaining why there are none."""
+    options = options or ReadOptions()
+    source = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        yield Problem(source, f"cannot read file: {exc.strerror or exc}")
+        return
+    if size == 0:
+        yield Problem(source, "empty file")
+        return
+    try:
+        head, gz = _head(path)
+    except OSError as exc:
+        yield Problem(source, f"cannot read file: {exc.strerror or exc}")
+        return
+    fmt = options.format or detect_format(path, head)
+    try:
+        if fmt in ("warc", "arc"):
+            from .warc import read_warc
+
+            yield from read_warc(path, options)
+        elif fmt == "jsonl":
+            yield from read_jsonl(path, options)
+        elif fmt == "csv":
+            yield from read_csv(path, options)
+        else:
+            yield from _read_page(path, fmt, gz, size, options)
+    except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the run
+        yield Problem(source, f"unreadable ({type(exc).__name__}: {exc})")
+
+
+def _read_page(
+    path: Path, fmt: str, gz: bool, size: int, options: ReadOptions
+) -> Iterator[RawDocument | Problem]:
+    """A single page file (HTML or a plain-text capture), read whole within the size limit."""
+    from ..decode import looks_binary
+
+    source = str(path)
+    if size > options.max_bytes:
+        yield Problem(source, f"file too large ({size / 1e6:.0f} MB > {options.max_bytes / 1e6:.0f} MB limit for a page)")
+        return
+    try:
+        if gz:
+            with gzip.open(path, "rb") as fh:
+                content = fh.read(options.max_bytes + 1)
+        else:
+            content = path.read_bytes()
+    except (OSError, EOFError) as exc:
+        yield Problem(source, f"damaged gzip file ({exc})" if gz else f"cannot read file: {exc}")
+        return
+    if len(content) > options.max_bytes:
+        yield Problem(source, f"file too large (over {options.max_bytes / 1e6:.0f} MB decompressed)")
+        return
+    if not content.strip():
+        yield Problem(source, "empty file")
+        return
+    if looks_binary(content):
+        yield Problem(source, "binary file, not a text or HTML page")
+        return
+    yield RawDocument(source=source, kind=fmt, content=content, format=fmt + (".gz" if gz else ""))
+

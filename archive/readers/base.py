@@ -1,0 +1,40 @@
+"""What readers yield besides documents: problems and deliberate skips, each with a reason.
+
+A reader is a function ``read(path: Path, options: ReadOptions) -> Iterator[RawDocument | Problem]``.
+It never raises for bad input: damage becomes a ``Problem`` (the run goes on), and records that are
+not articles (images, CSS, robots.txt, ...) become a ``Problem`` with ``skipped=True``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+@dataclass
+class Problem:
+    """An input (or a part of one) that produced no document, and why."""
+
+    source: str
+    reason: str
+    member: str | None = None
+    offset: int | None = None
+    skipped: bool = False  # True: deliberately passed over (not an article); False: damaged/failed
+
+    def describe(self) -> str:
+        where = self.source
+        if self.member:
+            where += f" [{self.member}]"
+        if self.offset is not None:
+            where += f" @ offset {self.offset}"
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class ReadOptions:
+    """Options every reader accepts."""
+
+    field_map: dict[str, str] = field(default_factory=dict)  # export column -> Article field
+    max_bytes: int = MAX_FILE_BYTES
+    format: str | None = None  # force a format instead of detecting it

@@ -1,0 +1,218 @@
+"""The article store: SQLite in the data directory, the source of truth the index is built from.
+
+One row per article (its JSON), one row per source it was read from. A ``generation`` counter
+rises with every change so the index can tell whether it is up to date.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .model import Article, Provenance
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    text_hash TEXT NOT NULL,
+    url TEXT,
+    data TEXT NOT NULL,
+    added REAL NOT NULL,
+    updated REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_text_hash ON articles(text_hash);
+CREATE TABLE IF NOT EXISTS sources (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    member TEXT NOT NULL DEFAULT '',
+    offset INTEGER NOT NULL DEFAULT -1,
+    content_hash TEXT NOT NULL,
+    PRIMARY KEY (source, member, offset)
+);
+CREATE INDEX IF NOT EXISTS sources_article ON sources(article_id);
+CREATE INDEX IF NOT EXISTS sources_hash ON sources(content_hash);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class Store:
+    """Articles keyed by id, with duplicate detection by id, by text hash and by source content."""
+
+    def __init__(self, path: Path, readonly: bool = False):
+        self.path = Path(path)
+        if readonly:
+            uri = f"file:{self.path}?mode=ro"
+            self.db = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(SCHEMA)
+            self.db.commit()
+        self.db.execute("PRAGMA foreign_keys=ON")
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            yield
+            self.db.execute(
+                "INSERT INTO meta(key, value) VALUES('generation', '1') "
+                "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            )
+            self.db.commit()
+        except BaseException:
+            self.db.rollback()
+            raise
+
+    # -- reading -----------------------------------------------------------------------------
+
+    @property
+    def generation(self) -> int:
+        row = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    def get(self, article_id: str) -> Article | None:
+        row = self.db.execute("SELECT data FROM articles WHERE id=?", (article_id,)).fetchone()
+        return Article.from_dict(json.loads(row[0])) if row else None
+
+    def get_many(self, ids: list[str]) -> dict[str, Article]:
+        out: dict[str, Article] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for aid, data in self.db.execute(
+                f"SELECT id, data FROM articles WHERE id IN ({marks})", chunk
+            ):
+                out[aid] = Article.from_dict(json.loads(data))
+        return out
+
+    def iter_articles(self, batch: int = 1000) -> Iterator[Article]:
+        last = ""
+        while True:
+            rows = self.db.execute(
+                "SELECT id, data FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+            ).fetchall()
+            if not rows:
+                return
+            for aid, data in rows:
+                yield Article.from_dict(json.loads(data))
+            last = rows[-1][0]
+
+    def find_duplicate(self, article: Article) -> str | None:
+        """The id of a stored article that is the same as this one (same id or same text)."""
+        row = self.db.execute("SELECT id FROM articles WHERE id=?", (article.id,)).fetchone()
+        if row:
+            return row[0]
+        if article.text_hash:
+            row = self.db.execute(
+                "SELECT id FROM articles WHERE text_hash=? LIMIT 1", (article.text_hash,)
+            ).fetchone()
+            if row:
+                return row[0]
+        return None
+
+    def source_seen(self, prov: Provenance) -> str | None:
+        """The article id already stored from exactly this source place with the same content."""
+        row = self.db.execute(
+            "SELECT article_id FROM sources WHERE source=? AND member=? AND offset=? AND content_hash=?",
+            (prov.source, prov.member or "", -1 if prov.offset is None else prov.offset, prov.content_hash),
+        ).fetchone()
+        return row[0] if row else None
+
+    def sources(self) -> list[tuple[str, str, int]]:
+        return self.db.execute("SELECT DISTINCT source, member, offset FROM sources").fetchall()
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def put(self, article: Article) -> str:
+        """Store an article, merging it into an existing duplicate. Returns new/updated/duplicate.
+
+        Call inside :meth:`transaction`.
+        """
+        now = time.time()
+        existing_id = self.find_duplicate(article)
+        if existing_id is None:
+            self._write(article, now, added=now)
+            self._add_sources(article.id, article.provenance)
+            return "new"
+        existing = self.get(existing_id)
+        assert existing is not None
+        known = {p.key() for p in existing.provenance}
+        if any(p.key() in known for p in article.provenance):
+            # the same source read again: update when the extraction changed, else nothing to do
+            if not _changed(existing, article):
+                return "duplicate"
+            article.id = existing.id
+            merged = {p.key(): p for p in existing.provenance}
+            merged.update({p.key(): p for p in article.provenance})
+            article.provenance = list(merged.values())
+            self._write(article, now)
+            self._add_sources(article.id, article.provenance)
+            return "updated"
+        existing.provenance.extend(article.provenance)
+        self._write(existing, now)
+        self._add_sources(existing.id, article.provenance)
+        return "duplicate"
+
+    def _write(self, article: Article, now: float, added: float | None = None) -> None:
+        data = json.dumps(article.to_dict(), ensure_ascii=False)
+        if added is not None:
+            self.db.execute(
+                "INSERT INTO articles(id, text_hash, url, data, added, updated) VALUES(?,?,?,?,?,?)",
+                (article.id, article.text_hash, article.url, data, added, now),
+            )
+        else:
+            self.db.execute(
+                "UPDATE articles SET text_hash=?, url=?, data=?, updated=? WHERE id=?",
+                (article.text_hash, article.url, data, now, article.id),
+            )
+
+    def _add_sources(self, article_id: str, provenance: Iterable[Provenance]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO sources(article_id, source, member, offset, content_hash) "
+            "VALUES(?,?,?,?,?)",
+            [
+                (article_id, p.source, p.member or "", -1 if p.offset is None else p.offset, p.content_hash)
+                for p in provenance
+            ],
+        )
+
+    def replace(self, article: Article) -> None:
+        """Overwrite a stored article in place (same id), e.g. after re-extraction."""
+        self._write(article, time.time())
+        self._add_sources(article.id, article.provenance)
+
+
+def _changed(old: Article, new: Article) -> bool:
+    a, b = old.to_dict(), new.to_dict()
+    a.pop("provenance", None)
+    b.pop("provenance", None)
+    return a != b
+
+
+def iter_updated_since(store: Store, since: float, batch: int = 1000) -> Iterator[tuple[Article, float]]:
+    """Articles changed after ``since`` (a store timestamp), oldest change first."""
+    last_t, last_id = since, ""
+    while True:
+        rows = store.db.execute(
+            "SELECT id, data, updated FROM articles WHERE (updated > ?) OR (updated = ? AND id > ?) "
+            "ORDER BY updated, id LIMIT ?",
+            (last_t, last_t, last_id, batch),
+        ).fetchall()
+        if not rows:
+            return
+        for aid, data, updated in rows:
+            yield Article.from_dict(json.loads(data)), updated
+        last_id, last_t = rows[-1][0], rows[-1][2]

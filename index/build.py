@@ -1,0 +1,222 @@
+"""Building and updating the Whoosh index from the store.
+
+The index lives in ``<data dir>/index/<version>/``; the file ``<data dir>/index/CURRENT`` names the
+version in use. A rebuild writes a new version directory and then replaces CURRENT in one atomic
+rename, so searchers keep answering from the old version until the switch and a failed rebuild
+leaves it intact. Ingest adds to the current version incrementally: Whoosh commits a new
+generation (new segment files, then a new table of contents) that readers pick up when they
+reopen, and the facet columns are written per generation beside it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from archive.store import Store, iter_updated_since
+
+from .columns import build_columns, save_columns
+from .schema import make_schema, to_document
+
+INDEX_NAME = "MAIN"
+ProgressFn = Callable[[int], None]
+
+
+class IndexMissing(Exception):
+    """There is no usable index; ``quarry rebuild`` makes one from the store."""
+
+
+def index_root(data_dir: Path) -> Path:
+    return Path(data_dir) / "index"
+
+
+def store_path(data_dir: Path) -> Path:
+    return Path(data_dir) / "store.sqlite"
+
+
+def current_version(data_dir: Path) -> Path | None:
+    """The directory of the index version in use, or None when there is none."""
+    pointer = index_root(data_dir) / "CURRENT"
+    try:
+        name = pointer.read_text().strip()
+    except FileNotFoundError:
+        return None
+    if not name or "/" in name or name.startswith("."):
+        return None
+    path = index_root(data_dir) / name
+    return path if path.is_dir() else None
+
+
+def read_meta(version_dir: Path) -> dict:
+    try:
+        return json.loads((version_dir / "meta.json").read_text())
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def _write_json(path: Path, data: dict) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=1))
+    os.replace(tmp, path)
+
+
+def columns_path(version_dir: Path, generation: int) -> Path:
+    return version_dir / f"columns-{generation}.pkl"
+
+
+def _finish_generation(ix, version_dir: Path) -> int:
+    """Write the facet columns of the index's newest generation, and drop older ones."""
+    with ix.reader() as reader:
+        columns = build_columns(reader)
+    generation = ix.latest_generation()
+    save_columns(columns, columns_path(version_dir, generation))
+    for old in version_dir.glob("columns-*.pkl"):
+        if old.name != columns_path(version_dir, generation).name:
+            try:
+                if int(old.stem.split("-")[1]) < generation - 1:
+                    old.unlink()
+            except (ValueError, OSError):
+                pass
+    return int(columns.live.sum())
+
+
+def build_index(data_dir: Path, procs: int = 1, progress: ProgressFn | None = None) -> Path:
+    """Build a complete new index version from the store and switch to it atomically."""
+    data_dir = Path(data_dir)
+    root = index_root(data_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    name = time.strftime("v%Y%m%d-%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 100000}"
+    version_dir = root / (".building-" + name)
+    version_dir.mkdir()
+    try:
+        store = Store(store_path(data_dir))
+        try:
+            generation = store.generation
+            ix = whoosh_index.create_in(str(version_dir), make_schema(), indexname=INDEX_NAME)
+            writer = (
+                ix.writer(procs=procs, limitmb=256, multisegment=True)
+                if procs > 1
+                else ix.writer(limitmb=256)
+            )
+            count = 0
+            synced_until = 0.0
+            for article, updated in iter_updated_since(store, -1.0):
+                writer.add_document(**to_document(article))
+                synced_until = max(synced_until, updated)
+                count += 1
+                if progress and count % 500 == 0:
+                    progress(500)
+            writer.commit()
+            if progress:
+                progress(count % 500)
+        finally:
+            store.close()
+        _finish_generation(ix, version_dir)
+        ix.close()
+        _write_json(version_dir / "meta.json", {
+            "store_generation": generation,
+            "synced_until": synced_until,
+            "articles": count,
+            "built": time.time(),
+        })
+        final = root / name
+        version_dir.rename(final)
+        _switch(root, name)
+    except BaseException:
+        shutil.rmtree(version_dir, ignore_errors=True)
+        raise
+    _cleanup(root, keep=name)
+    return final
+
+
+def _switch(root: Path, name: str) -> None:
+    pointer = root / "CURRENT"
+    previous = pointer.read_text().strip() if pointer.exists() else ""
+    tmp = root / f"CURRENT.{os.getpid()}.tmp"
+    tmp.write_text(name + "\n")
+    os.replace(tmp, pointer)
+    if previous and previous != name:
+        (root / "PREVIOUS").write_text(previous + "\n")
+
+
+def _cleanup(root: Path, keep: str) -> None:
+    """Remove versions other than the current and the previous one (searchers may still read it)."""
+    previous = (root / "PREVIOUS").read_text().strip() if (root / "PREVIOUS").exists() else ""
+    for path in root.iterdir():
+        if not path.is_dir() or path.name in (keep, previous):
+            continue
+        if path.name.startswith(".building-"):
+            # an abandoned build (killed process): remove when older than an hour
+            if time.time() - path.stat().st_mtime < 3600:
+                continue
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def sync_index(data_dir: Path, progress: ProgressFn | None = None) -> int:
+    """Bring the current index up to date with the store; build one when there is none.
+
+    Returns the number of articles written. Safe to interrupt: the store records what is
+    stored, the index records up to which store timestamp it is synced, and the next call
+    continues from there (``update_document`` replaces, so nothing is doubled).
+    """
+    version_dir = current_version(data_dir)
+    if version_dir is None or not whoosh_index.exists_in(str(version_dir), indexname=INDEX_NAME):
+        path = build_index(data_dir, progress=progress)
+        return read_meta(path).get("articles", 0)
+    meta = read_meta(version_dir)
+    since = float(meta.get("synced_until", 0.0))
+    store = Store(store_path(data_dir))
+    try:
+        generation = store.generation
+        if generation == meta.get("store_generation"):
+            return 0
+        ix = whoosh_index.open_dir(str(version_dir), indexname=INDEX_NAME)
+        writer = ix.writer(limitmb=256)
+        count = 0
+        try:
+            for article, updated in iter_updated_since(store, since):
+                writer.update_document(**to_document(article))
+                since = max(since, updated)
+                count += 1
+                if progress and count % 100 == 0:
+                    progress(100)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        if progress:
+            progress(count % 100)
+    finally:
+        store.close()
+    articles = _finish_generation(ix, version_dir)
+    ix.close()
+    meta.update(store_generation=generation, synced_until=since, updated=time.time(), articles=articles)
+    _write_json(version_dir / "meta.json", meta)
+    return count
+
+
+def check_index(data_dir: Path) -> str | None:
+    """A message saying what is wrong with the index, or None when it opens and reads."""
+    version_dir = current_version(data_dir)
+    if version_dir is None:
+        return "no index yet: run `quarry rebuild` to build it from the store"
+    try:
+        ix = whoosh_index.open_dir(str(version_dir), indexname=INDEX_NAME)
+        with ix.reader() as reader:
+            reader.doc_count_all()
+            for name in ("id", "day"):
+                reader.column_reader(name)
+            # touch every segment file the reader needs
+            for fieldname in ("title", "body"):
+                for _ in zip(range(1), reader.lexicon(fieldname)):
+                    pass
+        ix.close()
+    except Exception as exc:  # noqa: BLE001 - any failure means the same remedy
+        return f"the index at {version_dir} is damaged ({type(exc).__name__}: {exc}); run `quarry rebuild`"
+    return None

@@ -1,0 +1,521 @@
+"""The search API: a request in, results with exact facet counts and a histogram out.
+
+The full-text part runs in Whoosh; filters, facet counts, the date histogram and date sorting
+run over per-generation value columns (:mod:`index.columns`), so counts are exact and cheap.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+from whoosh import highlight
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+
+from archive.model import Article
+from archive.store import Store
+
+from . import query as qp
+from .api import (
+    DEFAULT_FACET_LIMIT,
+    FACETS,
+    Facet,
+    FacetValue,
+    HistogramBin,
+    Hit,
+    SearchRequest,
+    SearchResult,
+)
+from .build import INDEX_NAME, columns_path, current_version, store_path
+from .columns import Columns, build_columns, load_columns, save_columns
+
+SNIPPET_CHARS = 300
+FACET_TIME_BUDGET_S = 2.0
+
+
+class ArchiveUnavailable(Exception):
+    """No index can be opened (none built yet, or damaged): run ``quarry rebuild``."""
+
+
+@dataclass
+class EntityView:
+    type: str
+    name: str
+    aliases: list[str]
+    result: SearchResult
+    cooccurring: dict[str, list[FacetValue]] = field(default_factory=dict)
+    sites: list[FacetValue] = field(default_factory=list)
+    categories: list[FacetValue] = field(default_factory=list)
+
+
+@dataclass
+class _State:
+    version_dir: Path
+    generation: int
+    ix: object
+    columns: Columns
+
+
+class Archive:
+    """One archive (a data directory), opened lazily and reopened when its index changes."""
+
+    def __init__(self, data_dir: Path, facet_time_budget: float = FACET_TIME_BUDGET_S):
+        self.data_dir = Path(data_dir)
+        self.facet_time_budget = facet_time_budget
+        self._lock = threading.Lock()
+        self._state: _State | None = None
+        self._local = threading.local()
+        self._authority = None
+
+    # -- opening -----------------------------------------------------------------------------
+
+    def _current(self) -> _State:
+        version_dir = current_version(self.data_dir)
+        if version_dir is None:
+            raise ArchiveUnavailable("no index yet: run `quarry rebuild` (or `quarry ingest PATH`)")
+        state = self._state
+        if state is not None and state.version_dir == version_dir:
+            try:
+                if state.ix.latest_generation() == state.generation:
+                    return state
+            except OSError:
+                pass
+        with self._lock:
+            try:
+                ix = whoosh_index.open_dir(str(version_dir), indexname=INDEX_NAME)
+                generation = ix.latest_generation()
+                path = columns_path(version_dir, generation)
+                if path.exists():
+                    columns = load_columns(path)
+                else:
+                    with ix.reader() as reader:
+                        columns = build_columns(reader)
+                    try:
+                        save_columns(columns, path)
+                    except OSError:
+                        pass
+            except ArchiveUnavailable:
+                raise
+            except Exception as exc:  # noqa: BLE001
+                raise ArchiveUnavailable(
+                    f"the index at {version_dir} cannot be read ({type(exc).__name__}: {exc}); "
+                    "run `quarry rebuild`"
+                ) from exc
+            self._state = _State(version_dir, generation, ix, columns)
+            return self._state
+
+    def _searcher(self, state: _State):
+        local = self._local
+        key = (state.version_dir, state.generation)
+        if getattr(local, "key", None) != key:
+            old = getattr(local, "searcher", None)
+            if old is not None:
+                try:
+                    old.close()
+                except Exception:  # noqa: BLE001
+                    pass
+            local.searcher = state.ix.searcher()
+            local.key = key
+        return local.searcher
+
+    def store(self) -> Store:
+        store = getattr(self._local, "store", None)
+        if store is None:
+            path = store_path(self.data_dir)
+            if not path.exists():
+                raise ArchiveUnavailable("no store yet: run `quarry ingest PATH`")
+            store = Store(path, readonly=True)
+            self._local.store = store
+        return store
+
+    @property
+    def authority(self):
+        if self._authority is None:
+            try:
+                from archive.entities import get_authority
+
+                self._authority = get_authority(self.data_dir)
+            except Exception:  # noqa: BLE001 - search works without entity aliases
+                self._authority = False
+        return self._authority or None
+
+    def stats(self) -> dict:
+        try:
+            state = self._current()
+        except ArchiveUnavailable as exc:
+            return {"articles": 0, "index_version": None, "error": str(exc)}
+        return {
+            "articles": int(state.columns.live.sum()),
+            "index_version": f"{state.version_dir.name}/{state.generation}",
+        }
+
+    # -- searching ---------------------------------------------------------------------------
+
+    def _vocab_resolver(self, columns: Columns):
+        def resolve(field_name: str, value: str) -> str | None:
+            col = columns.fields.get(field_name)
+            if col is None:
+                return None
+            ids = col.ids_of([value])
+            return col.vocab[ids[0]] if ids else None
+
+        return resolve
+
+    def _match(self, state: _State, req: SearchRequest):
+        """The query's matching documents as a mask, plus the parsed query (None: browse)."""
+        columns = state.columns
+        if req.is_browse:
+            return columns.live.copy(), None, None
+        parsed = qp.parse(req.q, state.ix.schema, self.authority, self._vocab_resolver(columns))
+        mask = np.zeros(columns.ndocs, dtype=bool)
+        if parsed.query is wq.NullQuery or isinstance(parsed.query, type(wq.NullQuery)):
+            return mask, parsed, parsed.error
+        searcher = self._searcher(state)
+        docnums = np.fromiter(searcher.docs_for_query(parsed.query), dtype=np.int64)
+        if len(docnums):
+            mask[docnums] = True
+        return mask & columns.live, parsed, parsed.error
+
+    def _filter_masks(self, columns: Columns, req: SearchRequest) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """Per-facet include masks (OR within a facet) and one mask of excludes and dates."""
+        includes = {}
+        for name, values in req.filters.items():
+            col = columns.fields.get(name)
+            if col is None:
+                continue
+            includes[name] = col.docs_with_any(col.ids_of(values), columns.ndocs)
+        other = np.ones(columns.ndocs, dtype=bool)
+        for name, values in req.excludes.items():
+            col = columns.fields.get(name)
+            if col is not None:
+                other &= ~col.docs_with_any(col.ids_of(values), columns.ndocs)
+        if req.date_from:
+            other &= columns.day >= _ordinal(req.date_from, start=True)
+        if req.date_to:
+            other &= (columns.day <= _ordinal(req.date_to, start=False)) & (columns.day >= 0)
+        return includes, other
+
+    def search(self, req: SearchRequest) -> SearchResult:
+        t0 = time.perf_counter()
+        try:
+            state = self._current()
+        except ArchiveUnavailable as exc:
+            return SearchResult(request=req, total=0, hits=[], query_error=str(exc))
+        columns = state.columns
+        qmask, parsed, error = self._match(state, req)
+        includes, other = self._filter_masks(columns, req)
+        base = qmask & other
+        final = base.copy()
+        for mask in includes.values():
+            final &= mask
+        total = int(final.sum())
+        result = SearchResult(request=req, total=total, hits=[], query_error=error)
+        result.hits = self._page(state, req, parsed, final)
+        if req.with_facets:
+            result.facets = self._facets(columns, req, base, includes, t0)
+        if req.with_histogram:
+            result.histogram, result.undated = self._histogram(columns, final)
+        if total == 0 and parsed is not None and not error:
+            result.suggestion = self._suggest(state, req.q)
+        result.elapsed_ms = (time.perf_counter() - t0) * 1000
+        return result
+
+    def _ordered(self, state: _State, req: SearchRequest, parsed, final: np.ndarray, limit: int | None):
+        """Docnums of the result set in the requested order (with scores for relevance)."""
+        columns = state.columns
+        if req.sort == "relevance" and parsed is not None:
+            searcher = self._searcher(state)
+            docset = set(np.flatnonzero(final).tolist())
+            if not docset:
+                return [], []
+            results = searcher.search(parsed.query, limit=limit, filter=docset)
+            return [r.docnum for r in results], [r.score for r in results]
+        docs = np.flatnonzero(final)
+        day = columns.day[docs].astype(np.int64)
+        if req.sort == "oldest":
+            key = np.where(day < 0, np.iinfo(np.int64).max, day)
+            order = np.lexsort((docs, key))
+        else:
+            order = np.lexsort((-docs, -day))
+        ordered = docs[order]
+        if limit is not None:
+            ordered = ordered[:limit]
+        return ordered.tolist(), None
+
+    def _page(self, state: _State, req: SearchRequest, parsed, final: np.ndarray) -> list[Hit]:
+        start = (req.page - 1) * req.page_size
+        docnums, scores = self._ordered(state, req, parsed, final, start + req.page_size)
+        docnums = docnums[start:]
+        scores = scores[start:] if scores else None
+        ids = [state.columns.ids[d] for d in docnums]
+        articles = self.store().get_many(ids)
+        terms = self._terms(state, parsed)
+        hits = []
+        for n, aid in enumerate(ids):
+            article = articles.get(aid)
+            if article is None:
+                continue
+            hits.append(_hit(article, self._snippet(state, article, terms), scores[n] if scores else None))
+        return hits
+
+    def _terms(self, state: _State, parsed) -> set[str]:
+        if parsed is None:
+            return set()
+        searcher = self._searcher(state)
+        terms = set()
+        try:
+            for fieldname, text in parsed.query.existing_terms(searcher.reader(), expand=True):
+                if fieldname in ("title", "body"):
+                    terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+        except Exception:  # noqa: BLE001 - highlighting is best effort
+            pass
+        return terms
+
+    def _snippet(self, state: _State, article: Article, terms: set[str]) -> str:
+        text = article.text
+        if terms:
+            analyzer = state.ix.schema["body"].analyzer
+            fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS // 2, surround=60)
+            formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
+            try:
+                marked = highlight.highlight(text, frozenset(terms), analyzer, fragmenter, formatter, top=2)
+            except Exception:  # noqa: BLE001
+                marked = ""
+            if marked:
+                return marked.replace('class="match term0"', "").replace("<mark >", "<mark>")
+        plain = text[:SNIPPET_CHARS]
+        if len(text) > SNIPPET_CHARS:
+            plain = plain.rsplit(" ", 1)[0] + " …"
+        return html.escape(plain)
+
+    def _facets(self, columns: Columns, req: SearchRequest, base, includes, t0: float) -> list[Facet]:
+        facets = []
+        for name, label in FACETS.items():
+            col = columns.fields.get(name)
+            if col is None:
+                continue
+            if time.perf_counter() - t0 > self.facet_time_budget:
+                facets.append(Facet(name, label, [], timed_out=True))
+                continue
+            mask = base.copy()
+            for other_name, other_mask in includes.items():
+                if other_name != name:
+                    mask &= other_mask
+            counts = col.count(mask)
+            selected = set(req.filters.get(name, []))
+            excluded = set(req.excludes.get(name, []))
+            nonzero = np.flatnonzero(counts)
+            needle = req.facet_filters.get(name, "").casefold()
+            if needle:
+                nonzero = [v for v in nonzero if needle in col.vocab[v].casefold()]
+            if name in ("year", "month"):
+                order = sorted(nonzero, key=lambda v: col.vocab[v], reverse=True)
+            else:
+                order = sorted(nonzero, key=lambda v: (-counts[v], col.vocab[v].casefold()))
+            limit = req.facet_limits.get(name, DEFAULT_FACET_LIMIT)
+            shown = order[:limit]
+            values = [
+                FacetValue(col.vocab[v], col.vocab[v], int(counts[v]), col.vocab[v] in selected)
+                for v in shown
+            ]
+            listed = {fv.value for fv in values}
+            for value in [*selected, *excluded]:
+                if value not in listed:
+                    ids = col.ids_of([value])
+                    count = int(counts[ids[0]]) if ids else 0
+                    values.append(FacetValue(value, value, count if value in selected else 0, value in selected, value in excluded))
+                    listed.add(value)
+            for fv in values:
+                fv.excluded = fv.value in excluded
+            facets.append(Facet(name, label, values, total_values=len(order), truncated=len(order) > limit))
+        return facets
+
+    def _histogram(self, columns: Columns, final: np.ndarray) -> tuple[list[HistogramBin], int]:
+        col = columns.fields["month"]
+        counts = col.count(final)
+        months = sorted((col.vocab[v], int(counts[v])) for v in np.flatnonzero(counts))
+        undated = int((final & (columns.day < 0)).sum())
+        if not months:
+            return [], undated
+        bins = []
+        by_month = dict(months)
+        y, m = map(int, months[0][0].split("-"))
+        last = months[-1][0]
+        while True:
+            key = f"{y:04d}-{m:02d}"
+            bins.append(HistogramBin(key, by_month.get(key, 0)))
+            if key >= last or len(bins) > 2400:
+                break
+            m += 1
+            if m > 12:
+                y, m = y + 1, 1
+        return bins, undated
+
+    def _suggest(self, state: _State, text: str) -> str | None:
+        searcher = self._searcher(state)
+        words = qp.plain_words(text).split()
+        if not words:
+            return None
+        corrected = []
+        changed = False
+        reader = searcher.reader()
+        analyzer = state.ix.schema["body"].analyzer
+        for word in words:
+            stems = [t.text for t in analyzer(word)]
+            if not stems or any(reader.doc_frequency("body", s) for s in stems):
+                corrected.append(word)
+                continue
+            options = searcher.suggest("body", word.lower(), limit=1, maxdist=2)
+            if options:
+                corrected.append(options[0])
+                changed = True
+            else:
+                corrected.append(word)
+        return " ".join(corrected) if changed else None
+
+    # -- articles ----------------------------------------------------------------------------
+
+    def article(self, article_id: str) -> Article | None:
+        if not isinstance(article_id, str) or len(article_id) > 64:
+            return None
+        try:
+            return self.store().get(article_id)
+        except ArchiveUnavailable:
+            return None
+
+    def similar(self, article_id: str, limit: int = 8) -> list[Hit]:
+        try:
+            state = self._current()
+        except ArchiveUnavailable:
+            return []
+        docnum = state.columns.docnum_of(article_id)
+        article = self.article(article_id)
+        if docnum is None or article is None:
+            return []
+        searcher = self._searcher(state)
+        results = searcher.more_like(docnum, "body", text=article.title + "\n" + article.text, top=limit, numterms=12)
+        ids = [state.columns.ids[r.docnum] for r in results if r.docnum != docnum]
+        found = self.store().get_many(ids)
+        return [_hit(found[i], self._snippet(state, found[i], set()), None) for i in ids if i in found][:limit]
+
+    def iter_articles(self, req: SearchRequest) -> Iterator[Article]:
+        """The whole result set of a request in its order, streamed in batches: no cap."""
+        state = self._current()
+        qmask, parsed, _ = self._match(state, req)
+        includes, other = self._filter_masks(state.columns, req)
+        final = qmask & other
+        for mask in includes.values():
+            final &= mask
+        docnums, _ = self._ordered(state, req, parsed, final, None)
+        ids = [state.columns.ids[d] for d in docnums]
+        store = self.store()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            found = store.get_many(chunk)
+            for aid in chunk:
+                if aid in found:
+                    yield found[aid]
+
+    def entity(self, etype: str, name: str, req: SearchRequest | None = None) -> EntityView | None:
+        if etype not in qp.ENTITY_FIELDS:
+            return None
+        req = req or SearchRequest(sort="newest")
+        try:
+            state = self._current()
+        except ArchiveUnavailable:
+            return None
+        col = state.columns.fields[etype]
+        authority = self.authority
+        canonical = name
+        if authority is not None:
+            hit = authority.canonical(name, etype)
+            if hit and hit[0] == etype:
+                canonical = hit[1]
+        ids = col.ids_of([canonical])
+        if not ids:
+            return None
+        canonical = col.vocab[ids[0]]
+        filters = dict(req.filters)
+        filters[etype] = _unique([canonical, *filters.get(etype, [])])
+        sub = SearchRequest(**{**req.__dict__, "filters": filters, "facet_limits": {**req.facet_limits}})
+        for t in qp.ENTITY_FIELDS:
+            sub.facet_limits.setdefault(t, 21)
+        result = self.search(sub)
+        facets = {f.name: f for f in result.facets}
+        cooc = {
+            t: [v for v in facets[t].values if not (t == etype and v.value == canonical)][:20]
+            for t in qp.ENTITY_FIELDS
+            if t in facets
+        }
+        aliases = authority.aliases(etype, canonical) if authority is not None else []
+        return EntityView(
+            type=etype,
+            name=canonical,
+            aliases=[a for a in aliases if a != canonical],
+            result=result,
+            cooccurring=cooc,
+            sites=facets["site"].values if "site" in facets else [],
+            categories=facets["category"].values if "category" in facets else [],
+        )
+
+    def annotate(self, article: Article) -> list[list[tuple[int, int, str, str]]]:
+        """Entity spans per body paragraph, limited to the article's recognised entities."""
+        known = {(t, n) for t, names in article.entities.as_dict().items() for n in names}
+        try:
+            from archive.entities import get_extractor
+
+            extractor = get_extractor()
+        except Exception:  # noqa: BLE001 - the page renders without marks
+            return [[] for _ in article.body]
+        out = []
+        for paragraph in article.body:
+            try:
+                spans = extractor.annotate(paragraph)
+            except Exception:  # noqa: BLE001
+                spans = []
+            out.append([s for s in spans if (s[2], s[3]) in known])
+        return out
+
+
+def _hit(article: Article, snippet: str, score: float | None) -> Hit:
+    ents = article.entities.as_dict()
+    return Hit(
+        id=article.id,
+        title=article.title,
+        date=article.published_iso,
+        url=article.url,
+        site=article.site,
+        authors=article.authors,
+        categories=article.categories,
+        snippet=snippet,
+        entities={t: names[:5] for t, names in ents.items()},
+        score=score,
+    )
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _ordinal(text: str, start: bool) -> int:
+    parts = [int(p) for p in text.split("-")]
+    year = parts[0]
+    if len(parts) == 3:
+        try:
+            return date(year, parts[1], parts[2]).toordinal()
+        except ValueError:
+            parts = parts[:2]
+    if len(parts) == 2:
+        month = parts[1]
+        if start:
+            return date(year, month, 1).toordinal()
+        nxt = date(year + (month == 12), month % 12 + 1, 1)
+        return nxt.toordinal() - 1
+    return date(year, 1, 1).toordinal() if start else date(year, 12, 31).toordinal()

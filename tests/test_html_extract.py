@@ -1,0 +1,287 @@
+"""HTML article extraction on small hand-written pages modelled on real news pages."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from archive.extract.html import extract_html, guess_language
+from archive.extract.metadata import date_from_url, parse_date_text, split_authors
+from archive.model import Article, RawDocument, article_id, text_hash
+
+FIXTURES = Path(__file__).parent / "fixtures" / "html"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+PARAGRAPHS = (
+    "<p>The regional water authority said on Monday that reservoir levels had fallen to their "
+    "lowest point in more than twenty years after an unusually dry spring and a hot summer.</p>"
+    "<p>Officials asked households to cut their water use by a fifth and warned that a hosepipe "
+    "ban could follow within weeks if the weather did not change.</p>"
+    "<p>Farmers in the valley have already reduced irrigation, and several have said that their "
+    "harvest will be smaller than last year as a result of the drought.</p>"
+)
+
+
+def raw_of(content: bytes | str, url: str | None = None, name: str = "page.html") -> RawDocument:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    return RawDocument(source=name, kind="html", content=data, url=url, format="html")
+
+
+def fixture(name: str, url: str | None = None) -> Article | None:
+    path = FIXTURES / name
+    return extract_html(raw_of(path.read_bytes(), url=url, name=str(path)))
+
+
+# ------------------------------------------------------------------ full pages
+
+
+def test_english_news_page() -> None:
+    art = fixture("news_en.html")
+    assert art is not None
+    assert art.title == "City council approves new riverside park plan"
+    assert art.authors == ["Maria Lopez", "James O'Neill"]
+    assert art.published == datetime(2022, 9, 15, 10, 0, tzinfo=timezone(timedelta(hours=2)))
+    assert art.language == "en"
+    assert art.site == "The Harbor Gazette"
+    assert "Local News" in art.categories and "parks" in art.categories
+    assert art.body[0].startswith("The city council voted eight to three")
+    assert any("amphitheatre" in p for p in art.body)
+    assert len(art.body) == 4
+
+
+def test_english_page_has_no_chrome() -> None:
+    art = fixture("news_en.html")
+    assert art is not None
+    text = art.text.lower()
+    for chrome in ("cookie", "share on facebook", "tweet", "budget talks stall", "all rights"):
+        assert chrome not in text, chrome
+    assert "related" not in [p.lower() for p in art.body]
+
+
+def test_identity_and_provenance() -> None:
+    art = fixture("news_en.html")
+    assert art is not None
+    # No known URL: the page's canonical link (tracking parameters are dropped by article_id).
+    assert art.url and art.url.startswith("https://www.harborgazette.example/news/local/")
+    assert art.id == article_id("https://harborgazette.example/news/local/riverside-park-plan", [])
+    assert art.text_hash == text_hash(art.body)
+    assert len(art.provenance) == 1
+    assert art.provenance[0].source.endswith("news_en.html")
+    assert art.provenance[0].format == "html"
+
+
+def test_known_url_wins_for_identity() -> None:
+    url = "https://harborgazette.example/2022/09/15/park"
+    art = fixture("news_en.html", url=url)
+    assert art is not None
+    assert art.url == url
+    assert art.id == article_id(url, [])
+
+
+def test_german_page() -> None:
+    art = fixture("news_de.html")
+    assert art is not None
+    assert art.title == "Neuer Radweg entlang der Elbe eröffnet"
+    assert art.language == "de"
+    assert art.published == date(2023, 5, 3)
+    assert art.site == "Elbkurier"
+    assert art.authors == ["Anna Müller", "Peter Schmidt"]
+    assert "Lesen Sie auch" not in art.body
+    assert art.body[0].startswith("Nach zwei Jahren Bauzeit")
+
+
+def test_highwire_citation_metadata() -> None:
+    art = fixture("highwire.html")
+    assert art is not None
+    assert art.title == "Sediment transport in small tidal estuaries"
+    assert art.authors == ["Ingrid Berg", "Hiroshi Tanaka"]
+    assert art.published == date(2021, 3, 8)
+
+
+@pytest.mark.parametrize("name", ["not_found.html", "nav_only.html"])
+def test_no_article(name: str) -> None:
+    assert fixture(name) is None
+
+
+def test_empty_and_binary_pages_are_no_article() -> None:
+    assert extract_html(raw_of(b"")) is None
+    assert extract_html(raw_of("<html><body></body></html>")) is None
+    assert extract_html(raw_of(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)) is None
+
+
+# ------------------------------------------------------------------ single features
+
+
+def page(head: str = "", body: str = PARAGRAPHS, lang: str = "") -> str:
+    lang_attr = f' lang="{lang}"' if lang else ""
+    return (
+        f"<!DOCTYPE html><html{lang_attr}><head><meta charset='utf-8'>{head}</head>"
+        f"<body><article><h1>Reservoirs at twenty-year low</h1>{body}</article></body></html>"
+    )
+
+
+def test_publication_date_preferred_over_modified() -> None:
+    head = (
+        '<meta property="article:modified_time" content="2022-10-01T09:00:00Z">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"dateModified": "2022-10-01", "datePublished": "2022-09-20T07:15:00-04:00"}</script>'
+    )
+    art = extract_html(raw_of(page(head)))
+    assert art is not None
+    assert art.published == datetime(2022, 9, 20, 7, 15, tzinfo=timezone(timedelta(hours=-4)))
+
+
+def test_time_element_date() -> None:
+    body = '<p class="meta"><time datetime="2021-06-05" pubdate>5 June 2021</time></p>' + PARAGRAPHS
+    art = extract_html(raw_of(page(body=body)))
+    assert art is not None and art.published == date(2021, 6, 5)
+
+
+def test_url_date() -> None:
+    art = extract_html(raw_of(page(), url="https://news.example/2019/04/02/reservoirs-low"))
+    assert art is not None and art.published == date(2019, 4, 2)
+
+
+def test_date_without_offset_is_a_date() -> None:
+    head = '<meta property="article:published_time" content="2020-01-02T08:00:00">'
+    art = extract_html(raw_of(page(head)))
+    assert art is not None and art.published == date(2020, 1, 2)
+
+
+def test_byline_string_author_split() -> None:
+    head = '<meta name="author" content="By Jane Doe, John Roe &amp; Ann Poe">'
+    art = extract_html(raw_of(page(head)))
+    assert art is not None and art.authors == ["Jane Doe", "John Roe", "Ann Poe"]
+
+
+def test_title_site_suffix_stripped() -> None:
+    head = (
+        "<title>Reservoirs at twenty-year low - Valley Times</title>"
+        '<meta property="og:site_name" content="Valley Times">'
+    )
+    html = page(head).replace("<h1>Reservoirs at twenty-year low</h1>", "")
+    art = extract_html(raw_of(html))
+    assert art is not None and art.title == "Reservoirs at twenty-year low"
+
+
+def test_language_from_text_when_declared_wrong() -> None:
+    body = (
+        "<p>Die Wasserbehörde der Region teilte am Montag mit, dass die Pegel der Stauseen auf den "
+        "tiefsten Stand seit mehr als zwanzig Jahren gefallen sind. Das ist nicht gut für die "
+        "Landwirte, die auf das Wasser angewiesen sind.</p><p>Die Behörden baten die Haushalte, "
+        "ihren Verbrauch um ein Fünftel zu senken, und warnten vor einem Verbot, das auch für "
+        "Gärten gelten soll.</p>"
+    )
+    art = extract_html(raw_of(page(body=body, lang="en")))
+    assert art is not None and art.language == "de"
+
+
+def test_language_from_html_lang() -> None:
+    art = extract_html(raw_of(page(lang="en-GB")))
+    assert art is not None and art.language == "en"
+
+
+def test_cp1252_page_with_wrong_charset_has_no_mojibake() -> None:
+    html = page(body=PARAGRAPHS + "<p>It’s “dry” — très sec, said the café owner.</p>")
+    art = extract_html(raw_of(html.encode("cp1252")))
+    assert art is not None
+    assert "It’s “dry” — très sec" in art.text
+    assert "â€" not in art.text and "Ã" not in art.text
+
+
+def test_utf16_page() -> None:
+    art = extract_html(
+        raw_of("\ufeff" + page().replace("charset='utf-8'", "")).__class__(
+            source="p.html", kind="html", content=("\ufeff" + page()).encode("utf-16-le")
+        )
+    )
+    assert art is not None and art.title == "Reservoirs at twenty-year low"
+
+
+# ------------------------------------------------------------------ metadata helpers
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("15 September 2022", date(2022, 9, 15)),
+        ("September 5, 2022", date(2022, 9, 5)),
+        ("2022-09-15", date(2022, 9, 15)),
+        (
+            "2022-09-15T10:00:00+02:00",
+            datetime(2022, 9, 15, 10, tzinfo=timezone(timedelta(hours=2))),
+        ),
+        ("2022-09-15T10:00:00Z", datetime(2022, 9, 15, 10, tzinfo=timezone.utc)),
+        ("5.9.2022", date(2022, 9, 5)),
+        (
+            "Fri Oct 20, 2006 6:15pm EDT",
+            datetime(2006, 10, 20, 18, 15, tzinfo=timezone(timedelta(hours=-4))),
+        ),
+        ("26-FEB-1987 15:01:01.79", date(1987, 2, 26)),
+        ("3. Mai 2023", date(2023, 5, 3)),
+        ("12 de marzo de 2021", date(2021, 3, 12)),
+        ("Sept. 5, 2022", date(2022, 9, 5)),
+        ("2022/09/15", date(2022, 9, 15)),
+        ("no date here", None),
+        ("", None),
+        ("31.02.2022", None),
+    ],
+)
+def test_parse_date_text(text: str, expected: date | datetime | None) -> None:
+    assert parse_date_text(text) == expected
+
+
+def test_parse_date_text_naive_time() -> None:
+    assert parse_date_text("26-FEB-1987 15:01:01.79", naive_time=True) == datetime(
+        1987, 2, 26, 15, 1, 1, 790000
+    )
+
+
+def test_date_from_url() -> None:
+    assert date_from_url("https://x.example/2022/09/15/story") == date(2022, 9, 15)
+    assert date_from_url("https://x.example/news/20220915-story") == date(2022, 9, 15)
+    assert date_from_url("https://x.example/news/story-12345") is None
+
+
+def test_split_authors() -> None:
+    assert split_authors("By Jane Doe and John E. Smith") == ["Jane Doe", "John E. Smith"]
+    assert split_authors("Von Anna Müller und Peter Schmidt") == ["Anna Müller", "Peter Schmidt"]
+    assert split_authors(["https://facebook.com/jane", "Jane Doe"]) == ["Jane Doe"]
+
+
+def test_guess_language() -> None:
+    assert (
+        guess_language("The cat sat on the mat and it was happy with the food that was there")
+        == "en"
+    )
+    assert (
+        guess_language("Le chat est sur le tapis et il est content avec la nourriture qui est là")
+        == "fr"
+    )
+    assert (
+        guess_language(
+            "これは日本語の文章です。ひらがなとカタカナが含まれています。東京は日本の首都です。"
+        )
+        == "ja"
+    )
+    assert guess_language("") is None
+
+
+# ------------------------------------------------------------------ shared gold (optional)
+
+
+def test_shared_fundus_sample() -> None:
+    manifest = SHARED / "fundus-news-html" / "gold_manifest.jsonl"
+    if not manifest.exists():
+        pytest.skip(f"shared corpus not present at {manifest}")
+    rows = [json.loads(line) for line in manifest.read_text(encoding="utf-8").splitlines()[:5]]
+    found = 0
+    for row in rows:
+        content = gzip.decompress((manifest.parent / row["html_file"]).read_bytes())
+        art = extract_html(raw_of(content, url=row["url"], name=row["html_file"]))
+        found += art is not None and bool(art.body)
+    assert found >= 4

@@ -1,0 +1,404 @@
+"""The web app against a real ingested and indexed archive: pages, JSON twins, exports, safety.
+
+Uses the ``app`` and ``client`` fixtures from conftest.py (a small fixture archive). The tests
+read the archive through the JSON API first, so they hold for whatever the fixture contains.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from index.api import FACETS, SearchRequest
+from web.exports import EXPORT_FORMATS
+from web.security import SECURITY_HEADERS
+
+if not (Path(__file__).with_name("conftest.py")).exists():  # pragma: no cover - bootstrap only
+    from datetime import date
+
+    from archive.model import Article, Entities, Provenance
+
+    def _articles() -> list[Article]:
+        sites = ["alpha.example", "beta.example"]
+        out = []
+        for i in range(12):
+            out.append(
+                Article(
+                    id=f"{i:016x}",
+                    title=f"Report {i} on extremist networks"
+                    if i
+                    else '<script>alert("t")</script> Hostile & title',
+                    body=[
+                        f"Anders Breivik was discussed with ISIS in Oslo, report number {i}.",
+                        "Second paragraph about radicalisation online.",
+                    ],
+                    url=f"https://{sites[i % 2]}/post/{i}",
+                    published=date(2020 + i % 3, 1 + i % 12, 1 + i),
+                    authors=["Jane Doe"] if i % 2 else ["John Roe", "Jane Doe"],
+                    categories=["Extremism"] if i % 3 else ["Extremism", "Online"],
+                    site=sites[i % 2],
+                    language="en",
+                    views=i * 10,
+                    entities=Entities(
+                        person=["Anders Breivik"], organization=["ISIS"], location=["Oslo"]
+                    ),
+                    provenance=[Provenance(source=f"dump{i}.jsonl", format="jsonl", offset=i)],
+                )
+            )
+        return out
+
+    @pytest.fixture(scope="session")
+    def built_archive(tmp_path_factory):
+        from archive.store import Store
+        from index.build import build_index, store_path
+
+        data_dir = tmp_path_factory.mktemp("quarry-data")
+        store = Store(store_path(data_dir))
+        with store.transaction():
+            for a in _articles():
+                store.put(a)
+        store.close()
+        build_index(data_dir)
+        return data_dir
+
+    @pytest.fixture
+    def app(built_archive):
+        from web import create_app
+
+        return create_app({"TESTING": True, "DATA_DIR": built_archive})
+
+    @pytest.fixture
+    def client(app):
+        return app.test_client()
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+class Links(HTMLParser):
+    """Collects URL-bearing attributes, meta tags and inline scripts/styles of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[tuple[str, str, str]] = []  # (tag, attr, value)
+        self.meta: list[tuple[str, str]] = []
+        self.inline_scripts = 0
+        self.style_attrs = 0
+        self._tag = ""
+
+    def handle_starttag(self, tag, attrs):
+        self._tag = tag
+        d = dict(attrs)
+        for k, v in attrs:
+            if k in ("src", "href", "action", "srcset", "poster", "data", "formaction") and v:
+                self.urls.append((tag, k, v))
+            if k == "style":
+                self.style_attrs += 1
+        if tag == "meta" and "name" in d:
+            self.meta.append((d["name"], d.get("content") or ""))
+
+    def handle_data(self, data):
+        if self._tag == "script" and data.strip():
+            self.inline_scripts += 1
+
+    def handle_endtag(self, tag):
+        self._tag = ""
+
+
+def parse(html: str) -> Links:
+    p = Links()
+    p.feed(html)
+    return p
+
+
+def first_hit(client) -> dict:
+    data = client.get("/api/search").get_json()
+    assert data["results"], "the fixture archive should not be empty"
+    return data["results"][0]
+
+
+def some_entity(client) -> tuple[str, str]:
+    facets = client.get("/api/search").get_json()["facets"]
+    for t in ("person", "organization", "location"):
+        if facets.get(t):
+            return t, facets[t][0]["value"]
+    pytest.skip("the fixture archive has no entities")
+
+
+def page_urls(client) -> list[str]:
+    hit = first_hit(client)
+    t, name = some_entity(client)
+    return [
+        "/",
+        "/?q=extremism",
+        '/?q="unclosed',
+        "/?q=a+AND+(b",
+        "/help",
+        f"/article/{hit['id']}",
+        f"/entity/{t}/{name}",
+        "/no/such/page",
+        "/article/doesnotexist",
+        "/entity/person/No%20Such%20Person%20Anywhere",
+    ]
+
+
+# -- search page --------------------------------------------------------------------------------
+
+
+def test_search_page_renders_with_facets_and_histogram(client):
+    resp = client.get("/")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    total = client.get("/api/search").get_json()["total"]
+    assert f"{total:,}" in html
+    for label in FACETS.values():
+        assert f'aria-label="{label} facet"' in html
+    assert '<form class="query"' in html and 'href="/help"' in html
+    assert "<svg" in html and "<title>" in html
+    assert 'rel="search"' in html
+
+
+def test_facet_counts_equal_json_counts(client):
+    data = client.get("/api/search").get_json()
+    html = client.get("/").get_data(as_text=True)
+    checked = 0
+    for name, values in data["facets"].items():
+        for v in values[:3]:
+            # the HTML link for this value carries the same count the JSON reports
+            pattern = re.escape(html_escape(v["toggle_url"].replace("/api/search", "/"))) + (
+                r'">\s*<span class="fv-label">[^<]*</span>\s*<span class="count">' + f"{v['count']:,}<"
+            )
+            assert re.search(pattern, html), (name, v)
+            checked += 1
+    assert checked
+
+
+def html_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&#34;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def test_toggle_urls_round_trip(client):
+    data = client.get("/api/search?page=2").get_json()
+    name, values = next((n, v) for n, v in data["facets"].items() if v)
+    value = values[0]["value"]
+    url = values[0]["toggle_url"]
+    args = parse_qsl(urlsplit(url).query)
+    assert (f"f.{name}", value) in args and ("page", "2") not in args  # page reset
+    selected = client.get(url).get_json()
+    entry = next(v for v in selected["facets"][name] if v["value"] == value)
+    assert entry["selected"]
+    # toggling the selected value again removes it
+    assert (f"f.{name}", value) not in parse_qsl(urlsplit(entry["toggle_url"]).query)
+    assert selected["total"] == values[0]["count"]
+    # exclusion, and the chip on the HTML page that removes it
+    exclude = values[0]["exclude_url"].replace("/api/search", "/")
+    html = client.get(exclude).get_data(as_text=True)
+    assert "chip-exclude" in html and "Remove filter" in html
+    req = SearchRequest.from_args(dict(parse_qsl(urlsplit(exclude).query)))
+    assert req.excludes == {name: [value]}
+
+
+def test_request_round_trips_through_url(client):
+    url = "/?q=report&f.site=alpha.example&x.category=Online&from=2020-01&to=2022&sort=oldest&size=50"
+    html = client.get(url).get_data(as_text=True)
+    # the sort/size form keeps the other state as hidden inputs
+    assert '<input type="hidden" name="x.category" value="Online">' in html
+    assert '<input type="hidden" name="from" value="2020-01">' in html
+    assert '<option value="oldest" selected>' in html and '<option value="50" selected>' in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['q="unclosed', "q=(((", "q=a+AND+(b", "q=published:[2020", "page=-5", "size=abc",
+     "from=2020-13", "sort=sideways", "f.nope=1", "fl.site=999999999", "q=" + "x" * 5000],
+)  # fmt: skip
+def test_malformed_parameters_never_500(client, query):
+    for path in ("/", "/api/search", "/export.csv"):
+        resp = client.get(f"{path}?{query}")
+        assert resp.status_code == 200, (path, query)
+        resp.get_data()
+
+
+def test_parse_error_shows_notice(client):
+    html = client.get('/?q="unclosed+quote').get_data(as_text=True)
+    assert "Could not parse" in html and "searched the plain words instead" in html
+    assert client.get('/api/search?q="unclosed').get_json()["query_error"]
+
+
+def test_empty_query_browses_newest_first(client):
+    data = client.get("/api/search").get_json()
+    dates = [r["date"] for r in data["results"] if r["date"]]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_api_search_is_to_json_plus_urls(client):
+    data = client.get("/api/search?q=report").get_json()
+    assert list(data)[:5] == ["total", "page", "page_size", "query_error", "suggestion"]
+    for values in data["facets"].values():
+        for v in values:
+            assert set(v) == {"value", "count", "selected", "excluded", "toggle_url", "exclude_url"}
+
+
+# -- safety -------------------------------------------------------------------------------------
+
+
+def test_security_headers_on_every_response(client):
+    hit = first_hit(client)
+    paths = page_urls(client) + [
+        "/api/search",
+        f"/api/article/{hit['id']}",
+        "/api/article/nope",
+        "/export.jsonl",
+        f"/article/{hit['id']}/cite.ris",
+        "/static/quarry.css",
+        "/static/quarry.js",
+        "/opensearch.xml",
+    ]
+    for path in paths:
+        resp = client.get(path)
+        resp.get_data()
+        for name, value in SECURITY_HEADERS.items():
+            assert resp.headers.get(name) == value, (path, name)
+
+
+def test_no_remote_resources_or_inline_code(client):
+    for path in page_urls(client):
+        html = client.get(path).get_data(as_text=True)
+        links = parse(html)
+        remote = [u for u in links.urls if re.match(r"(?i)\s*(https?:|//|data:text)", u[2])]
+        assert remote == [], (path, remote)
+        assert links.inline_scripts == 0 and links.style_attrs == 0, path
+        assert "<style" not in html, path
+
+
+def test_opensearch_description(client):
+    resp = client.get("/opensearch.xml")
+    assert resp.mimetype == "application/opensearchdescription+xml"
+    assert "?q={searchTerms}" in resp.get_data(as_text=True)
+
+
+def test_titles_are_escaped(client):
+    for path in page_urls(client):
+        html = client.get(path).get_data(as_text=True)
+        assert "<script>alert" not in html, path
+    hostile = client.get("/api/search?q=hostile").get_json()["results"]
+    for hit in hostile:
+        if "<" in hit["title"]:
+            page = client.get(f"/article/{hit['id']}").get_data(as_text=True)
+            assert "&lt;script&gt;" in page
+
+
+# -- articles -----------------------------------------------------------------------------------
+
+
+def test_article_page_metadata_and_citation_tags(client):
+    hit = first_hit(client)
+    article = client.get(f"/api/article/{hit['id']}").get_json()
+    resp = client.get(f"/article/{hit['id']}")
+    assert resp.status_code == 200
+    links = parse(resp.get_data(as_text=True))
+    meta = dict(links.meta)
+    assert meta["citation_title"] == article["title"]
+    authors = [c for n, c in links.meta if n == "citation_author"]
+    assert authors == article["authors"]
+    if article["published"]:
+        assert re.fullmatch(r"\d{4}/\d{2}/\d{2}", meta["citation_publication_date"])
+    if article["site"]:
+        assert meta["citation_journal_title"] == article["site"]
+    assert "citation_abstract_html_url" not in meta  # live links are off by default
+    html = resp.get_data(as_text=True)
+    assert "Provenance" in html and article["provenance"][0]["source"] in html
+    for fmt in ("ris", "bib", "csl.json"):
+        assert f"/article/{hit['id']}/cite.{fmt}" in html
+    if article["url"]:
+        assert article["url"] not in [u for _, _, u in links.urls]
+
+
+def test_article_live_links_when_enabled(app, client):
+    hit = first_hit(client)
+    app.config["LIVE_LINKS"] = True
+    html = client.get(f"/article/{hit['id']}").get_data(as_text=True)
+    if hit["url"]:
+        assert 'rel="noopener noreferrer nofollow"' in html
+
+
+def test_article_json_and_404s(client):
+    hit = first_hit(client)
+    data = client.get(f"/api/article/{hit['id']}").get_json()
+    assert data["id"] == hit["id"] and "provenance" in data and "body" in data
+    resp = client.get("/article/doesnotexist")
+    assert resp.status_code == 404 and "Not found" in resp.get_data(as_text=True)
+    resp = client.get("/api/article/doesnotexist")
+    assert resp.status_code == 404 and resp.get_json()["error"]["status"] == 404
+
+
+@pytest.mark.parametrize("fmt", ["ris", "bib", "csl.json"])
+def test_article_citation_downloads(client, fmt):
+    hit = first_hit(client)
+    resp = client.get(f"/article/{hit['id']}/cite.{fmt}")
+    assert resp.status_code == 200 and resp.mimetype == EXPORT_FORMATS[fmt][0]
+    assert hit["id"] in resp.get_data(as_text=True)
+
+
+# -- exports ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", list(EXPORT_FORMATS))
+def test_exports_one_record_per_article(client, fmt):
+    query = "q=report"
+    total = client.get(f"/api/search?{query}&size=1").get_json()["total"]
+    resp = client.get(f"/export.{fmt}?{query}&size=1")  # size does not cap an export
+    assert resp.status_code == 200
+    assert resp.mimetype == EXPORT_FORMATS[fmt][0]
+    assert resp.headers["Content-Disposition"].startswith("attachment")
+    body = resp.get_data(as_text=True)
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(body)))
+        assert rows[0][0] == "id" and len(rows) == total + 1
+    elif fmt == "jsonl":
+        assert len([json.loads(line) for line in body.splitlines()]) == total
+    elif fmt == "ris":
+        assert body.count("TY  - ") == total == body.count("ER  - ")
+    elif fmt == "bib":
+        assert body.count("@misc{") == total
+    else:
+        assert len(json.loads(body)) == total
+
+
+def test_export_links_on_search_page_keep_filters(client):
+    html = client.get("/?q=report&f.site=alpha.example&page=2").get_data(as_text=True)
+    links = [u for _, _, u in parse(html).urls if u.startswith("/export.")]
+    assert len(links) == len(EXPORT_FORMATS)
+    for link in links:
+        args = parse_qsl(urlsplit(link).query)
+        assert ("f.site", "alpha.example") in args and ("page", "2") not in args
+
+
+# -- entities -----------------------------------------------------------------------------------
+
+
+def test_entity_page(client):
+    t, name = some_entity(client)
+    resp = client.get(f"/entity/{t}/{name}")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert html_escape(name) in html and "Mentioned in" in html
+    data = client.get(f"/api/entity/{t}/{name}").get_json()
+    assert data["name"] == name and data["mentions"] >= 1
+    assert data["result"]["total"] == data["mentions"]
+
+
+def test_unknown_entity_is_a_friendly_404(client):
+    resp = client.get("/entity/person/No Such Person Anywhere")
+    assert resp.status_code == 404
+    assert "No Such Person Anywhere" in resp.get_data(as_text=True)
+    assert client.get("/entity/weapon/x").status_code == 404
+    resp = client.get("/api/entity/person/No Such Person Anywhere")
+    assert resp.status_code == 404 and resp.get_json()["error"]["status"] == 404

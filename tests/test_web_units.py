@@ -1,0 +1,351 @@
+"""Web layer tests that need no index: URL arithmetic, export writers, escaping of hostile data.
+
+A small FakeArchive implements the index contract so the pages can be rendered with exactly the
+hostile values we want to check (the real archive tests live in test_web.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from html.parser import HTMLParser
+
+import pytest
+
+from archive.model import Article, Entities, Provenance
+from index.api import (
+    FACETS,
+    Facet,
+    FacetValue,
+    HistogramBin,
+    Hit,
+    SearchRequest,
+    SearchResult,
+)
+from web import create_app
+from web.exports import (
+    EXPORT_FORMATS,
+    article_citation,
+    article_to_bibtex,
+    article_to_csl,
+    article_to_csv_row,
+    article_to_ris,
+)
+
+HOSTILE = '<script>alert("x")</script> & "quotes"'
+
+
+def make_articles() -> list[Article]:
+    return [
+        Article(
+            id="a1b2c3d4e5f60718",
+            title=HOSTILE,
+            body=["Anders met ISIS in Oslo.", '=HYPERLINK("evil") second paragraph {braces} 100%'],
+            url="https://example.org/news/1?x=<b>",
+            published=date(2021, 3, 4),
+            authors=["Jane Doe", "Émile <b>Bold</b>"],
+            categories=["Extremism", "Online"],
+            site="example.org",
+            language="en",
+            views=1234,
+            entities=Entities(person=["Anders"], organization=["ISIS"], location=["Oslo"]),
+            provenance=[
+                Provenance(
+                    source="dump.warc.gz",
+                    format="warc",
+                    offset=42,
+                    captured="2021-03-05",
+                    content_hash="ab" * 32,
+                )
+            ],
+        ),
+        Article(id="ffff000011112222", title="Second", body=["Plain text."], authors=[]),
+    ]
+
+
+@dataclass
+class EntityView:
+    type: str
+    name: str
+    aliases: list[str]
+    result: SearchResult
+    cooccurring: dict[str, list[FacetValue]] = field(default_factory=dict)
+    sites: list[FacetValue] = field(default_factory=list)
+    categories: list[FacetValue] = field(default_factory=list)
+
+
+class FakeArchive:
+    """Implements the index.search.Archive contract over a fixed list of articles."""
+
+    def __init__(self, articles: list[Article]) -> None:
+        self.articles = {a.id: a for a in articles}
+
+    def _hit(self, a: Article) -> Hit:
+        return Hit(
+            id=a.id,
+            title=a.title,
+            date=a.published_iso,
+            url=a.url,
+            site=a.site,
+            authors=a.authors,
+            categories=a.categories,
+            snippet="<mark>Anders</mark> &lt;b&gt;",
+            entities=a.entities.as_dict(),
+        )
+
+    def search(self, req: SearchRequest) -> SearchResult:
+        hits = [self._hit(a) for a in self.articles.values()]
+        facets = []
+        for name, label in FACETS.items():
+            values = [
+                FacetValue(
+                    value=HOSTILE,
+                    label=HOSTILE,
+                    count=2,
+                    selected=HOSTILE in req.filters.get(name, []),
+                ),
+                FacetValue(value="plain", label="plain", count=1),
+            ]
+            facets.append(
+                Facet(
+                    name=name,
+                    label=label,
+                    values=values,
+                    total_values=2,
+                    truncated=True,
+                    timed_out=name == "location",
+                )
+            )
+        error = "a quotation mark is not closed" if req.q.count('"') % 2 else None
+        return SearchResult(
+            request=req,
+            total=len(hits),
+            hits=hits,
+            facets=facets,
+            histogram=[HistogramBin("2021-01", 3), HistogramBin("2021-04", 1)],
+            query_error=error,
+            suggestion="anders" if req.q == "andres" else None,
+        )
+
+    def article(self, article_id: str) -> Article | None:
+        return self.articles.get(article_id)
+
+    def similar(self, article_id: str, limit: int = 8) -> list[Hit]:
+        return [self._hit(a) for a in self.articles.values() if a.id != article_id][:limit]
+
+    def entity(self, type: str, name: str, req: SearchRequest) -> EntityView | None:
+        if name != "Anders":
+            return None
+        return EntityView(
+            type=type,
+            name=name,
+            aliases=["A. B."],
+            result=self.search(req),
+            cooccurring={"organization": [FacetValue("ISIS", "ISIS", 1)]},
+            sites=[FacetValue("example.org", "example.org", 1)],
+        )
+
+    def iter_articles(self, req: SearchRequest):
+        yield from self.articles.values()
+
+    def annotate(self, article: Article) -> list[list[tuple[int, int, str, str]]]:
+        return [
+            [
+                (0, 6, "person", "Anders"),
+                (11, 15, "organization", "ISIS"),
+                (12, 14, "location", "overlap"),
+            ],
+            [],
+        ]
+
+    def stats(self) -> dict:
+        return {"articles": len(self.articles), "index_version": "fake"}
+
+
+@pytest.fixture
+def fake_app():
+    app = create_app({"TESTING": True, "DATA_DIR": "/nonexistent"})
+    app.extensions["quarry"] = FakeArchive(make_articles())
+    return app
+
+
+@pytest.fixture
+def fake_client(fake_app):
+    return fake_app.test_client()
+
+
+class _Attrs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[str] = []
+        self.urls: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self._in_script = tag == "script"
+        for k, v in attrs:
+            if k in ("src", "href", "action", "data", "poster") and v:
+                self.urls.append(v)
+
+    def handle_data(self, data):
+        if self._in_script and data.strip():
+            self.scripts.append(data)
+
+
+PAGES = [
+    "/",
+    "/?q=andres",
+    '/?q="unbalanced',
+    "/article/a1b2c3d4e5f60718",
+    "/entity/person/Anders",
+    "/help",
+    "/?f.site=plain&x.category=plain&from=2021",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_hostile_values_are_escaped(fake_client, path):
+    resp = fake_client.get(path)
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert "<script>alert" not in html
+    assert "<b>Bold" not in html
+    parser = _Attrs()
+    parser.feed(html)
+    assert parser.scripts == []  # no inline script at all
+    assert not [u for u in parser.urls if re.match(r"(?i)\s*(https?:)?//", u)]
+    assert 'style="' not in html
+
+
+def test_snippet_marks_kept_and_entities_linked(fake_client):
+    html = fake_client.get("/").get_data(as_text=True)
+    assert "<mark>Anders</mark> &lt;b&gt;" in html
+    page = fake_client.get("/article/a1b2c3d4e5f60718").get_data(as_text=True)
+    assert '<a class="ent ent-person" href="/entity/person/Anders"' in page
+    assert "&#34;x&#34;" in page or "&quot;x&quot;" in page
+
+
+def test_query_error_and_suggestion(fake_client):
+    html = fake_client.get('/?q="unbalanced').get_data(as_text=True)
+    assert "Could not parse" in html and "searched the plain words instead" in html
+    html = fake_client.get("/?q=andres").get_data(as_text=True)
+    assert "Did you mean" in html and "/?q=anders" in html
+
+
+def test_timed_out_facet_and_histogram(fake_client):
+    html = fake_client.get("/").get_data(as_text=True)
+    assert "took too long" in html.lower()
+    assert "<svg" in html and "from=2021-04&amp;to=2021-04" in html
+    assert "<title>January 2021: 3 articles</title>" in html
+    assert "February 2021: 0 articles" in html  # gaps filled
+
+
+def test_live_links_off_and_on(fake_app):
+    html = fake_app.test_client().get("/article/a1b2c3d4e5f60718").get_data(as_text=True)
+    assert 'href="https://example.org' not in html
+    assert "https://example.org/news/1?x=&lt;b&gt;" in html
+    fake_app.config["LIVE_LINKS"] = True
+    html = fake_app.test_client().get("/article/a1b2c3d4e5f60718").get_data(as_text=True)
+    assert 'rel="noopener noreferrer nofollow"' in html
+    assert 'name="citation_abstract_html_url"' in html
+
+
+def test_entity_404_and_api(fake_client):
+    assert fake_client.get("/entity/person/Nobody").status_code == 404
+    assert fake_client.get("/entity/weapon/Anders").status_code == 404
+    resp = fake_client.get("/api/entity/person/Nobody")
+    assert resp.status_code == 404 and resp.json["error"]["status"] == 404
+    data = fake_client.get("/api/entity/person/Anders").json
+    assert data["name"] == "Anders" and data["aliases"] == ["A. B."]
+    assert data["result"]["total"] == 2
+
+
+def test_api_search_toggle_urls(fake_client):
+    data = fake_client.get("/api/search?q=x&page=2").json
+    v = data["facets"]["site"][1]
+    assert v["toggle_url"] == "/api/search?q=x&f.site=plain"  # page reset
+    assert set(data) >= {"total", "results", "facets", "histogram", "facets_timed_out"}
+
+
+def test_500_is_friendly(fake_app):
+    def boom(req):
+        raise RuntimeError("kaput")
+
+    fake_app.extensions["quarry"].search = boom
+    fake_app.config["PROPAGATE_EXCEPTIONS"] = False
+    client = fake_app.test_client()
+    resp = client.get("/")
+    assert resp.status_code == 500 and "Something went wrong" in resp.get_data(as_text=True)
+    assert resp.headers["X-Frame-Options"] == "DENY"
+    resp = client.get("/api/search")
+    assert resp.status_code == 500 and resp.json["error"]["status"] == 500
+
+
+# pure export functions
+
+
+def test_ris_record():
+    ris = article_to_ris(make_articles()[0])
+    assert ris.startswith("TY  - ELEC\r\n") and ris.endswith("ER  - \r\n")
+    assert "AU  - Jane Doe\r\n" in ris and "DA  - 2021/03/04\r\n" in ris
+    assert "\n" not in ris.replace("\r\n", "")
+
+
+def test_bibtex_is_balanced_and_escaped():
+    bib = article_to_bibtex(make_articles()[0])
+    assert bib.startswith("@misc{doe2021_a1b2c3d4,")
+    assert bib.count("{") - bib.count(r"\{") == bib.count("}") - bib.count(r"\}")
+    assert r"100\%" not in bib  # body is not exported
+    assert "author = {Jane Doe and" in bib and "month = mar" in bib
+    assert r"\& \"quotes\"" not in bib and r"\&" in bib
+
+
+def test_csl_and_citation():
+    a = make_articles()[0]
+    item = article_to_csl(a)
+    assert item["issued"] == {"date-parts": [[2021, 3, 4]]} and item["type"] == "webpage"
+    cite = article_citation(a)
+    assert cite.startswith("Jane Doe, & Émile <b>Bold</b>. (2021, March 4).")
+    assert article_citation(make_articles()[1]).startswith("Second. (n.d.).")
+
+
+def test_csv_defuses_formulas():
+    row = article_to_csv_row(make_articles()[0])
+    text = row[-1]
+    assert text.startswith("Anders")
+    a = make_articles()[1]
+    a.title = "=cmd|calc"
+    assert article_to_csv_row(a)[1] == "'=cmd|calc"
+
+
+@pytest.mark.parametrize("fmt", list(EXPORT_FORMATS))
+def test_export_formats_stream_one_record_per_article(fake_client, fmt):
+    resp = fake_client.get(f"/export.{fmt}?q=x")
+    assert resp.status_code == 200
+    mimetype = EXPORT_FORMATS[fmt][0]
+    assert resp.mimetype == mimetype
+    assert "attachment" in resp.headers["Content-Disposition"]
+    body = resp.get_data(as_text=True)
+    n = 2
+    if fmt == "csv":
+        assert len(list(csv.reader(io.StringIO(body)))) == n + 1
+    elif fmt == "jsonl":
+        assert [json.loads(line)["id"] for line in body.splitlines()] == list(
+            FakeArchive(make_articles()).articles
+        )
+    elif fmt == "ris":
+        assert body.count("TY  - ") == n == body.count("ER  - ")
+    elif fmt == "bib":
+        assert body.count("@misc{") == n
+    else:
+        assert len(json.loads(body)) == n
+
+
+def test_unknown_export_format_404(fake_client):
+    assert fake_client.get("/export.pdf").status_code == 404
+    assert fake_client.get("/article/a1b2c3d4e5f60718/cite.pdf").status_code == 404
+    assert fake_client.get("/article/a1b2c3d4e5f60718/cite.ris").status_code == 200

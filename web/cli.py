@@ -1,0 +1,324 @@
+"""The ``quarry`` command: ingest, rebuild, extract, search, serve (and train-ner, sample).
+
+Machine-readable output goes to stdout, human messages to stderr; exit status 1 when any input
+failed, 2 for usage errors, 3 when the archive is busy or unusable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from archive.lock import Busy, writer_lock
+from archive.readers import ReadOptions
+
+DEFAULT_DATA_DIR = "./quarry-data"
+
+data_dir_option = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=lambda: os.environ.get("QUARRY_DATA", DEFAULT_DATA_DIR),
+    show_default="./quarry-data or $QUARRY_DATA",
+    help="Directory holding the article store and the index.",
+)
+
+
+def _err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+class _Progress:
+    """A one-line counter on a terminal; silent when stderr is not a terminal."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.count = 0
+        self.tty = sys.stderr.isatty()
+        self.last = 0.0
+
+    def __call__(self, n: int) -> None:
+        self.count += n
+        now = time.monotonic()
+        if self.tty and now - self.last > 0.2:
+            self.last = now
+            click.echo(f"\r{self.label}: {self.count}", err=True, nl=False)
+
+    def done(self) -> None:
+        if self.tty and self.count:
+            click.echo(f"\r{self.label}: {self.count}", err=True)
+
+
+def _field_map(pairs: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        target, sep, column = pair.partition("=")
+        if not sep or not target or not column:
+            raise click.BadParameter(f"{pair!r}: use FIELD=COLUMN, e.g. body=text", param_hint="--map")
+        out[target.strip()] = column.strip()
+    return out
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="quarry-archive")
+def main() -> None:
+    """Quarry: a searchable full-text research archive."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@data_dir_option
+@click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN",
+              help="For JSONL/CSV: read an article field from another column (title, body, url, "
+                   "published, authors, categories, site, language, person, organization, location).")
+@click.option("--format", "fmt", type=click.Choice(["warc", "arc", "html", "pagetext", "jsonl", "csv"]),
+              help="Force the input format instead of detecting it.")
+@click.option("--no-entities", is_flag=True, help="Skip named-entity extraction.")
+@click.option("--workers", type=int, default=None, help="Worker processes (default: all cores, at most 2).")
+@click.option("--wait", type=float, default=0.0, help="Seconds to wait for another writer to finish.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+def ingest(paths, data_dir, mapping, fmt, no_entities, workers, wait, as_json):
+    """Read files and folders into the archive and update the index."""
+    from archive.pipeline import ingest as run_ingest
+    from archive.store import Store
+    from index.build import store_path, sync_index
+
+    options = ReadOptions(field_map=_field_map(mapping), format=fmt)
+    try:
+        with writer_lock(data_dir, wait):
+            sync_index(data_dir)  # finish an earlier interrupted run first
+            store = Store(store_path(data_dir))
+            progress = _Progress("documents")
+            try:
+                report = run_ingest(paths, store, options, entities=not no_entities,
+                                    data_dir=data_dir, workers=workers, progress=progress)
+            finally:
+                store.close()
+                progress.done()
+            indexed = sync_index(data_dir)
+    except Busy as exc:
+        _err(str(exc))
+        sys.exit(3)
+    if as_json:
+        click.echo(json.dumps({**report.as_dict(), "indexed": indexed}))
+    for line in report.lines():
+        _err(line)
+    _err(f"indexed: {indexed}")
+    if report.interrupted:
+        sys.exit(130)
+    sys.exit(1 if report.failed else 0)
+
+
+@main.command()
+@data_dir_option
+@click.option("--reextract", is_flag=True, help="Re-read every original source first (after an extractor or model upgrade).")
+@click.option("--procs", type=int, default=None, help="Index writer processes (default: 2 for large archives).")
+@click.option("--wait", type=float, default=0.0, help="Seconds to wait for another writer to finish.")
+def rebuild(data_dir, reextract, procs, wait):
+    """Build a fresh index from the store and switch to it atomically."""
+    from archive.pipeline import ingest as run_ingest
+    from archive.store import Store
+    from index.build import build_index, store_path
+
+    if not store_path(data_dir).exists():
+        _err(f"no archive at {data_dir}: run `quarry ingest PATH` first")
+        sys.exit(3)
+    status = 0
+    try:
+        with writer_lock(data_dir, wait):
+            store = Store(store_path(data_dir))
+            try:
+                count = store.count()
+                if reextract:
+                    files = sorted({Path(src) for src, _, _ in store.sources()})
+                    missing = [f for f in files if not f.exists()]
+                    for f in missing:
+                        _err(f"source gone, article kept as stored: {f}")
+                    progress = _Progress("re-extracted")
+                    report = run_ingest([f for f in files if f.exists()], store, ReadOptions(),
+                                        data_dir=data_dir, reextract=True, progress=progress)
+                    progress.done()
+                    for line in report.lines():
+                        _err(line)
+                    status = 1 if report.failed else 0
+                    count = store.count()
+            finally:
+                store.close()
+            t0 = time.perf_counter()
+            progress = _Progress("indexed")
+            procs = procs or (2 if count > 5000 else 1)
+            path = build_index(data_dir, procs=procs, progress=progress)
+            progress.done()
+    except Busy as exc:
+        _err(str(exc))
+        sys.exit(3)
+    _err(f"index rebuilt: {count} articles in {time.perf_counter() - t0:.1f} s -> {path.name}")
+    sys.exit(status)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--no-entities", is_flag=True, help="Skip named-entity extraction.")
+@click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN", help="Field mapping for JSONL/CSV.")
+@click.option("--format", "fmt", type=click.Choice(["warc", "arc", "html", "pagetext", "jsonl", "csv"]))
+@click.option("--workers", type=int, default=None)
+@data_dir_option
+def extract(paths, no_entities, mapping, fmt, workers, data_dir):
+    """Print the articles found in files as JSON Lines (nothing is stored)."""
+    from archive.pipeline import iter_raw, process_all
+    from archive.readers import Problem
+
+    options = ReadOptions(field_map=_field_map(mapping), format=fmt)
+    failed = False
+    for raw, outcome in process_all(iter_raw(paths, options), options.field_map, not no_entities,
+                                    data_dir, workers):
+        if isinstance(outcome, Problem):
+            _err(("skipped: " if outcome.skipped else "FAILED: ") + outcome.describe())
+            failed = failed or not outcome.skipped
+            continue
+        a = outcome
+        where = a.provenance[0] if a.provenance else None
+        source = where.source + (f"#{where.member}" if where and where.member else "") if where else None
+        click.echo(json.dumps({
+            "source": source,
+            "url": a.url,
+            "title": a.title,
+            "date": a.published_iso,
+            "authors": a.authors,
+            "categories": a.categories,
+            "site": a.site,
+            "views": a.views,
+            "body": a.text,
+            "language": a.language,
+            "entities": a.entities.as_dict(),
+        }, ensure_ascii=False))
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("query", nargs=-1)
+@click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE", help="Keep articles with this facet value (repeatable).")
+@click.option("--exclude", "excludes", multiple=True, metavar="FIELD=VALUE", help="Drop articles with this facet value.")
+@click.option("--from", "date_from", help="Published on or after (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--to", "date_to", help="Published on or before.")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]))
+@click.option("--page", type=int, default=1)
+@click.option("--size", type=int, default=20)
+@click.option("--json", "as_json", is_flag=True, help="Print results and facets as one JSON object.")
+@click.option("--format", "fmt", help="Export the whole result set: csv, jsonl, ris, bib, csl.json.")
+@data_dir_option
+def search(query, filters, excludes, date_from, date_to, sort, page, size, as_json, fmt, data_dir):
+    """Search the archive: the same results and facet counts as the web page."""
+    from index.api import FACETS, SearchRequest
+    from index.search import Archive
+
+    args: dict[str, list[str]] = {"q": [" ".join(query)], "page": [str(page)], "size": [str(size)]}
+    for prefix, pairs in (("f", filters), ("x", excludes)):
+        for pair in pairs:
+            name, sep, value = pair.partition("=")
+            if not sep or name not in FACETS:
+                raise click.BadParameter(f"{pair!r}: use FIELD=VALUE with FIELD one of {', '.join(FACETS)}")
+            args.setdefault(f"{prefix}.{name}", []).append(value)
+    if date_from:
+        args["from"] = [date_from]
+    if date_to:
+        args["to"] = [date_to]
+    if sort:
+        args["sort"] = [sort]
+    req = SearchRequest.from_args(args)
+    archive = Archive(data_dir)
+    if fmt:
+        from web.exports import EXPORT_FORMATS
+
+        if fmt not in EXPORT_FORMATS:
+            raise click.BadParameter(f"unknown format {fmt!r}; one of {', '.join(EXPORT_FORMATS)}")
+        writer = EXPORT_FORMATS[fmt][2]
+        for chunk in writer(archive.iter_articles(req)):
+            sys.stdout.write(chunk)
+        return
+    result = archive.search(req)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        return
+    if result.query_error:
+        _err(f"note: {result.query_error}")
+    click.echo(f"{result.total} articles")
+    for n, hit in enumerate(result.hits, start=(req.page - 1) * req.page_size + 1):
+        meta = " · ".join(x for x in [hit.date or "undated", hit.site or "", ", ".join(hit.categories)] if x)
+        click.echo(f"{n:>4}. {hit.title}\n      {meta}\n      id {hit.id}")
+    if result.suggestion:
+        click.echo(f"did you mean: {result.suggestion}")
+    for facet in result.facets:
+        if facet.values:
+            values = ", ".join(f"{v.value} ({v.count})" for v in facet.values)
+            click.echo(f"{facet.label}: {values}")
+
+
+@main.command()
+@data_dir_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--production", is_flag=True, help="Serve with waitress (several threads) instead of Flask's development server.")
+@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--sample", is_flag=True, help="Serve the bundled sample archive (ingested on first run) when the data directory is empty.")
+@click.option("--live-links", is_flag=True, help="Show outbound article links as live links.")
+def serve(data_dir, host, port, production, threads, sample, live_links):
+    """Run the web app."""
+    from index.build import check_index, current_version, store_path
+    from web import create_app
+
+    if sample and not store_path(data_dir).exists():
+        _ingest_sample(data_dir)
+    if store_path(data_dir).exists() and current_version(data_dir) is None:
+        from index.build import build_index
+
+        build_index(data_dir)
+    problem = check_index(data_dir)
+    if problem:
+        _err(f"warning: {problem}")
+    if host not in ("127.0.0.1", "localhost", "::1") and not os.environ.get("QUARRY_ALLOW_REMOTE"):
+        _err(f"warning: binding to {host} makes this archive reachable from other machines; "
+             "set QUARRY_ALLOW_REMOTE=1 to silence this warning once that is intended")
+    app = create_app({"DATA_DIR": data_dir, "LIVE_LINKS": live_links})
+    _err(f"Quarry: serving {data_dir} on http://{host}:{port}/")
+    if production:
+        from waitress import serve as waitress_serve
+
+        waitress_serve(app, host=host, port=port, threads=threads)
+    else:
+        app.run(host=host, port=port, debug=False, threaded=True)
+
+
+def _ingest_sample(data_dir: Path) -> None:
+    from archive.pipeline import ingest as run_ingest
+    from archive.samples import sample_dir
+    from archive.store import Store
+    from index.build import build_index, store_path
+
+    _err(f"first run: building the sample archive in {data_dir} …")
+    with writer_lock(data_dir, wait=60):
+        store = Store(store_path(data_dir))
+        try:
+            report = run_ingest([sample_dir()], store, data_dir=data_dir)
+        finally:
+            store.close()
+        build_index(data_dir)
+    _err(f"sample archive: {report.new} articles")
+
+
+@main.command("train-ner")
+@click.option("--data", "data", type=click.Path(path_type=Path), default=Path("../shared/ner-train"), show_default=True)
+def train_ner(data):
+    """Train the entity model from the NER training data and write it into the package."""
+    from archive.entities.train import train
+
+    stats = train(data)
+    click.echo(json.dumps(stats, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()

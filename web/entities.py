@@ -1,0 +1,100 @@
+"""An entity (person, organization, location): who co-occurs, where, when, and the articles."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
+
+from archive.model import ENTITY_TYPES
+from index.api import SearchRequest, SearchResult
+
+from .search import result_json, results_context
+from .store import get_archive
+
+bp = Blueprint("entities", __name__)
+
+
+def load_entity(type_: str, name: str, req: SearchRequest) -> Any:
+    """The archive's EntityView or a 404 (unknown type or name)."""
+    view = None
+    if type_ in ENTITY_TYPES and name.strip() and len(name) <= 500:
+        view = get_archive().entity(type_, name, req)
+    if view is None:
+        label = type_ if type_ in ENTITY_TYPES else "entity"
+        abort(404, description=f"There is no {label} called \u201c{name}\u201d in this archive.")
+    return view
+
+
+def page_result(view: Any, req: SearchRequest) -> SearchResult:
+    """The entity's result as the page's own request sees it.
+
+    The archive adds the entity itself as a filter; URLs and chips must be built from the
+    page's request (the entity is in the path), and the entity is not a value to toggle.
+    """
+    facets = [
+        dataclasses.replace(f, values=[v for v in f.values if v.value != view.name])
+        if f.name == view.type
+        else f
+        for f in view.result.facets
+    ]
+    return dataclasses.replace(view.result, request=req, facets=facets)
+
+
+def _values(values: list[Any]) -> list[dict[str, Any]]:
+    return [{"value": v.value, "label": v.label or v.value, "count": v.count} for v in values]
+
+
+def _canonical_redirect(endpoint: str, view: Any, name: str) -> Response | None:
+    """An alias URL redirects to the canonical name's URL (one permalink per entity)."""
+    if view.name == name:
+        return None
+    target = url_for(endpoint, type=view.type, name=view.name)
+    query = request.query_string.decode("latin-1")
+    return redirect(target + ("?" + query if query else ""), code=302)
+
+
+@bp.get("/entity/<type>/<path:name>")
+def page(type: str, name: str) -> Any:
+    req = SearchRequest.from_args(request.args)
+    view = load_entity(type, name, req)
+    moved = _canonical_redirect("entities.page", view, name)
+    if moved is not None:
+        return moved
+    kw = {"endpoint": "entities.page", "view_args": {"type": view.type, "name": view.name}}
+    ctx = results_context(page_result(view, req), **kw)
+    own = urlencode([(f"f.{view.type}", view.name)])
+    ctx["exports"] = [(fmt, url + ("&" if "?" in url else "?") + own) for fmt, url in ctx["exports"]]
+    return render_template(
+        "entity.html",
+        view=view,
+        cooccurring={t: _values(v) for t, v in (view.cooccurring or {}).items()},
+        sites=_values(view.sites or []),
+        categories=_values(view.categories or []),
+        search_url=url_for("search.index") + "?" + own,
+        **ctx,
+    )
+
+
+@bp.get("/api/entity/<type>/<path:name>")
+def api(type: str, name: str) -> Any:
+    req = SearchRequest.from_args(request.args)
+    view = load_entity(type, name, req)
+    moved = _canonical_redirect("entities.api", view, name)
+    if moved is not None:
+        return moved
+    kw = {"endpoint": "entities.api", "view_args": {"type": view.type, "name": view.name}}
+    return jsonify(
+        {
+            "type": view.type,
+            "name": view.name,
+            "aliases": list(view.aliases or []),
+            "mentions": view.result.total,
+            "cooccurring": {t: _values(v) for t, v in (view.cooccurring or {}).items()},
+            "sites": _values(view.sites or []),
+            "categories": _values(view.categories or []),
+            "result": result_json(page_result(view, req), **kw),
+        }
+    )

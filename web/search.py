@@ -1,0 +1,112 @@
+"""The search page, its JSON twin, the OpenSearch description and the syntax help."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
+
+from index.api import SearchRequest, SearchResult
+
+from . import urls, views
+from .store import archive_stats, get_archive
+
+bp = Blueprint("search", __name__)
+
+
+def run_search(req: SearchRequest) -> SearchResult:
+    """Search, trusting the archive never to raise for a bad query (it sets query_error)."""
+    return get_archive().search(req)
+
+
+def result_json(result: SearchResult, **kw: Any) -> dict[str, Any]:
+    """SearchResult.to_json() plus a toggle_url (and exclude_url) on every facet value."""
+    data = result.to_json()
+    req = result.request
+    for name, values in data["facets"].items():
+        for v in values:
+            v["toggle_url"] = urls.toggle_url(req, name, v["value"], **kw)
+            v["exclude_url"] = urls.exclude_url(req, name, v["value"], **kw)
+    return data
+
+
+def results_context(result: SearchResult, **kw: Any) -> dict[str, Any]:
+    """Everything the shared results template needs (search page and entity page)."""
+    req = result.request
+    first = (req.page - 1) * req.page_size + 1 if result.total else 0
+    return {
+        "req": req,
+        "result": result,
+        "facets": views.facet_dicts(result, **kw),
+        "chips": views.chips(result, **kw),
+        "histogram": views.histogram_svg(result.histogram, req, **kw),
+        "first": first,
+        "last": min(result.total, req.page * req.page_size),
+        "pages": pager(req.page, result.pages),
+        "url_kw": kw,
+        "exports": export_links(req),
+    }
+
+
+def export_links(req: SearchRequest) -> list[tuple[str, str]]:
+    """(format, URL) for exporting the whole result set of ``req`` (no paging, no facet knobs)."""
+    from .exports import EXPORT_FORMATS
+
+    args = [
+        (k, v)
+        for k, v in req.to_args()
+        if k not in ("page", "size") and not k.startswith(("fl.", "fq."))
+    ]
+    query = ("?" + urlencode(args)) if args else ""
+    return [(fmt, url_for("exports.export", fmt=fmt) + query) for fmt in EXPORT_FORMATS]
+
+
+def pager(page: int, pages: int, around: int = 2) -> list[int | None]:
+    """Page numbers to show: first, last, and a window around the current one (None = gap)."""
+    wanted = {1, pages, *range(max(1, page - around), min(pages, page + around) + 1)}
+    out: list[int | None] = []
+    prev = 0
+    for n in sorted(wanted):
+        if n - prev > 1:
+            out.append(None)
+        out.append(n)
+        prev = n
+    return out
+
+
+@bp.get("/")
+def index() -> str:
+    req = SearchRequest.from_args(request.args)
+    result = run_search(req)
+    unavailable = archive_stats().get("error")
+    if unavailable and result.query_error == unavailable:
+        result.query_error = None  # not a parse problem: shown as its own notice
+    suggestion_url = urls.change_url(req, q=result.suggestion) if result.suggestion else None
+    return render_template(
+        "search.html",
+        suggestion_url=suggestion_url,
+        unavailable=unavailable,
+        **results_context(result),
+    )
+
+
+@bp.get("/api/search")
+def api_search() -> Response:
+    req = SearchRequest.from_args(request.args)
+    return jsonify(result_json(run_search(req)))
+
+
+@bp.get("/opensearch.xml")
+def opensearch() -> Response:
+    body = render_template(
+        "opensearch.xml",
+        search_url=url_for("search.index", _external=True),
+        api_url=url_for("search.api_search", _external=True),
+    )
+    return Response(body, mimetype="application/opensearchdescription+xml")
+
+
+@bp.get("/help")
+def help_page() -> str:
+    return render_template("help.html")

@@ -1,0 +1,109 @@
+"""Facet URL arithmetic: the query string is the whole state, so every view is a permalink.
+
+Each function takes the current :class:`SearchRequest`, changes a copy, and returns a URL built
+from ``to_args()``. Any change resets the page to 1 (except :func:`page_url`). The endpoint
+defaults to the current request's endpoint and view args, so the same helpers serve the search
+page, the entity page and their JSON twins.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import request, url_for
+
+from index.api import SearchRequest
+
+
+def _clone(req: SearchRequest) -> SearchRequest:
+    new = copy.deepcopy(req)
+    new.page = 1
+    return new
+
+
+def request_url(
+    req: SearchRequest, endpoint: str | None = None, view_args: dict[str, Any] | None = None
+) -> str:
+    """The URL of ``req`` on ``endpoint`` (default: the current one)."""
+    if endpoint is None:
+        endpoint = request.endpoint or "search.index"
+        if view_args is None:
+            view_args = dict(request.view_args or {})
+    base = url_for(endpoint, **(view_args or {}))
+    args = req.to_args()
+    return base + ("?" + urlencode(args) if args else "")
+
+
+def _without(values: dict[str, list[str]], facet: str, value: str) -> None:
+    rest = [v for v in values.get(facet, []) if v != value]
+    if rest:
+        values[facet] = rest
+    else:
+        values.pop(facet, None)
+
+
+def toggle_url(req: SearchRequest, facet: str, value: str, **kw: Any) -> str:
+    """Include ``value``; if it is already included, remove it (and never both include+exclude)."""
+    new = _clone(req)
+    if value in new.filters.get(facet, []):
+        _without(new.filters, facet, value)
+    else:
+        new.filters.setdefault(facet, []).append(value)
+        _without(new.excludes, facet, value)
+    return request_url(new, **kw)
+
+
+def exclude_url(req: SearchRequest, facet: str, value: str, **kw: Any) -> str:
+    """Exclude ``value``; if it is already excluded, stop excluding it."""
+    new = _clone(req)
+    if value in new.excludes.get(facet, []):
+        _without(new.excludes, facet, value)
+    else:
+        new.excludes.setdefault(facet, []).append(value)
+        _without(new.filters, facet, value)
+    return request_url(new, **kw)
+
+
+def remove_url(req: SearchRequest, facet: str, value: str, **kw: Any) -> str:
+    """Drop ``value`` from both the includes and the excludes of ``facet``."""
+    new = _clone(req)
+    _without(new.filters, facet, value)
+    _without(new.excludes, facet, value)
+    return request_url(new, **kw)
+
+
+def page_url(req: SearchRequest, n: int, **kw: Any) -> str:
+    """The same result set on page ``n``."""
+    new = copy.deepcopy(req)
+    new.page = max(1, int(n))
+    return request_url(new, **kw)
+
+
+def change_url(req: SearchRequest, **changes: Any) -> str:
+    """Any other change (q, date_from, date_to, sort, facet_limits, ...), back to page 1."""
+    kw = {k: changes.pop(k) for k in ("endpoint", "view_args") if k in changes}
+    new = _clone(req)
+    for name, value in changes.items():
+        setattr(new, name, value)
+    return request_url(new, **kw)
+
+
+def month_url(req: SearchRequest, month: str, **kw: Any) -> str:
+    """Narrow the date range to one month (a histogram bar)."""
+    return change_url(req, date_from=month, date_to=month, **kw)
+
+
+def facet_limit_url(req: SearchRequest, facet: str, limit: int, **kw: Any) -> str:
+    """Show ``limit`` values of ``facet`` (the "more" link)."""
+    new = copy.deepcopy(req)  # more facet values do not change the result page
+    new.facet_limits = {**new.facet_limits, facet: limit}
+    return request_url(new, **kw)
+
+
+def hidden_args(req: SearchRequest, drop: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """``to_args()`` minus ``page`` and the named keys: hidden inputs for a GET form."""
+    dropped = {"page", *drop}
+    return [(k, v) for k, v in req.to_args() if k not in dropped]

@@ -1,0 +1,242 @@
+"""Turning search results into the plain dicts and small fragments templates render.
+
+Templates never compute URLs or escape by hand: facets become Datasette-style dicts
+(``{value, label, count, toggle_url, selected}``), the histogram becomes an inline SVG and
+annotated paragraphs become markup built from escaped text segments.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask, current_app, url_for
+from markupsafe import Markup, escape
+
+from archive.model import ENTITY_TYPES
+from index.api import FACETS, PAGE_SIZES, SORTS, HistogramBin, SearchRequest, SearchResult
+
+from . import urls
+from .store import archive_stats
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+MORE_LIMIT = 100
+
+
+def month_label(value: str) -> str:
+    """'2021-03' -> 'March 2021' (anything else unchanged)."""
+    try:
+        year, month = value.split("-")[:2]
+        return f"{MONTHS[int(month) - 1]} {int(year)}"
+    except (ValueError, IndexError):
+        return value
+
+
+def human_date(value: Any) -> str:
+    """A date for people: '4 March 2021', 'March 2021', '2021' or ''."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    text = str(value)[:10]
+    parts = text.split("-")
+    try:
+        if len(parts) == 3:
+            return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {int(parts[0])}"
+        if len(parts) == 2:
+            return month_label(text)
+    except (ValueError, IndexError):
+        pass
+    return text
+
+
+def facet_dicts(result: SearchResult, **kw: Any) -> list[dict[str, Any]]:
+    """Every facet in FACETS order as plain dicts, with toggle/exclude URLs per value."""
+    req = result.request
+    by_name = {f.name: f for f in result.facets}
+    out = []
+    for name, label in FACETS.items():
+        facet = by_name.get(name)
+        values = []
+        for v in facet.values if facet else []:
+            values.append(
+                {
+                    "value": v.value,
+                    "label": month_label(v.value)
+                    if name == "month" and v.label in ("", v.value)
+                    else (v.label or v.value),
+                    "count": v.count,
+                    "selected": v.selected or v.value in req.filters.get(name, []),
+                    "excluded": v.excluded or v.value in req.excludes.get(name, []),
+                    "toggle_url": urls.toggle_url(req, name, v.value, **kw),
+                    "exclude_url": urls.exclude_url(req, name, v.value, **kw),
+                }
+            )
+        limit = req.facet_limits.get(name)
+        out.append(
+            {
+                "name": name,
+                "label": label,
+                "results": values,
+                "present": facet is not None,
+                "truncated": bool(facet and facet.truncated),
+                "timed_out": bool(facet and facet.timed_out),
+                "total_values": facet.total_values if facet else 0,
+                "filter_text": req.facet_filters.get(name, ""),
+                "filter_hidden": urls.hidden_args(req, drop=("fq." + name,)),
+                "more_url": (
+                    urls.facet_limit_url(req, name, MORE_LIMIT, **kw)
+                    if facet and facet.truncated and (limit or 0) < MORE_LIMIT
+                    else None
+                ),
+            }
+        )
+    return out
+
+
+def chips(result: SearchResult, **kw: Any) -> list[dict[str, Any]]:
+    """The active filters (included and excluded values, date range), each removable."""
+    req = result.request
+    labels = {(f.name, v.value): v.label for f in result.facets for v in f.values}
+    out = []
+    for kind, source in (("include", req.filters), ("exclude", req.excludes)):
+        for name in FACETS:
+            for value in source.get(name, []):
+                label = labels.get((name, value)) or (
+                    month_label(value) if name == "month" else value
+                )
+                out.append(
+                    {
+                        "facet": name,
+                        "facet_label": FACETS[name],
+                        "value": value,
+                        "label": label,
+                        "kind": kind,
+                        "remove_url": urls.remove_url(req, name, value, **kw),
+                    }
+                )
+    if req.date_from or req.date_to:
+        out.append(
+            {
+                "facet": "date",
+                "facet_label": "Date",
+                "value": f"{req.date_from or ''}..{req.date_to or ''}",
+                "label": f"{req.date_from or 'start'} to {req.date_to or 'now'}",
+                "kind": "include",
+                "remove_url": urls.change_url(req, date_from=None, date_to=None, **kw),
+            }
+        )
+    return out
+
+
+def _month_index(month: str) -> int | None:
+    try:
+        year, mon = month.split("-")[:2]
+        return int(year) * 12 + int(mon) - 1
+    except ValueError:
+        return None
+
+
+def _fill_months(bins: list[HistogramBin]) -> list[HistogramBin]:
+    """Add empty months between the first and last so the time axis is even."""
+    known = {b.month[:7]: b.count for b in bins}
+    idx = [i for i in (_month_index(m) for m in known) if i is not None]
+    if not idx or max(idx) - min(idx) > 1200:
+        return sorted(bins, key=lambda b: b.month)
+    return [
+        HistogramBin(month=f"{i // 12:04d}-{i % 12 + 1:02d}",
+                     count=known.get(f"{i // 12:04d}-{i % 12 + 1:02d}", 0))
+        for i in range(min(idx), max(idx) + 1)
+    ]  # fmt: skip
+
+
+def histogram_svg(
+    bins: list[HistogramBin], req: SearchRequest, label: str = "Articles per month", **kw: Any
+) -> Markup:
+    """An inline SVG bar chart; each bar links to its month and carries a <title> tooltip."""
+    bins = _fill_months(bins)
+    if not bins:
+        return Markup("")
+    width, height, axis = 800.0, 120.0, 18.0
+    step = width / len(bins)
+    peak = max(b.count for b in bins) or 1
+    selected = {m for m in (req.date_from, req.date_to) if m}
+    parts = [
+        f'<svg class="histogram" viewBox="0 0 {width:.0f} {height + axis:.0f}" role="img" '
+        f'aria-label="{escape(label)}">',
+        f"<title>{escape(label)}</title>",
+    ]
+    years_every = max(1, math.ceil(40 / (12 * step)))
+    for i, b in enumerate(bins):
+        x = i * step
+        h = max(1.0, b.count / peak * height) if b.count else 0.0
+        tip = f"{month_label(b.month)}: {b.count:,} article{'s' if b.count != 1 else ''}"
+        cls = "bar sel" if b.month in selected else "bar"
+        parts.append(
+            f'<a href="{escape(urls.month_url(req, b.month, **kw))}" aria-label="{escape(tip)}">'
+            f'<rect class="hit" x="{x:.2f}" y="0" width="{step:.2f}" height="{height:.0f}">'
+            f"<title>{escape(tip)}</title></rect>"
+            f'<rect class="{cls}" x="{x + step * 0.1:.2f}" y="{height - h:.2f}" '
+            f'width="{max(step * 0.8, 0.5):.2f}" height="{h:.2f}"><title>{escape(tip)}</title></rect></a>'
+        )
+        year, month = b.month[:4], b.month[5:7]
+        if (month == "01" or i == 0) and int(year) % years_every == 0:
+            parts.append(
+                f'<text class="tick" x="{x:.2f}" y="{height + axis - 4:.0f}">{escape(year)}</text>'
+            )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def entity_url(type_: str, name: str) -> str:
+    return url_for("entities.page", type=type_, name=name)
+
+
+def annotated_paragraphs(
+    body: list[str], spans: list[list[tuple[int, int, str, str]]] | None
+) -> list[Markup]:
+    """Paragraphs with entity mentions as links; every text segment escaped, never raw."""
+    out = []
+    spans = spans or []
+    for i, text in enumerate(body):
+        pos = 0
+        html = Markup("")
+        para_spans = sorted(spans[i] if i < len(spans) else [], key=lambda s: (s[0], -s[1]))
+        for start, end, type_, canonical in para_spans:
+            if start < pos or end <= start or end > len(text) or type_ not in ENTITY_TYPES:
+                continue  # overlapping, empty, out of range or unknown: leave as plain text
+            html += escape(text[pos:start])
+            html += Markup('<a class="ent ent-{t}" href="{u}" title="{tt}: {c}">{s}</a>').format(
+                t=type_, u=entity_url(type_, canonical), tt=type_.capitalize(), c=canonical,
+                s=text[start:end],
+            )  # fmt: skip
+            pos = end
+        html += escape(text[pos:])
+        out.append(html)
+    return out
+
+
+def _context() -> dict[str, Any]:
+    return {
+        "archive_stats": archive_stats,
+        "FACETS": FACETS,
+        "SORTS": SORTS,
+        "PAGE_SIZES": PAGE_SIZES,
+        "live_links": bool(current_app.config.get("LIVE_LINKS")),
+    }
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(_context)
+    app.add_template_filter(human_date, "human_date")
+    app.add_template_filter(month_label, "month_label")
+    app.add_template_global(urls.page_url, "page_url")
+    app.add_template_global(urls.change_url, "change_url")
+    app.add_template_global(urls.hidden_args, "hidden_args")
+    app.add_template_global(entity_url, "entity_url")
