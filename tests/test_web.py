@@ -36,7 +36,7 @@ if not (Path(__file__).with_name("conftest.py")).exists():  # pragma: no cover -
                     if i
                     else '<script>alert("t")</script> Hostile & title',
                     body=[
-                        f"Anders Breivik was discussed with ISIS in Oslo, report number {i}.",
+                        f"Anders Behring Breivik and the Islamic State in Oslo, report {i}.",
                         "Second paragraph about radicalisation online.",
                     ],
                     url=f"https://{sites[i % 2]}/post/{i}",
@@ -47,7 +47,9 @@ if not (Path(__file__).with_name("conftest.py")).exists():  # pragma: no cover -
                     language="en",
                     views=i * 10,
                     entities=Entities(
-                        person=["Anders Breivik"], organization=["ISIS"], location=["Oslo"]
+                        person=["Anders Behring Breivik"],
+                        organization=["Islamic State"],
+                        location=["Oslo"],
                     ),
                     provenance=[Provenance(source=f"dump{i}.jsonl", format="jsonl", offset=i)],
                 )
@@ -173,7 +175,8 @@ def test_facet_counts_equal_json_counts(client):
         for v in values[:3]:
             # the HTML link for this value carries the same count the JSON reports
             pattern = re.escape(html_escape(v["toggle_url"].replace("/api/search", "/"))) + (
-                r'">\s*<span class="fv-label">[^<]*</span>\s*<span class="count">' + f"{v['count']:,}<"
+                r'">\s*<span class="fv-label">[^<]*</span>\s*<span class="count">'
+                + f"{v['count']:,}<"
             )
             assert re.search(pattern, html), (name, v)
             checked += 1
@@ -181,7 +184,9 @@ def test_facet_counts_equal_json_counts(client):
 
 
 def html_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&#34;").replace("<", "&lt;").replace(">", "&gt;")
+    return (
+        text.replace("&", "&amp;").replace('"', "&#34;").replace("<", "&lt;").replace(">", "&gt;")
+    )
 
 
 def test_toggle_urls_round_trip(client):
@@ -206,7 +211,9 @@ def test_toggle_urls_round_trip(client):
 
 
 def test_request_round_trips_through_url(client):
-    url = "/?q=report&f.site=alpha.example&x.category=Online&from=2020-01&to=2022&sort=oldest&size=50"
+    url = (
+        "/?q=report&f.site=alpha.example&x.category=Online&from=2020-01&to=2022&sort=oldest&size=50"
+    )
     html = client.get(url).get_data(as_text=True)
     # the sort/size form keeps the other state as hidden inputs
     assert '<input type="hidden" name="x.category" value="Online">' in html
@@ -393,6 +400,10 @@ def test_entity_page(client):
     data = client.get(f"/api/entity/{t}/{name}").get_json()
     assert data["name"] == name and data["mentions"] >= 1
     assert data["result"]["total"] == data["mentions"]
+    for alias in data["aliases"][:1]:  # an alias URL redirects to the canonical one
+        resp = client.get(f"/entity/{t}/{alias}?sort=oldest")
+        assert resp.status_code == 302
+        assert resp.headers["Location"].endswith("?sort=oldest")
 
 
 def test_unknown_entity_is_a_friendly_404(client):

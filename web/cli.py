@@ -58,7 +58,9 @@ def _field_map(pairs: tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         target, sep, column = pair.partition("=")
         if not sep or not target or not column:
-            raise click.BadParameter(f"{pair!r}: use FIELD=COLUMN, e.g. body=text", param_hint="--map")
+            raise click.BadParameter(
+                f"{pair!r}: use FIELD=COLUMN, e.g. body=text", param_hint="--map"
+            )
         out[target.strip()] = column.strip()
     return out
 
@@ -72,14 +74,27 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @data_dir_option
-@click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN",
-              help="For JSONL/CSV: read an article field from another column (title, body, url, "
-                   "published, authors, categories, site, language, person, organization, location).")
-@click.option("--format", "fmt", type=click.Choice(["warc", "arc", "html", "pagetext", "jsonl", "csv"]),
-              help="Force the input format instead of detecting it.")
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="For JSONL/CSV: read an article field from another column (title, body, url, "
+    "published, authors, categories, site, language, person, organization, location).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["warc", "arc", "html", "pagetext", "jsonl", "csv"]),
+    help="Force the input format instead of detecting it.",
+)
 @click.option("--no-entities", is_flag=True, help="Skip named-entity extraction.")
-@click.option("--workers", type=int, default=None, help="Worker processes (default: all cores, at most 2).")
-@click.option("--wait", type=float, default=0.0, help="Seconds to wait for another writer to finish.")
+@click.option(
+    "--workers", type=int, default=None, help="Worker processes (default: all cores, at most 2)."
+)
+@click.option(
+    "--wait", type=float, default=0.0, help="Seconds to wait for another writer to finish."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 def ingest(paths, data_dir, mapping, fmt, no_entities, workers, wait, as_json):
     """Read files and folders into the archive and update the index."""
@@ -94,8 +109,15 @@ def ingest(paths, data_dir, mapping, fmt, no_entities, workers, wait, as_json):
             store = Store(store_path(data_dir))
             progress = _Progress("documents")
             try:
-                report = run_ingest(paths, store, options, entities=not no_entities,
-                                    data_dir=data_dir, workers=workers, progress=progress)
+                report = run_ingest(
+                    paths,
+                    store,
+                    options,
+                    entities=not no_entities,
+                    data_dir=data_dir,
+                    workers=workers,
+                    progress=progress,
+                )
             finally:
                 store.close()
                 progress.done()
@@ -115,9 +137,20 @@ def ingest(paths, data_dir, mapping, fmt, no_entities, workers, wait, as_json):
 
 @main.command()
 @data_dir_option
-@click.option("--reextract", is_flag=True, help="Re-read every original source first (after an extractor or model upgrade).")
-@click.option("--procs", type=int, default=None, help="Index writer processes (default: 2 for large archives).")
-@click.option("--wait", type=float, default=0.0, help="Seconds to wait for another writer to finish.")
+@click.option(
+    "--reextract",
+    is_flag=True,
+    help="Re-read every original source first (after an extractor or model upgrade).",
+)
+@click.option(
+    "--procs",
+    type=int,
+    default=None,
+    help="Index writer processes (default: 2 for large archives).",
+)
+@click.option(
+    "--wait", type=float, default=0.0, help="Seconds to wait for another writer to finish."
+)
 def rebuild(data_dir, reextract, procs, wait):
     """Build a fresh index from the store and switch to it atomically."""
     from archive.pipeline import ingest as run_ingest
@@ -139,8 +172,14 @@ def rebuild(data_dir, reextract, procs, wait):
                     for f in missing:
                         _err(f"source gone, article kept as stored: {f}")
                     progress = _Progress("re-extracted")
-                    report = run_ingest([f for f in files if f.exists()], store, ReadOptions(),
-                                        data_dir=data_dir, reextract=True, progress=progress)
+                    report = run_ingest(
+                        [f for f in files if f.exists()],
+                        store,
+                        ReadOptions(),
+                        data_dir=data_dir,
+                        reextract=True,
+                        progress=progress,
+                    )
                     progress.done()
                     for line in report.lines():
                         _err(line)
@@ -163,8 +202,12 @@ def rebuild(data_dir, reextract, procs, wait):
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--no-entities", is_flag=True, help="Skip named-entity extraction.")
-@click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN", help="Field mapping for JSONL/CSV.")
-@click.option("--format", "fmt", type=click.Choice(["warc", "arc", "html", "pagetext", "jsonl", "csv"]))
+@click.option(
+    "--map", "mapping", multiple=True, metavar="FIELD=COLUMN", help="Field mapping for JSONL/CSV."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["warc", "arc", "html", "pagetext", "jsonl", "csv"])
+)
 @click.option("--workers", type=int, default=None)
 @data_dir_option
 def extract(paths, no_entities, mapping, fmt, workers, data_dir):
@@ -174,42 +217,66 @@ def extract(paths, no_entities, mapping, fmt, workers, data_dir):
 
     options = ReadOptions(field_map=_field_map(mapping), format=fmt)
     failed = False
-    for raw, outcome in process_all(iter_raw(paths, options), options.field_map, not no_entities,
-                                    data_dir, workers):
+    for raw, outcome in process_all(
+        iter_raw(paths, options), options.field_map, not no_entities, data_dir, workers
+    ):
         if isinstance(outcome, Problem):
             _err(("skipped: " if outcome.skipped else "FAILED: ") + outcome.describe())
             failed = failed or not outcome.skipped
             continue
         a = outcome
         where = a.provenance[0] if a.provenance else None
-        source = where.source + (f"#{where.member}" if where and where.member else "") if where else None
-        click.echo(json.dumps({
-            "source": source,
-            "url": a.url,
-            "title": a.title,
-            "date": a.published_iso,
-            "authors": a.authors,
-            "categories": a.categories,
-            "site": a.site,
-            "views": a.views,
-            "body": a.text,
-            "language": a.language,
-            "entities": a.entities.as_dict(),
-        }, ensure_ascii=False))
+        source = (
+            where.source + (f"#{where.member}" if where and where.member else "") if where else None
+        )
+        click.echo(
+            json.dumps(
+                {
+                    "source": source,
+                    "url": a.url,
+                    "title": a.title,
+                    "date": a.published_iso,
+                    "authors": a.authors,
+                    "categories": a.categories,
+                    "site": a.site,
+                    "views": a.views,
+                    "body": a.text,
+                    "language": a.language,
+                    "entities": a.entities.as_dict(),
+                },
+                ensure_ascii=False,
+            )
+        )
     sys.exit(1 if failed else 0)
 
 
 @main.command()
 @click.argument("query", nargs=-1)
-@click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE", help="Keep articles with this facet value (repeatable).")
-@click.option("--exclude", "excludes", multiple=True, metavar="FIELD=VALUE", help="Drop articles with this facet value.")
+@click.option(
+    "--filter",
+    "filters",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="Keep articles with this facet value (repeatable).",
+)
+@click.option(
+    "--exclude",
+    "excludes",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="Drop articles with this facet value.",
+)
 @click.option("--from", "date_from", help="Published on or after (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Published on or before.")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]))
 @click.option("--page", type=int, default=1)
 @click.option("--size", type=int, default=20)
-@click.option("--json", "as_json", is_flag=True, help="Print results and facets as one JSON object.")
-@click.option("--format", "fmt", help="Export the whole result set: csv, jsonl, ris, bib, csl.json.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print results and facets as one JSON object."
+)
+@click.option(
+    "--format", "fmt", help="Export the whole result set: csv, jsonl, ris, bib, csl.json."
+)
 @data_dir_option
 def search(query, filters, excludes, date_from, date_to, sort, page, size, as_json, fmt, data_dir):
     """Search the archive: the same results and facet counts as the web page."""
@@ -221,7 +288,9 @@ def search(query, filters, excludes, date_from, date_to, sort, page, size, as_js
         for pair in pairs:
             name, sep, value = pair.partition("=")
             if not sep or name not in FACETS:
-                raise click.BadParameter(f"{pair!r}: use FIELD=VALUE with FIELD one of {', '.join(FACETS)}")
+                raise click.BadParameter(
+                    f"{pair!r}: use FIELD=VALUE with FIELD one of {', '.join(FACETS)}"
+                )
             args.setdefault(f"{prefix}.{name}", []).append(value)
     if date_from:
         args["from"] = [date_from]
@@ -248,7 +317,9 @@ def search(query, filters, excludes, date_from, date_to, sort, page, size, as_js
         _err(f"note: {result.query_error}")
     click.echo(f"{result.total} articles")
     for n, hit in enumerate(result.hits, start=(req.page - 1) * req.page_size + 1):
-        meta = " · ".join(x for x in [hit.date or "undated", hit.site or "", ", ".join(hit.categories)] if x)
+        meta = " · ".join(
+            x for x in [hit.date or "undated", hit.site or "", ", ".join(hit.categories)] if x
+        )
         click.echo(f"{n:>4}. {hit.title}\n      {meta}\n      id {hit.id}")
     if result.suggestion:
         click.echo(f"did you mean: {result.suggestion}")
@@ -262,9 +333,17 @@ def search(query, filters, excludes, date_from, date_to, sort, page, size, as_js
 @data_dir_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
-@click.option("--production", is_flag=True, help="Serve with waitress (several threads) instead of Flask's development server.")
+@click.option(
+    "--production",
+    is_flag=True,
+    help="Serve with waitress (several threads) instead of Flask's development server.",
+)
 @click.option("--threads", default=8, show_default=True, type=int)
-@click.option("--sample", is_flag=True, help="Serve the bundled sample archive (ingested on first run) when the data directory is empty.")
+@click.option(
+    "--sample",
+    is_flag=True,
+    help="Serve the bundled sample archive (ingested on first run) when the data directory is empty.",
+)
 @click.option("--live-links", is_flag=True, help="Show outbound article links as live links.")
 def serve(data_dir, host, port, production, threads, sample, live_links):
     """Run the web app."""
@@ -281,8 +360,10 @@ def serve(data_dir, host, port, production, threads, sample, live_links):
     if problem:
         _err(f"warning: {problem}")
     if host not in ("127.0.0.1", "localhost", "::1") and not os.environ.get("QUARRY_ALLOW_REMOTE"):
-        _err(f"warning: binding to {host} makes this archive reachable from other machines; "
-             "set QUARRY_ALLOW_REMOTE=1 to silence this warning once that is intended")
+        _err(
+            f"warning: binding to {host} makes this archive reachable from other machines; "
+            "set QUARRY_ALLOW_REMOTE=1 to silence this warning once that is intended"
+        )
     app = create_app({"DATA_DIR": data_dir, "LIVE_LINKS": live_links})
     _err(f"Quarry: serving {data_dir} on http://{host}:{port}/")
     if production:
@@ -311,7 +392,13 @@ def _ingest_sample(data_dir: Path) -> None:
 
 
 @main.command("train-ner")
-@click.option("--data", "data", type=click.Path(path_type=Path), default=Path("../shared/ner-train"), show_default=True)
+@click.option(
+    "--data",
+    "data",
+    type=click.Path(path_type=Path),
+    default=Path("../shared/ner-train"),
+    show_default=True,
+)
 def train_ner(data):
     """Train the entity model from the NER training data and write it into the package."""
     from archive.entities.train import train

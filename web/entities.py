@@ -66,7 +66,9 @@ def page(type: str, name: str) -> Any:
     kw = {"endpoint": "entities.page", "view_args": {"type": view.type, "name": view.name}}
     ctx = results_context(page_result(view, req), **kw)
     own = urlencode([(f"f.{view.type}", view.name)])
-    ctx["exports"] = [(fmt, url + ("&" if "?" in url else "?") + own) for fmt, url in ctx["exports"]]
+    ctx["exports"] = [
+        (fmt, url + ("&" if "?" in url else "?") + own) for fmt, url in ctx["exports"]
+    ]
     return render_template(
         "entity.html",
         view=view,

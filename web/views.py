@@ -172,7 +172,7 @@ def histogram_svg(
         f'aria-label="{escape(label)}">',
         f"<title>{escape(label)}</title>",
     ]
-    years_every = max(1, math.ceil(40 / (12 * step)))
+    years_every = max(1, math.ceil(70 / (12 * step)))
     for i, b in enumerate(bins):
         x = i * step
         h = max(1.0, b.count / peak * height) if b.count else 0.0
@@ -225,15 +225,14 @@ def annotated_paragraphs(
 def _context() -> dict[str, Any]:
     return {
         "archive_stats": archive_stats,
-        "FACETS": FACETS,
-        "SORTS": SORTS,
-        "PAGE_SIZES": PAGE_SIZES,
         "live_links": bool(current_app.config.get("LIVE_LINKS")),
     }
 
 
 def init_app(app: Flask) -> None:
     app.context_processor(_context)
+    # globals, not context: imported macros (_results.html) see globals only
+    app.jinja_env.globals.update(FACETS=FACETS, SORTS=SORTS, PAGE_SIZES=PAGE_SIZES)
     app.add_template_filter(human_date, "human_date")
     app.add_template_filter(month_label, "month_label")
     app.add_template_global(urls.page_url, "page_url")

@@ -76,6 +76,24 @@ TITLES = frozenset(
     dame saint st. pope cardinal bishop rabbi father brother sister former late
     leader founder commander-in-chief""".split()
 )
+DEMONYMS = frozenset(
+    """afghan afghans american americans russian russians syrian syrians iraqi iraqis iranian
+    iranians pakistani pakistanis israeli israelis palestinian palestinians turkish turk turks
+    kurdish kurd kurds arab arabs saudi saudis yemeni yemenis egyptian egyptians libyan libyans
+    lebanese jordanian jordanians qatari emirati chinese japanese korean koreans indian indians
+    british briton britons english scottish welsh irish french german germans italian italians
+    spanish spaniard portuguese dutch belgian swiss austrian swedish swede swedes norwegian
+    danish finnish polish czech hungarian romanian bulgarian greek serbian croatian bosnian
+    albanian ukrainian ukrainians belarusian georgian armenian azerbaijani chechen chechens
+    uzbek uzbeks tajik tajiks kazakh kyrgyz turkmen pashtun pashtuns baloch hazara uyghur
+    uyghurs somali somalis nigerian nigerians malian kenyan ethiopian sudanese african africans
+    european europeans asian asians canadian canadians mexican mexicans brazilian australian
+    australians western westerner westerners eastern northern southern soviet muslim muslims
+    islamic islamist islamists jihadist jihadists christian christians jewish jew jews sunni
+    sunnis shia shiite shiites alawite salafi salafist salafists catholic protestant hindu
+    hindus sikh buddhist republican republicans democrat democrats conservative conservatives
+    liberal liberals labour tory tories communist socialist nazi nazis""".split()
+)
 _TRAIL = ".,;:!?\"'()[]{}<>-–—*•|/\\…“”‘’"
 _LEAD = "\"'([{<-–—*•|/“”‘’"
 
@@ -152,6 +170,15 @@ class EntityExtractor:
     def _finish(self, paragraph: str, sent: list[tuple[int, int, str]], b: int, e: int,
                 typ: str, canon: str | None, forced: bool) -> list[Span]:
         """Character span for tokens [b, e): trimmed, split on hyphens, canonicalised."""
+        if not canon:  # names only: lower-case words at the edges are not part of them
+            while b < e and not _name_edge(sent[b][2]):
+                b += 1
+            while e > b and not _name_edge(sent[e - 1][2]):
+                e -= 1
+            if e <= b:
+                return []
+            if e - b == 1 and sent[b][2].lower() in DEMONYMS:
+                return []
         start, end = sent[b][0], sent[e - 1][1]
         first = b == 0 or all(not any(c.isalnum() for c in t) for _, _, t in sent[:b])
         if canon:
@@ -266,6 +293,11 @@ def _merge(toks: list[str], labels: list[str], matches: list) -> list[
             out.append((m.start, m.end, m.type, m.canonical, True))
     out.sort()
     return out
+
+
+def _name_edge(tok: str) -> bool:
+    """A token that can start or end a name: capitalised, a digit-bearing code, or al-X."""
+    return any(c.isupper() for c in tok) or (tok[:1].isdigit() and any(c.isalpha() for c in tok))
 
 
 def _is_name_word(tok: str) -> bool:

@@ -15,6 +15,11 @@ from .authority import Authority, get_authority
 _TOKEN_CACHE: dict[str, tuple[list[str], dict[int, tuple[str, ...]]]] = {}
 _CACHE_LIMIT = 200_000
 _OFFSETS = (-2, -1, 1, 2)
+# Name particles (Arabic, Persian, Dutch, German...): "al-Assad", "bin Laden", "van Gogh".
+_PARTICLES = frozenset(
+    "al el ad ar as ash at az an ud ul bin ibn bint abu abd abdul abdel ben van von der de "
+    "del della di da dos du la le mac mc".split()
+)
 
 
 def word_shape(tok: str) -> str:
@@ -77,6 +82,12 @@ def _token_entry(tok: str) -> tuple[list[str], dict[int, tuple[str, ...]]]:
         parts = low.split("-")
         feats.append("hy0=" + parts[0])
         feats.append("hyN=" + parts[-1])
+    if any(c.isupper() for c in tok[1:]):
+        feats.append("mc")
+    if low in _PARTICLES:
+        feats.append("part")
+    elif "-" in low and low.split("-", 1)[0] in _PARTICLES and any(c.isupper() for c in tok):
+        feats.append("partN")
     if "." in tok:
         feats.append("dot")
     if len(tok) == 1:
@@ -86,7 +97,10 @@ def _token_entry(tok: str) -> tuple[list[str], dict[int, tuple[str, ...]]]:
     ctx = {}
     for off in _OFFSETS:
         p = str(off)
-        ctx[off] = (p + "w=" + low, p + "ss=" + sshape) + ((p + "T",) if title else ())
+        extra = (p + "T",) if title else ()
+        if "partN" in feats:
+            extra += (p + "P",)
+        ctx[off] = (p + "w=" + low, p + "ss=" + sshape) + extra
     entry = (feats, ctx)
     if len(_TOKEN_CACHE) > _CACHE_LIMIT:
         _TOKEN_CACHE.clear()

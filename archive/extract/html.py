@@ -9,6 +9,7 @@ the URL), then from trafilatura/htmldate heuristics.
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date, datetime
 from typing import Any
@@ -75,14 +76,14 @@ def html_metadata(tree: etree._Element, url: str | None = None) -> dict[str, Any
     def m(*keys: str) -> list[str]:
         return [v for k in keys for v in meta.get(k, [])]
 
-    titles: list[str] = []
+    titles: list[tuple[str, str]] = []
     dates: list[str] = []
     authors: list[list[str]] = []
     categories: list[str] = []
     sites: list[str] = []
     langs: list[str] = []
     for obj in articles:
-        titles += [_clean(obj.get(k)) for k in ("headline", "name") if obj.get(k)]
+        titles += [("ld:" + k, _clean(obj.get(k))) for k in ("headline", "name") if obj.get(k)]
         dates += [str(obj[k]) for k in ("datePublished", "dateCreated") if obj.get(k)]
         names = jsonld_names(obj.get("author") or obj.get("creator"))
         if names:
@@ -101,7 +102,8 @@ def html_metadata(tree: etree._Element, url: str | None = None) -> dict[str, Any
             sites += jsonld_names(obj)
             break
 
-    titles += m("citation_title", "og:title", "twitter:title", "dc.title", "parsely-title")
+    for key in ("citation_title", "og:title", "twitter:title", "dc.title", "parsely-title"):
+        titles += [(key, _clean(v)) for v in meta.get(key, [])[:1]]
     dates += m(
         "article:published_time",
         "citation_publication_date",
@@ -161,7 +163,7 @@ def html_metadata(tree: etree._Element, url: str | None = None) -> dict[str, Any
         canonical = og_url[0] if og_url else None
 
     return {
-        "titles": [t for t in titles if t],
+        "titles": [(k, t) for k, t in titles if t],
         "dates": dates,
         "authors": authors,
         "categories": categories,
@@ -226,18 +228,47 @@ def _h1_texts(tree: etree._Element) -> list[str]:
     return [_clean(h.text_content()) for h in tree.iter("h1")][:3]
 
 
+# Ties between title sources go to the one publishers keep closest to the visible headline:
+# JSON-LD headlines are often SEO variants, og:title the editor's social headline.
+_TITLE_PRIORITY = os.environ.get(
+    "QUARRY_TITLE_ORDER", "citation_title,og:title,ld:headline,h1,twitter:title,ld:name"
+).split(",")
+
+
+def _vote(sources: list[tuple[str, str]]) -> str:
+    """The title most sources agree on; ties broken by :data:`_TITLE_PRIORITY`."""
+    votes: dict[str, int] = {}
+    rank: dict[str, tuple[int, str]] = {}
+    for key, text in sources:
+        if key == "ld:name" and any(k == "ld:headline" for k, _ in sources):
+            key = "ld:name"
+        sq = _squash(text)
+        if not sq:
+            continue
+        votes[sq] = votes.get(sq, 0) + 1
+        prio = _TITLE_PRIORITY.index(key) if key in _TITLE_PRIORITY else len(_TITLE_PRIORITY)
+        if sq not in rank or prio < rank[sq][0]:
+            rank[sq] = (prio, text)
+    if not votes:
+        return sources[0][1]
+    best = max(votes, key=lambda sq: (votes[sq], -rank[sq][0]))
+    return rank[best][1]
+
+
 def _choose_title(
     tree: etree._Element, md: dict[str, Any], traf_title: str | None, host: str | None
 ) -> str:
     sites = md["sites"]
-    candidates = [_strip_site(t, sites, host) for t in md["titles"]]
     html_title = ""
     title_el = tree.find(".//title")
     if title_el is not None:
         html_title = _clean(title_el.text_content())
     h1s = [h for h in _h1_texts(tree) if h]
-    if candidates:
-        best = candidates[0]
+    sources = [(k, _strip_site(t, sites, host)) for k, t in md["titles"]]
+    if sources and h1s:
+        sources.append(("h1", h1s[0]))
+    if sources:
+        best = _vote(sources)
         # A heading that the metadata title merely decorates is the cleaner title.
         for h in h1s:
             if h != best and len(h) > 10 and _squash(h) and _squash(h) in _squash(best):

@@ -23,6 +23,7 @@ _CATEGORY_LINE = re.compile(r"^in\s+(.+)$")
 _VIEWS_LINE = re.compile(r"^(\d[\d,.]*)\s*([KkMm])?$")
 _SHARE = re.compile(r"^(share on|tweet|share this|facebook|twitter|whatsapp|email|print)\b", re.I)
 _COPYRIGHT = re.compile(r"copyright\s*©?\s*(?:\d{4}\s*)?(.+?)\.?$", re.I)
+_BYLINE = re.compile(r"^(by|written by|author:)\s+\S", re.I)
 _BULLET = re.compile(r"^\s*[•·\-\*▪►]\s+")
 # Lines that end the article in this page layout (exact lines, not words inside paragraphs).
 _END_MARKERS = {
@@ -232,12 +233,17 @@ def _generic(lines: list[str]) -> dict | None:
     head = [s for s in stripped[:block_start_line] if s]
     published = None
     title = None
-    for s in reversed(head):
+    authors: list[str] = []
+    for s in reversed(head[-12:]):
         if published is None and _DATE_LINE.match(s):
             published = parse_date_line(s)
             continue
+        if not authors and _BYLINE.match(s) and len(s.split()) <= 12:
+            authors = _split_authors(s)
+            continue
         if (
             title is None
+            and "|" not in s
             and 3 <= len(s.split()) <= 25
             and s.lower() not in _CHROME_LINES
             and not _SHARE.match(s)
@@ -252,6 +258,7 @@ def _generic(lines: list[str]) -> dict | None:
     return {
         "title": title or block[0][:120],
         "published": published,
+        "authors": authors,
         "body": block,
         "site": _site_name(stripped),
     }

@@ -1,0 +1,196 @@
+"""Named-entity benchmark: document-level precision/recall/F1 and throughput.
+
+Run by hand from the repository root::
+
+    python bench/ner_eval.py [--shared ../shared] [--only dev|fundus|speed]
+
+(a) the held-out development split of ../shared/ner-train (every 10th unit, never trained
+on); (b) English pages of ../shared/corpus/fundus-news-html, gold entity lists annotated by
+hand for this project in bench/ner_gold_fundus.json; (c) articles/s on ~1,000-word articles.
+Scores compare the distinct names of each document, per type and overall (micro-averaged).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from archive.entities import get_authority, get_extractor  # noqa: E402
+from archive.entities.authority import normalise_name  # noqa: E402
+from archive.entities.extract import _collect  # noqa: E402
+from archive.model import ENTITY_TYPES, Entities  # noqa: E402
+
+LONG = {"PER": "person", "ORG": "organization", "LOC": "location"}
+
+
+def key(name: str) -> str:
+    """Comparison key: case, spacing, dots, hyphens and apostrophe style ignored."""
+    return "".join(normalise_name(name).casefold().split())
+
+
+def gold_from_doc(doc: list[list[tuple[str, str]]]) -> Entities:
+    """Document-level gold names from BIO sentences, canonicalised like predictions."""
+    auth = get_authority()
+    mentions = []
+    for sent in doc:
+        cur: list[str] = []
+        typ = ""
+        for tok, lab in [*sent, ("", "O")]:
+            if (lab == "O" or lab.startswith("B-")) and cur:
+                name = " ".join(cur)
+                for suf in (" 's", " '", "'s"):
+                    if name.endswith(suf):
+                        name = name[: -len(suf)]
+                hit = auth.canonical(name, LONG[typ])
+                mentions.append((LONG[typ], hit[1] if hit else name, False))
+                cur = []
+            if lab.startswith("B-"):
+                cur = [tok]
+                typ = lab[2:]
+            elif lab.startswith("I-") and cur:
+                cur.append(tok)
+    return _collect(mentions)
+
+
+def score(pairs: list[tuple[Entities, Entities]]) -> dict:
+    """Micro P/R/F1 per type and overall over (gold, predicted) document pairs."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # tp, fp, fn
+    for gold, pred in pairs:
+        for t in ENTITY_TYPES:
+            g = {key(n) for n in getattr(gold, t)}
+            p = {key(n) for n in getattr(pred, t)}
+            for bucket in (t, "overall"):
+                counts[bucket][0] += len(g & p)
+                counts[bucket][1] += len(p - g)
+                counts[bucket][2] += len(g - p)
+    out = {}
+    for bucket, (tp, fp, fn) in counts.items():
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        out[bucket] = {"P": round(prec, 3), "R": round(rec, 3), "F1": round(f1, 3),
+                       "tp": tp, "fp": fp, "fn": fn}
+    return out
+
+
+def detok(sent: list[tuple[str, str]]) -> str:
+    return " ".join(t for t, _ in sent)
+
+
+def eval_dev(shared: Path) -> dict:
+    """(a) the held-out development split, per corpus and pooled."""
+    from archive.entities.train import load_corpora, split
+
+    ex = get_extractor()
+    results = {}
+    pooled = []
+    for name, docs in load_corpora(shared / "ner-train").items():
+        _, dev = split(docs)
+        pairs = [(gold_from_doc(d), ex.extract([detok(s) for s in d])) for d in dev]
+        pooled += pairs
+        results[name] = {"docs": len(dev), **score(pairs)}
+    results["all"] = {"docs": len(pooled), **score(pooled)}
+    return results
+
+
+def load_fundus(shared: Path) -> list[tuple[dict, dict]]:
+    """(manifest row, gold annotation) for every annotated fundus page."""
+    gold = json.loads((ROOT / "bench" / "ner_gold_fundus.json").read_text(encoding="utf-8"))
+    rows = {}
+    manifest = shared / "corpus" / "fundus-news-html" / "gold_manifest.jsonl"
+    for line in manifest.read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        rows[r["html_file"]] = r
+    return [(rows[g["html_file"]], g) for g in gold["pages"] if g["html_file"] in rows]
+
+
+def eval_fundus(shared: Path, show: bool = False) -> dict:
+    """(b) hand-annotated English news pages (body_paragraphs as the text)."""
+    ex = get_extractor()
+    pairs = []
+    for row, g in load_fundus(shared):
+        pred = ex.extract(row["body_paragraphs"])
+        gold = Entities.from_dict(g["entities"])
+        pairs.append((gold, pred))
+        if show:
+            print("==", g["html_file"])
+            for t in ENTITY_TYPES:
+                gk = {key(n): n for n in getattr(gold, t)}
+                pk = {key(n): n for n in getattr(pred, t)}
+                miss = [gk[k] for k in gk if k not in pk]
+                extra = [pk[k] for k in pk if k not in gk]
+                if miss or extra:
+                    print(f"  {t}: missed {miss} | spurious {extra}")
+    return {"docs": len(pairs), **score(pairs)}
+
+
+def eval_speed(shared: Path, n: int = 60) -> dict:
+    """(c) articles per second (one core) on ~1,000-word articles from the Reuters set."""
+    import gzip
+
+    ex = get_extractor()
+    path = shared / "corpus" / "reuters-news-106k" / "reuters_news_106k.jsonl.gz"
+    arts: list[list[str]] = []
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            body = json.loads(line).get("body") or ""
+            words = body.split()
+            if 900 <= len(words) <= 1100:
+                paras = [p for p in body.split("\n") if p.strip()]
+                arts.append(paras)
+                if len(arts) >= n:
+                    break
+    ex.extract(arts[0])  # warm-up
+    t0 = time.perf_counter()
+    c0 = time.process_time()
+    for paras in arts:
+        ex.extract(paras)
+    wall = time.perf_counter() - t0
+    cpu = time.process_time() - c0
+    words = sum(len(" ".join(p).split()) for p in arts)
+    return {"articles": len(arts), "mean_words": round(words / len(arts)),
+            "articles_per_s_wall": round(len(arts) / wall, 1),
+            "articles_per_cpu_s": round(len(arts) / cpu, 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--only", choices=["dev", "fundus", "speed"])
+    ap.add_argument("--show", action="store_true", help="list fundus misses/spurious names")
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    get_extractor()
+    report: dict = {"load_seconds": round(time.perf_counter() - t0, 2)}
+    if args.only in (None, "dev"):
+        report["dev"] = eval_dev(args.shared)
+    if args.only in (None, "fundus"):
+        report["fundus"] = eval_fundus(args.shared, args.show)
+    if args.only in (None, "speed"):
+        report["speed"] = eval_speed(args.shared)
+    for section in ("dev", "fundus"):
+        if section in report:
+            print(f"\n## {section}")
+            rows = report[section] if section == "dev" else {"fundus": report[section]}
+            for name, res in rows.items():
+                print(f"{name:10} docs={res['docs']:4}", end="")
+                for t in ("person", "organization", "location", "overall"):
+                    if t in res:
+                        print(f"  {t[:3]} P={res[t]['P']:.2f} R={res[t]['R']:.2f} "
+                              f"F1={res[t]['F1']:.2f}", end="")
+                print()
+    if "speed" in report:
+        print("\n## speed", report["speed"])
+    print("\nload_seconds", report["load_seconds"])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

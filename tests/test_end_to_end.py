@@ -1,0 +1,171 @@
+"""From files to search: ingest the fixtures, search, facet, filter, rebuild; counts made by hand."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+
+from archive.store import Store
+from conftest import BAD, CORPUS, make_archive
+from index.api import SearchRequest
+from index.build import build_index, current_version, store_path
+from index.search import Archive
+from web.cli import main
+
+# What each fixture article is, written down by hand (not computed by Quarry).
+EXPECTED = {
+    "eer-one-category": {"site": "European Eye on Radicalization", "category": ["Analysis"], "year": "2021"},
+    "eer-12k-views": {"site": "European Eye on Radicalization",
+                      "category": ["Contributors’ Opinions", "Opinion Pieces", "Reports"], "year": "2022"},
+    "generic-capture": {"site": None, "category": [], "year": "2022"},
+    "hamas-funding": {"site": "Example Security Review", "category": ["Analysis"], "year": "2023"},
+    "taliban-courts": {"site": "Example Monitor", "category": ["Analysis"], "year": "2022"},
+    "iskp-jalalabad": {"site": "Example Monitor", "category": ["Analysis"], "year": "2022"},
+    "wagner-mali": {"site": "Example Wire", "category": ["Reports"], "year": "2023"},
+    "pkk-talks": {"site": "Example Wire", "category": ["Reports", "Analysis"], "year": "2023"},
+}
+
+
+def expected_counts(field: str, keep=lambda e: True) -> dict[str, int]:
+    counts: Counter = Counter()
+    for entry in EXPECTED.values():
+        if not keep(entry):
+            continue
+        values = entry[field]
+        values = values if isinstance(values, list) else ([values] if values else [])
+        counts.update(values)
+    return dict(counts)
+
+
+def facet_counts(result, name: str) -> dict[str, int]:
+    facet = next(f for f in result.facets if f.name == name)
+    return {v.value: v.count for v in facet.values}
+
+
+def test_ingest_accounts_for_every_input(tmp_path):
+    report = make_archive(tmp_path, CORPUS, BAD)
+    assert report.new == len(EXPECTED)
+    assert report.stored + report.duplicate + len(report.skipped) == report.read
+    reasons = {p.source.rsplit("/", 1)[-1]: p.reason for p in report.skipped}
+    assert reasons["empty.html"] == "empty file"
+    assert reasons["binary.html"].startswith("binary file")
+    assert reasons["truncated.html.gz"].startswith("damaged gzip")
+    assert reasons["nav-only.html"] == "no article found"
+    assert "not valid JSON" in reasons["items.jsonl"] or any("not valid JSON" in p.reason for p in report.skipped)
+    assert len(report.failed) >= 4  # empty, binary, truncated, broken JSON line, record without body
+
+
+def test_browse_counts_equal_hand_counts(built_archive):
+    result = Archive(built_archive).search(SearchRequest())
+    assert result.total == len(EXPECTED)
+    assert facet_counts(result, "category") == expected_counts("category")
+    assert facet_counts(result, "site") == expected_counts("site")
+    assert facet_counts(result, "year") == expected_counts("year")
+    # newest first when browsing
+    dates = [h.date for h in result.hits]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_facet_count_equals_results_after_clicking(built_archive):
+    archive = Archive(built_archive)
+    before = archive.search(SearchRequest())
+    for name in ("category", "site", "year", "author", "organization", "location"):
+        for value in before.facets[[f.name for f in before.facets].index(name)].values:
+            after = archive.search(SearchRequest(filters={name: [value.value]}))
+            assert after.total == value.count, (name, value.value)
+
+
+def test_filter_updates_other_counts(built_archive):
+    archive = Archive(built_archive)
+    result = archive.search(SearchRequest(filters={"category": ["Reports"]}))
+    keep = lambda e: "Reports" in e["category"]  # noqa: E731
+    assert result.total == sum(map(keep, EXPECTED.values()))
+    assert facet_counts(result, "year") == expected_counts("year", keep)
+    assert facet_counts(result, "site") == expected_counts("site", keep)
+    # the selected facet keeps the counts of its other values (OR within a facet)
+    assert facet_counts(result, "category") == expected_counts("category")
+    both = archive.search(SearchRequest(filters={"category": ["Reports", "Opinion Pieces"]}))
+    assert both.total == sum("Reports" in e["category"] or "Opinion Pieces" in e["category"] for e in EXPECTED.values())
+    excluded = archive.search(SearchRequest(excludes={"category": ["Analysis"]}))
+    assert excluded.total == sum("Analysis" not in e["category"] for e in EXPECTED.values())
+
+
+def test_query_and_date_filters(built_archive):
+    archive = Archive(built_archive)
+    assert archive.search(SearchRequest(q="Hezbollah")).total >= 1
+    r = archive.search(SearchRequest(date_from="2023", date_to="2023-12"))
+    assert r.total == expected_counts("year")["2023"]
+    r = archive.search(SearchRequest(q="published:[2022-01 TO 2022-12]"))
+    assert r.total == expected_counts("year")["2022"]
+    assert r.query_error is None
+
+
+def test_malformed_query_is_reported_not_raised(built_archive):
+    r = Archive(built_archive).search(SearchRequest(q='"Taliban courts (AND'))
+    assert r.query_error
+    assert r.total >= 1  # searched the plain words
+
+
+def test_alias_query_finds_the_canonical_entity(built_archive):
+    archive = Archive(built_archive)
+    by_alias = {h.id for h in archive.search(SearchRequest(q="ISIS-K", page_size=100)).hits}
+    by_name = {h.id for h in archive.search(SearchRequest(q="Islamic State Khorasan Province", page_size=100)).hits}
+    assert by_alias and by_alias == by_name
+
+
+def test_rebuild_gives_identical_counts(archive_copy):
+    archive = Archive(archive_copy)
+    before = archive.search(SearchRequest()).to_json()
+    old_version = current_version(archive_copy)
+    build_index(archive_copy)
+    assert current_version(archive_copy) != old_version
+    after = Archive(archive_copy).search(SearchRequest()).to_json()
+    assert after["total"] == before["total"]
+    assert after["facets"] == before["facets"]
+
+
+def test_same_article_from_two_sources_is_stored_once(archive_copy, tmp_path):
+    copy = tmp_path / "again"
+    copy.mkdir()
+    shutil.copy(CORPUS / "html" / "hamas-funding.html", copy / "saved-page.html")
+    report = make_archive(archive_copy, copy, CORPUS / "html")
+    assert report.new == 0 and report.duplicate == 2
+    store = Store(store_path(archive_copy))
+    try:
+        assert store.count() == len(EXPECTED)
+        (article,) = [a for a in store.iter_articles() if a.title.startswith("How Hamas")]
+        assert {p.source.rsplit("/", 1)[-1] for p in article.provenance} == {"hamas-funding.html", "saved-page.html"}
+    finally:
+        store.close()
+
+
+def test_cli_search_json_matches_api(built_archive, runner):
+    out = runner.invoke(main, ["search", "--data-dir", str(built_archive), "--json", "--filter", "category=Analysis", "Taliban"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    api = Archive(built_archive).search(SearchRequest(q="Taliban", filters={"category": ["Analysis"]})).to_json()
+    assert data["total"] == api["total"] >= 1
+    assert data["facets"] == api["facets"]
+    assert {"id", "title", "date", "url", "site", "categories", "snippet"} <= set(data["results"][0])
+
+
+def test_cli_ingest_exit_status_and_summary(tmp_path, runner):
+    data = tmp_path / "d"
+    out = runner.invoke(main, ["ingest", "--data-dir", str(data), str(CORPUS), str(BAD), "--no-entities"])
+    assert out.exit_code == 1  # some inputs failed, the good ones are stored and indexed
+    assert "empty file" in out.output
+    assert Archive(data).search(SearchRequest()).total == len(EXPECTED)
+    again = runner.invoke(main, ["ingest", "--data-dir", str(data), str(CORPUS), "--no-entities"])
+    assert again.exit_code == 1  # the broken JSON line is still broken
+    assert "new: 0" in again.output
+    assert Archive(data).search(SearchRequest()).total == len(EXPECTED)
+
+
+def test_cli_extract_contract(runner):
+    out = runner.invoke(main, ["extract", "--no-entities", str(CORPUS / "pages" / "eer-12k-views.txt")])
+    assert out.exit_code == 0
+    (record,) = [json.loads(line) for line in out.output.splitlines() if line.startswith("{")]
+    assert set(record) >= {"source", "url", "title", "date", "authors", "categories", "body", "language", "entities"}
+    assert record["date"] == "2022-11-09"
+    assert record["body"].count("\n\n") >= 2
