@@ -188,7 +188,7 @@ def ingest(paths: Iterable[Path], store: Store, options: ReadOptions | None = No
         batch.clear()
 
     try:
-        for raw, outcome in process_all(fresh(iter_raw(paths, options, report)), options.field_map,
+        for _raw, outcome in process_all(fresh(iter_raw(paths, options, report)), options.field_map,
                                         entities, data_dir, workers):
             report.read += 1
             if isinstance(outcome, Problem):

@@ -106,7 +106,7 @@ class Store:
             ).fetchall()
             if not rows:
                 return
-            for aid, data in rows:
+            for _, data in rows:
                 yield Article.from_dict(json.loads(data))
             last = rows[-1][0]
 
@@ -213,6 +213,6 @@ def iter_updated_since(store: Store, since: float, batch: int = 1000) -> Iterato
         ).fetchall()
         if not rows:
             return
-        for aid, data, updated in rows:
+        for _, data, updated in rows:
             yield Article.from_dict(json.loads(data)), updated
         last_id, last_t = rows[-1][0], rows[-1][2]

@@ -165,8 +165,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--only", choices=["dev", "fundus", "speed"])
     ap.add_argument("--show", action="store_true", help="list fundus misses/spurious names")
+    ap.add_argument("--model", type=Path, help="evaluate this model file instead")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
+    if args.model:
+        from archive.entities import extract as extract_mod
+
+        extract_mod._EXTRACTORS[None] = extract_mod.EntityExtractor(args.model)
     get_extractor()
     report: dict = {"load_seconds": round(time.perf_counter() - t0, 2)}
     if args.only in (None, "dev"):

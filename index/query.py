@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from whoosh import qparser, query
 
-from .schema import FACET_FIELDS
+from .schema import FACET_FIELDS, LANGUAGE_FIELDS
 
 FIELD_ALIASES = {
     "published": ["date"],
@@ -34,8 +34,9 @@ class ParsedQuery:
     text: str  # the text that was finally parsed
 
 
-def make_parser(schema) -> qparser.QueryParser:
-    parser = qparser.MultifieldParser(["title", "body"], schema, group=qparser.AndGroup)
+def make_parser(schema, languages: tuple[str, ...] = ()) -> qparser.QueryParser:
+    """A parser over title and body, plus the language fields that hold documents."""
+    parser = qparser.MultifieldParser(["title", "body", *languages], schema, group=qparser.AndGroup)
     parser.add_plugin(qparser.FuzzyTermPlugin())
     parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
     parser.add_plugin(qparser.GtLtPlugin())
@@ -64,7 +65,7 @@ def _syntax_problem(text: str) -> str | None:
     return None
 
 
-_KNOWN_FIELDS = {"title", "body", "published", "year", "month", "id", *FACET_FIELDS} | {
+_KNOWN_FIELDS = {"title", "body", *LANGUAGE_FIELDS, "published", "year", "month", "id", *FACET_FIELDS} | {
     a for aliases in FIELD_ALIASES.values() for a in aliases
 }
 
@@ -84,9 +85,9 @@ def plain_words(text: str) -> str:
     return " ".join(w for w in words if w.upper() not in _OPERATORS)
 
 
-def parse(text: str, schema, authority=None, vocab=None) -> ParsedQuery:
+def parse(text: str, schema, authority=None, vocab=None, languages: tuple[str, ...] = ()) -> ParsedQuery:
     """Parse a query; on a syntax problem fall back to its plain words and say why."""
-    parser = make_parser(schema)
+    parser = make_parser(schema, languages)
     error = _syntax_problem(text)
     if error is None:
         expanded = expand(text, authority, vocab)

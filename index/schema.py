@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from whoosh.analysis import RegexTokenizer, StemmingAnalyzer
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, NUMERIC, TEXT, FieldType, Schema
 from whoosh.formats import Existence
 
@@ -14,6 +14,39 @@ VALUE_SEP = "\x1f"
 # facet name -> Article attribute (or entity type)
 FACET_FIELDS = ("category", "author", "site", "language", "person", "organization", "location")
 DATE_FACETS = ("year", "month")
+# ISO 639-1 -> NLTK Snowball stemmer; other languages are indexed unstemmed in ``text_xx``
+SNOWBALL = {
+    "ar": "arabic", "da": "danish", "nl": "dutch", "fi": "finnish", "fr": "french", "de": "german",
+    "hu": "hungarian", "it": "italian", "no": "norwegian", "nb": "norwegian", "pt": "portuguese",
+    "ro": "romanian", "ru": "russian", "es": "spanish", "sv": "swedish",
+}
+LANGUAGE_FIELDS = tuple(sorted({f"text_{iso}" for iso in SNOWBALL if iso != "nb"} | {"text_xx"}))
+
+
+class SnowballStem:
+    """A picklable stem function around NLTK's Snowball stemmer (Whoosh pickles the schema)."""
+
+    def __init__(self, language: str):
+        self.language = language
+        self._stemmer = None
+
+    def __call__(self, word: str) -> str:
+        if self._stemmer is None:
+            from nltk.stem.snowball import SnowballStemmer
+
+            self._stemmer = SnowballStemmer(self.language)
+        return self._stemmer.stem(word)
+
+    def __getstate__(self) -> dict:
+        return {"language": self.language, "_stemmer": None}
+
+
+def language_field(article_language: str | None) -> str | None:
+    """The extra text field a non-English article is indexed in (None for English)."""
+    lang = (article_language or "").lower()[:2]
+    if lang in ("en", ""):
+        return None if lang == "en" else "text_xx"
+    return f"text_{'no' if lang == 'nb' else lang}" if lang in SNOWBALL else "text_xx"
 
 
 class EXACT(FieldType):
@@ -25,7 +58,14 @@ class EXACT(FieldType):
 
 def make_schema() -> Schema:
     analyzer = StemmingAnalyzer()
+    languages = {
+        f"text_{iso}": TEXT(analyzer=RegexTokenizer() | LowercaseFilter() | StemFilter(stemfn=SnowballStem(name)))
+        for iso, name in SNOWBALL.items()
+        if iso != "nb"
+    }
+    languages["text_xx"] = TEXT(analyzer=RegexTokenizer() | LowercaseFilter())
     return Schema(
+        **languages,
         id=ID(stored=True, unique=True, sortable=True),
         title=TEXT(analyzer=analyzer, field_boost=2.0),
         body=TEXT(analyzer=analyzer),
@@ -67,6 +107,9 @@ def to_document(article: Article) -> dict:
         "body": article.text,
         "day": article.published_day.toordinal() if article.published_day else -1,
     }
+    extra = language_field(article.language)
+    if extra:
+        doc[extra] = (article.title or "") + "\n\n" + article.text
     if article.published is not None:
         doc["published"] = _as_naive_utc(article.published)
     for name, values in facet_values(article).items():

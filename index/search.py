@@ -7,6 +7,7 @@ run over per-generation value columns (:mod:`index.columns`), so counts are exac
 from __future__ import annotations
 
 import html
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -35,6 +36,7 @@ from .api import (
 )
 from .build import INDEX_NAME, columns_path, current_version, store_path
 from .columns import Columns, build_columns, load_columns, save_columns
+from .schema import LANGUAGE_FIELDS, language_field
 
 SNIPPET_CHARS = 300
 FACET_TIME_BUDGET_S = 2.0
@@ -61,6 +63,7 @@ class _State:
     generation: int
     ix: object
     columns: Columns
+    languages: tuple[str, ...] = ()  # language text fields that hold documents
 
 
 class Archive:
@@ -108,7 +111,9 @@ class Archive:
                     f"the index at {version_dir} cannot be read ({type(exc).__name__}: {exc}); "
                     "run `quarry rebuild`"
                 ) from exc
-            self._state = _State(version_dir, generation, ix, columns)
+            with ix.reader() as reader:
+                languages = tuple(f for f in LANGUAGE_FIELDS if reader.field_length(f))
+            self._state = _State(version_dir, generation, ix, columns, languages)
             return self._state
 
     def _searcher(self, state: _State):
@@ -173,7 +178,8 @@ class Archive:
         columns = state.columns
         if req.is_browse:
             return columns.live.copy(), None, None
-        parsed = qp.parse(req.q, state.ix.schema, self.authority, self._vocab_resolver(columns))
+        parsed = qp.parse(req.q, state.ix.schema, self.authority, self._vocab_resolver(columns),
+                          state.languages)
         mask = np.zeros(columns.ndocs, dtype=bool)
         if parsed.query is wq.NullQuery or isinstance(parsed.query, type(wq.NullQuery)):
             return mask, parsed, parsed.error
@@ -265,31 +271,37 @@ class Archive:
             hits.append(_hit(article, self._snippet(state, article, terms), scores[n] if scores else None))
         return hits
 
-    def _terms(self, state: _State, parsed) -> set[str]:
+    def _terms(self, state: _State, parsed) -> dict[str, set[str]]:
+        """The query's terms as they are indexed, per text field (wildcards expanded)."""
+        terms: dict[str, set[str]] = {}
         if parsed is None:
-            return set()
+            return terms
         searcher = self._searcher(state)
-        terms = set()
         try:
             for fieldname, text in parsed.query.existing_terms(searcher.reader(), expand=True):
-                if fieldname in ("title", "body"):
-                    terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+                if fieldname in ("title", "body") or fieldname.startswith("text_"):
+                    word = text.decode("utf-8") if isinstance(text, bytes) else text
+                    terms.setdefault("body" if fieldname == "title" else fieldname, set()).add(word)
         except Exception:  # noqa: BLE001 - highlighting is best effort
             pass
         return terms
 
-    def _snippet(self, state: _State, article: Article, terms: set[str]) -> str:
+    def _snippet(self, state: _State, article: Article, terms: dict[str, set[str]]) -> str:
+        """Keyword-in-context from the stored text: escaped, with matches in <mark>."""
         text = article.text
-        if terms:
-            analyzer = state.ix.schema["body"].analyzer
+        fieldname = language_field(article.language) or "body"
+        if fieldname not in terms and "body" in terms:
+            fieldname = "body"
+        if terms.get(fieldname):
+            analyzer = state.ix.schema[fieldname].analyzer
             fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS // 2, surround=60)
             formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
             try:
-                marked = highlight.highlight(text, frozenset(terms), analyzer, fragmenter, formatter, top=2)
+                marked = highlight.highlight(text, frozenset(terms[fieldname]), analyzer, fragmenter, formatter, top=2)
             except Exception:  # noqa: BLE001
                 marked = ""
             if marked:
-                return marked.replace('class="match term0"', "").replace("<mark >", "<mark>")
+                return re.sub(r'<mark class="[^"]*">', "<mark>", marked)
         plain = text[:SNIPPET_CHARS]
         if len(text) > SNIPPET_CHARS:
             plain = plain.rsplit(" ", 1)[0] + " …"
@@ -403,7 +415,7 @@ class Archive:
         results = searcher.more_like(docnum, "body", text=article.title + "\n" + article.text, top=limit, numterms=12)
         ids = [state.columns.ids[r.docnum] for r in results if r.docnum != docnum]
         found = self.store().get_many(ids)
-        return [_hit(found[i], self._snippet(state, found[i], set()), None) for i in ids if i in found][:limit]
+        return [_hit(found[i], self._snippet(state, found[i], {}), None) for i in ids if i in found][:limit]
 
     def iter_articles(self, req: SearchRequest) -> Iterator[Article]:
         """The whole result set of a request in its order, streamed in batches: no cap."""

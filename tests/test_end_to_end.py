@@ -6,8 +6,9 @@ import json
 import shutil
 from collections import Counter
 
-from archive.store import Store
 from conftest import BAD, CORPUS, make_archive
+
+from archive.store import Store
 from index.api import SearchRequest
 from index.build import build_index, current_version, store_path
 from index.search import Archive

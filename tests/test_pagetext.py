@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from conftest import CORPUS, shared_path
 
 from archive.extract import NoArticle, extract
 from archive.extract.pagetext import parse_views
 from archive.model import RawDocument
-from conftest import CORPUS, shared_path
 
 
 def _extract(path):

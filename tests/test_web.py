@@ -11,75 +11,13 @@ import io
 import json
 import re
 from html.parser import HTMLParser
-from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
 from index.api import FACETS, SearchRequest
 from web.exports import EXPORT_FORMATS
 from web.security import SECURITY_HEADERS
-
-if not (Path(__file__).with_name("conftest.py")).exists():  # pragma: no cover - bootstrap only
-    from datetime import date
-
-    from archive.model import Article, Entities, Provenance
-
-    def _articles() -> list[Article]:
-        sites = ["alpha.example", "beta.example"]
-        out = []
-        for i in range(12):
-            out.append(
-                Article(
-                    id=f"{i:016x}",
-                    title=f"Report {i} on extremist networks"
-                    if i
-                    else '<script>alert("t")</script> Hostile & title',
-                    body=[
-                        f"Anders Behring Breivik and the Islamic State in Oslo, report {i}.",
-                        "Second paragraph about radicalisation online.",
-                    ],
-                    url=f"https://{sites[i % 2]}/post/{i}",
-                    published=date(2020 + i % 3, 1 + i % 12, 1 + i),
-                    authors=["Jane Doe"] if i % 2 else ["John Roe", "Jane Doe"],
-                    categories=["Extremism"] if i % 3 else ["Extremism", "Online"],
-                    site=sites[i % 2],
-                    language="en",
-                    views=i * 10,
-                    entities=Entities(
-                        person=["Anders Behring Breivik"],
-                        organization=["Islamic State"],
-                        location=["Oslo"],
-                    ),
-                    provenance=[Provenance(source=f"dump{i}.jsonl", format="jsonl", offset=i)],
-                )
-            )
-        return out
-
-    @pytest.fixture(scope="session")
-    def built_archive(tmp_path_factory):
-        from archive.store import Store
-        from index.build import build_index, store_path
-
-        data_dir = tmp_path_factory.mktemp("quarry-data")
-        store = Store(store_path(data_dir))
-        with store.transaction():
-            for a in _articles():
-                store.put(a)
-        store.close()
-        build_index(data_dir)
-        return data_dir
-
-    @pytest.fixture
-    def app(built_archive):
-        from web import create_app
-
-        return create_app({"TESTING": True, "DATA_DIR": built_archive})
-
-    @pytest.fixture
-    def client(app):
-        return app.test_client()
-
 
 # -- helpers ------------------------------------------------------------------------------------
 
@@ -291,15 +229,56 @@ def test_opensearch_description(client):
     assert "?q={searchTerms}" in resp.get_data(as_text=True)
 
 
-def test_titles_are_escaped(client):
+HOSTILE_TITLE = '<script>alert("quarry")</script> Manifesto & <b>bold</b>'
+
+
+@pytest.fixture(scope="module")
+def hostile_client(tmp_path_factory):
+    """An archive ingested from an export whose fields carry markup, as a hostile site would."""
+    from conftest import make_archive
+
+    from web import create_app
+
+    src = tmp_path_factory.mktemp("hostile-src") / "items.jsonl"
+    record = {
+        "headline": HOSTILE_TITLE,
+        "text": "Body with <img src=x onerror=alert(1)> markup.\n\nSecond <iframe> paragraph.",
+        "link": "javascript:alert(1)",
+        "date": "2022-01-02",
+        "author": "<i>Evil</i> Author",
+        "section": "<svg onload=alert(1)>",
+        "publisher": "Bad & Co <site>",
+    }
+    src.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    data_dir = tmp_path_factory.mktemp("hostile-data")
+    make_archive(data_dir, src)
+    return create_app({"TESTING": True, "DATA_DIR": data_dir}).test_client()
+
+
+def test_hostile_values_are_escaped(hostile_client):
+    hit = first_hit(hostile_client)
+    assert hit["title"] == HOSTILE_TITLE
+    for path in ["/", "/?q=manifesto", f"/article/{hit['id']}"]:
+        html = hostile_client.get(path).get_data(as_text=True)
+        assert "&lt;script&gt;alert(" in html, path
+        for raw in (
+            "<script>alert",
+            "<b>bold",
+            "<i>Evil",
+            "<svg onload",
+            "<img src=x",
+            "<iframe",
+            "<site>",
+        ):
+            assert raw not in html, (path, raw)
+        assert 'href="javascript:' not in html
+    for fmt in EXPORT_FORMATS:
+        assert hostile_client.get(f"/export.{fmt}").status_code == 200
+
+
+def test_titles_are_escaped_on_every_page(client):
     for path in page_urls(client):
-        html = client.get(path).get_data(as_text=True)
-        assert "<script>alert" not in html, path
-    hostile = client.get("/api/search?q=hostile").get_json()["results"]
-    for hit in hostile:
-        if "<" in hit["title"]:
-            page = client.get(f"/article/{hit['id']}").get_data(as_text=True)
-            assert "&lt;script&gt;" in page
+        assert "<script>alert" not in client.get(path).get_data(as_text=True), path
 
 
 # -- articles -----------------------------------------------------------------------------------
@@ -380,12 +359,15 @@ def test_exports_one_record_per_article(client, fmt):
 
 
 def test_export_links_on_search_page_keep_filters(client):
-    html = client.get("/?q=report&f.site=alpha.example&page=2").get_data(as_text=True)
+    site = client.get("/api/search").get_json()["facets"]["site"][0]["value"]
+    html = client.get("/?" + urlencode({"f.site": site, "size": 1, "page": 2})).get_data(
+        as_text=True
+    )
     links = [u for _, _, u in parse(html).urls if u.startswith("/export.")]
     assert len(links) == len(EXPORT_FORMATS)
     for link in links:
         args = parse_qsl(urlsplit(link).query)
-        assert ("f.site", "alpha.example") in args and ("page", "2") not in args
+        assert ("f.site", site) in args and ("page", "2") not in args and ("size", "1") not in args
 
 
 # -- entities -----------------------------------------------------------------------------------

@@ -254,6 +254,14 @@ def test_live_links_off_and_on(fake_app):
     assert 'name="citation_abstract_html_url"' in html
 
 
+def test_live_links_only_for_web_urls(fake_app):
+    fake_app.config["LIVE_LINKS"] = True
+    fake_app.extensions["quarry"].articles["a1b2c3d4e5f60718"].url = "javascript:alert(1)"
+    html = fake_app.test_client().get("/article/a1b2c3d4e5f60718").get_data(as_text=True)
+    assert 'href="javascript:' not in html and "<code id=\"article-url\">javascript:alert(1)" in html
+    assert "citation_abstract_html_url" not in html
+
+
 def test_entity_404_and_api(fake_client):
     assert fake_client.get("/entity/person/Nobody").status_code == 404
     assert fake_client.get("/entity/weapon/Anders").status_code == 404

@@ -36,7 +36,7 @@ def highwire_meta(a: Article, live_links: bool) -> list[tuple[str, str]]:
         meta += [("citation_journal_title", a.site), ("citation_publisher", a.site)]
     if a.language:
         meta.append(("citation_language", a.language))
-    if live_links and a.url:
+    if live_links and views.is_web_url(a.url):
         meta.append(("citation_abstract_html_url", a.url))
     meta.append(("DC.title", a.title))
     meta += [("DC.creator", name) for name in a.authors]

@@ -217,7 +217,7 @@ def extract(paths, no_entities, mapping, fmt, workers, data_dir):
 
     options = ReadOptions(field_map=_field_map(mapping), format=fmt)
     failed = False
-    for raw, outcome in process_all(
+    for _raw, outcome in process_all(
         iter_raw(paths, options), options.field_map, not no_entities, data_dir, workers
     ):
         if isinstance(outcome, Problem):

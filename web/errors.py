@@ -11,6 +11,7 @@ MESSAGES = {
     404: "Nothing here. The page, article or entity is not in this archive.",
     405: "That method is not allowed here.",
     500: "Something went wrong on our side. The error has been logged.",
+    503: "The archive is not available right now.",
 }
 
 
@@ -26,7 +27,7 @@ def _http_error(exc: HTTPException) -> ResponseReturnValue:
     """Use our wording unless the view gave a specific description (never for a 500)."""
     code = exc.code or 500
     custom = exc.description if exc.description != type(exc).description else None
-    return render_error(code, None if code >= 500 else custom)
+    return render_error(code, None if code == 500 else custom)
 
 
 def init_app(app: Flask) -> None:

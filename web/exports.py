@@ -259,5 +259,8 @@ def export(fmt: str) -> Response:
     req = SearchRequest.from_args(request.args)
     req.with_facets = False
     req.with_histogram = False
-    articles = get_archive().iter_articles(req) if fmt in EXPORT_FORMATS else iter(())
+    arch = get_archive()
+    if fmt in EXPORT_FORMATS and (arch.stats() or {}).get("error"):
+        abort(503, description="The archive cannot be read right now: " + arch.stats()["error"])
+    articles = arch.iter_articles(req) if fmt in EXPORT_FORMATS else iter(())
     return export_response(fmt, articles, "quarry-export")

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
-from index.api import SearchRequest, SearchResult
+from index.api import MAX_PAGE, SearchRequest, SearchResult
 
 from . import urls, views
 from .store import archive_stats, get_archive
@@ -43,10 +43,22 @@ def results_context(result: SearchResult, **kw: Any) -> dict[str, Any]:
         "histogram": views.histogram_svg(result.histogram, req, **kw),
         "first": first,
         "last": min(result.total, req.page * req.page_size),
-        "pages": pager(req.page, result.pages),
+        "pages": pager(req.page, min(result.pages, MAX_PAGE)),
+        "ignored": ignored_args(),
         "url_kw": kw,
         "exports": export_links(req),
     }
+
+
+def ignored_args() -> list[str]:
+    """Date arguments the request parser had to drop, so the page can say so."""
+    req = SearchRequest.from_args(request.args)
+    out = []
+    for key, value in (("from", req.date_from), ("to", req.date_to)):
+        given = request.args.get(key, "").strip()
+        if given and value is None:
+            out.append(f"{key} = \u201c{given[:40]}\u201d")
+    return out
 
 
 def export_links(req: SearchRequest) -> list[tuple[str, str]]:

@@ -194,6 +194,11 @@ def histogram_svg(
     return Markup("".join(parts))
 
 
+def is_web_url(value: Any) -> bool:
+    """Only http(s) URLs may ever become live links (never javascript:, data:, file:)."""
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
+
+
 def entity_url(type_: str, name: str) -> str:
     return url_for("entities.page", type=type_, name=name)
 
@@ -235,6 +240,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(FACETS=FACETS, SORTS=SORTS, PAGE_SIZES=PAGE_SIZES)
     app.add_template_filter(human_date, "human_date")
     app.add_template_filter(month_label, "month_label")
+    app.add_template_test(is_web_url, "web_url")
     app.add_template_global(urls.page_url, "page_url")
     app.add_template_global(urls.change_url, "change_url")
     app.add_template_global(urls.hidden_args, "hidden_args")

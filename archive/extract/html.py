@@ -251,6 +251,8 @@ def _vote(sources: list[tuple[str, str]]) -> str:
             rank[sq] = (prio, text)
     if not votes:
         return sources[0][1]
+    if os.environ.get("QUARRY_TITLE_VOTE") == "0":
+        return min(rank.values())[1]
     best = max(votes, key=lambda sq: (votes[sq], -rank[sq][0]))
     return rank[best][1]
 
