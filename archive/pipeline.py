@@ -51,14 +51,22 @@ class IngestReport:
             mark = "FAILED " if not problem.skipped else "skipped"
             out.append(f"  {mark} {problem.describe()}")
         if self.interrupted:
-            out.append("interrupted: what was stored before the interruption is kept; run again to finish")
+            out.append(
+                "interrupted: what was stored before the interruption is kept; run again to finish"
+            )
         return out
 
     def as_dict(self) -> dict:
         return {
-            "files": self.files, "read": self.read, "new": self.new, "updated": self.updated,
+            "files": self.files,
+            "read": self.read,
+            "new": self.new,
+            "updated": self.updated,
             "duplicate": self.duplicate,
-            "skipped": [{"where": p.describe(), "reason": p.reason, "failed": not p.skipped} for p in self.skipped],
+            "skipped": [
+                {"where": p.describe(), "reason": p.reason, "failed": not p.skipped}
+                for p in self.skipped
+            ],
             "interrupted": self.interrupted,
         }
 
@@ -73,8 +81,12 @@ def _init_worker(options: dict) -> None:
     _worker_options.update(options)
 
 
-def process(raw: RawDocument, field_map: dict[str, str] | None = None, entities: bool = True,
-            data_dir: Path | None = None) -> Article | Problem:
+def process(
+    raw: RawDocument,
+    field_map: dict[str, str] | None = None,
+    entities: bool = True,
+    data_dir: Path | None = None,
+) -> Article | Problem:
     """Extract one document and tag its entities; failures become a Problem."""
     where = dict(source=raw.source, member=raw.member, offset=raw.offset)
     try:
@@ -89,7 +101,9 @@ def process(raw: RawDocument, field_map: dict[str, str] | None = None, entities:
         try:
             add_entities(article, data_dir)
         except Exception as exc:  # noqa: BLE001
-            return Problem(reason=f"entity extraction failed ({type(exc).__name__}: {exc})", **where)
+            return Problem(
+                reason=f"entity extraction failed ({type(exc).__name__}: {exc})", **where
+            )
     return article
 
 
@@ -118,7 +132,9 @@ def _process_in_worker(raw: RawDocument) -> Article | Problem:
 # -- many documents ---------------------------------------------------------------------------
 
 
-def iter_raw(paths: Iterable[Path], options: ReadOptions, report: IngestReport | None = None) -> Iterator[RawDocument | Problem]:
+def iter_raw(
+    paths: Iterable[Path], options: ReadOptions, report: IngestReport | None = None
+) -> Iterator[RawDocument | Problem]:
     for path in iter_files(paths):
         if report is not None:
             report.files += 1
@@ -128,8 +144,13 @@ def iter_raw(paths: Iterable[Path], options: ReadOptions, report: IngestReport |
         yield from read_path(path, options)
 
 
-def process_all(items: Iterable[RawDocument | Problem], field_map: dict[str, str] | None,
-                entities: bool, data_dir: Path | None, workers: int | None = None) -> Iterator[tuple[RawDocument | None, Article | Problem]]:
+def process_all(
+    items: Iterable[RawDocument | Problem],
+    field_map: dict[str, str] | None,
+    entities: bool,
+    data_dir: Path | None,
+    workers: int | None = None,
+) -> Iterator[tuple[RawDocument | None, Article | Problem]]:
     """Process raw documents in worker processes, in input order; problems pass through."""
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     options = {"field_map": field_map, "entities": entities, "data_dir": data_dir}
@@ -156,9 +177,16 @@ def process_all(items: Iterable[RawDocument | Problem], field_map: dict[str, str
         yield from flush()
 
 
-def ingest(paths: Iterable[Path], store: Store, options: ReadOptions | None = None,
-           entities: bool = True, data_dir: Path | None = None, reextract: bool = False,
-           workers: int | None = None, progress: Callable[[int], None] | None = None) -> IngestReport:
+def ingest(
+    paths: Iterable[Path],
+    store: Store,
+    options: ReadOptions | None = None,
+    entities: bool = True,
+    data_dir: Path | None = None,
+    reextract: bool = False,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> IngestReport:
     """Read, extract and store every document under ``paths``; returns the full account."""
     options = options or ReadOptions()
     report = IngestReport()
@@ -188,8 +216,9 @@ def ingest(paths: Iterable[Path], store: Store, options: ReadOptions | None = No
         batch.clear()
 
     try:
-        for _raw, outcome in process_all(fresh(iter_raw(paths, options, report)), options.field_map,
-                                        entities, data_dir, workers):
+        for _raw, outcome in process_all(
+            fresh(iter_raw(paths, options, report)), options.field_map, entities, data_dir, workers
+        ):
             report.read += 1
             if isinstance(outcome, Problem):
                 report.skipped.append(outcome)

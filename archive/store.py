@@ -127,7 +127,12 @@ class Store:
         """The article id already stored from exactly this source place with the same content."""
         row = self.db.execute(
             "SELECT article_id FROM sources WHERE source=? AND member=? AND offset=? AND content_hash=?",
-            (prov.source, prov.member or "", -1 if prov.offset is None else prov.offset, prov.content_hash),
+            (
+                prov.source,
+                prov.member or "",
+                -1 if prov.offset is None else prov.offset,
+                prov.content_hash,
+            ),
         ).fetchone()
         return row[0] if row else None
 
@@ -184,7 +189,13 @@ class Store:
             "INSERT OR REPLACE INTO sources(article_id, source, member, offset, content_hash) "
             "VALUES(?,?,?,?,?)",
             [
-                (article_id, p.source, p.member or "", -1 if p.offset is None else p.offset, p.content_hash)
+                (
+                    article_id,
+                    p.source,
+                    p.member or "",
+                    -1 if p.offset is None else p.offset,
+                    p.content_hash,
+                )
                 for p in provenance
             ],
         )
@@ -202,7 +213,9 @@ def _changed(old: Article, new: Article) -> bool:
     return a != b
 
 
-def iter_updated_since(store: Store, since: float, batch: int = 1000) -> Iterator[tuple[Article, float]]:
+def iter_updated_since(
+    store: Store, since: float, batch: int = 1000
+) -> Iterator[tuple[Article, float]]:
     """Articles changed after ``since`` (a store timestamp), oldest change first."""
     last_t, last_id = since, ""
     while True:

@@ -22,6 +22,8 @@ from multiprocessing import Pool
 from pathlib import Path
 from typing import Any
 
+import lxml.html
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from archive.extract.html import extract_html, guess_language  # noqa: E402
@@ -189,7 +191,10 @@ def readability_tasks(corpus: Path) -> list[dict[str, Any]]:
         if not source.exists():
             continue
         meta = json.loads(case.read_text(encoding="utf-8"))
-        lang = (meta.get("lang") or "").split("-")[0].lower() or "?"
+        lang = (meta.get("lang") or "").split("-")[0].lower()
+        if not lang:  # no gold language: read it off the page text
+            text = lxml.html.document_fromstring(source.read_bytes()).text_content()
+            lang = guess_language(" ".join(text.split())) or "?"
         gold: dict[str, Any] = {}
         if meta.get("title"):
             gold["title"] = meta["title"]

@@ -189,8 +189,10 @@ class Archive:
             mask[docnums] = True
         return mask & columns.live, parsed, parsed.error
 
-    def _filter_masks(self, columns: Columns, req: SearchRequest) -> tuple[dict[str, np.ndarray], np.ndarray]:
-        """Per-facet include masks (OR within a facet) and one mask of excludes and dates."""
+    def _filter_masks(self, columns: Columns, req: SearchRequest,
+                      within: tuple[str, str] | None = None) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """Per-facet include masks (OR within a facet) and one mask of excludes, dates and
+        the ``within`` constraint (an entity page's entity, ANDed with everything)."""
         includes = {}
         for name, values in req.filters.items():
             col = columns.fields.get(name)
@@ -198,6 +200,9 @@ class Archive:
                 continue
             includes[name] = col.docs_with_any(col.ids_of(values), columns.ndocs)
         other = np.ones(columns.ndocs, dtype=bool)
+        if within is not None:
+            col = columns.fields[within[0]]
+            other &= col.docs_with_any(col.ids_of([within[1]]), columns.ndocs)
         for name, values in req.excludes.items():
             col = columns.fields.get(name)
             if col is not None:
@@ -208,7 +213,8 @@ class Archive:
             other &= (columns.day <= _ordinal(req.date_to, start=False)) & (columns.day >= 0)
         return includes, other
 
-    def search(self, req: SearchRequest) -> SearchResult:
+    def search(self, req: SearchRequest, within: tuple[str, str] | None = None) -> SearchResult:
+        """Run a search; ``within=(facet, value)`` restricts it to articles with that value."""
         t0 = time.perf_counter()
         try:
             state = self._current()
@@ -216,7 +222,7 @@ class Archive:
             return SearchResult(request=req, total=0, hits=[], query_error=str(exc))
         columns = state.columns
         qmask, parsed, error = self._match(state, req)
-        includes, other = self._filter_masks(columns, req)
+        includes, other = self._filter_masks(columns, req, within)
         base = qmask & other
         final = base.copy()
         for mask in includes.values():
@@ -379,7 +385,10 @@ class Archive:
         changed = False
         reader = searcher.reader()
         analyzer = state.ix.schema["body"].analyzer
-        for word in words:
+        for word in words[:8]:
+            if len(word) > 40:
+                corrected.append(word)
+                continue
             stems = [t.text for t in analyzer(word)]
             if not stems or any(reader.doc_frequency("body", s) for s in stems):
                 corrected.append(word)
@@ -417,11 +426,11 @@ class Archive:
         found = self.store().get_many(ids)
         return [_hit(found[i], self._snippet(state, found[i], {}), None) for i in ids if i in found][:limit]
 
-    def iter_articles(self, req: SearchRequest) -> Iterator[Article]:
+    def iter_articles(self, req: SearchRequest, within: tuple[str, str] | None = None) -> Iterator[Article]:
         """The whole result set of a request in its order, streamed in batches: no cap."""
         state = self._current()
         qmask, parsed, _ = self._match(state, req)
-        includes, other = self._filter_masks(state.columns, req)
+        includes, other = self._filter_masks(state.columns, req, within)
         final = qmask & other
         for mask in includes.values():
             final &= mask
@@ -450,16 +459,14 @@ class Archive:
             hit = authority.canonical(name, etype)
             if hit and hit[0] == etype:
                 canonical = hit[1]
-        ids = col.ids_of([canonical])
+        ids = col.ids_of([canonical]) or col.ids_of([name])
         if not ids:
             return None
         canonical = col.vocab[ids[0]]
-        filters = dict(req.filters)
-        filters[etype] = _unique([canonical, *filters.get(etype, [])])
-        sub = SearchRequest(**{**req.__dict__, "filters": filters, "facet_limits": {**req.facet_limits}})
+        sub = SearchRequest(**{**req.__dict__, "facet_limits": {**req.facet_limits}})
         for t in qp.ENTITY_FIELDS:
             sub.facet_limits.setdefault(t, 21)
-        result = self.search(sub)
+        result = self.search(sub, within=(etype, canonical))
         facets = {f.name: f for f in result.facets}
         cooc = {
             t: [v for v in facets[t].values if not (t == etype and v.value == canonical)][:20]

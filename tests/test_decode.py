@@ -126,7 +126,7 @@ def test_text_is_not_binary() -> None:
     assert not looks_binary(TEXT.encode("utf-8"))
     assert not looks_binary(TEXT.encode("cp1252"))
     assert not looks_binary(codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"))
-    assert not looks_binary("plain ascii text\twith tabs\r\n".encode() * 10)
+    assert not looks_binary(b"plain ascii text\twith tabs\r\n" * 10)
     assert not looks_binary("<p>hello world</p>".encode("utf-16-le"))
 
 

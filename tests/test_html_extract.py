@@ -194,11 +194,8 @@ def test_cp1252_page_with_wrong_charset_has_no_mojibake() -> None:
 
 
 def test_utf16_page() -> None:
-    art = extract_html(
-        raw_of("\ufeff" + page().replace("charset='utf-8'", "")).__class__(
-            source="p.html", kind="html", content=("\ufeff" + page()).encode("utf-16-le")
-        )
-    )
+    data = ("\ufeff" + page()).encode("utf-16-le")
+    art = extract_html(RawDocument(source="p.html", kind="html", content=data))
     assert art is not None and art.title == "Reservoirs at twenty-year low"
 
 

@@ -163,6 +163,7 @@ def test_request_round_trips_through_url(client):
     "query",
     ['q="unclosed', "q=(((", "q=a+AND+(b", "q=published:[2020", "page=-5", "size=abc",
      "from=2020-13", "sort=sideways", "f.nope=1", "fl.site=999999999", "q=" + "x" * 5000],
+    ids=lambda q: q[:24],
 )  # fmt: skip
 def test_malformed_parameters_never_500(client, query):
     for path in ("/", "/api/search", "/export.csv"):
@@ -395,3 +396,25 @@ def test_unknown_entity_is_a_friendly_404(client):
     assert client.get("/entity/weapon/x").status_code == 404
     resp = client.get("/api/entity/person/No Such Person Anywhere")
     assert resp.status_code == 404 and resp.get_json()["error"]["status"] == 404
+
+
+# -- an archive that is not built yet -----------------------------------------------------------
+
+
+def test_empty_data_dir_explains_itself(tmp_path):
+    from web import create_app
+
+    client = create_app({"TESTING": True, "DATA_DIR": tmp_path}).test_client()
+    resp = client.get("/")
+    assert resp.status_code == 200
+    assert "cannot be searched yet" in resp.get_data(as_text=True)
+    assert client.get("/api/search").status_code == 200
+    resp = client.get("/export.csv")
+    assert resp.status_code == 503 and resp.headers["X-Frame-Options"] == "DENY"
+    assert client.get("/article/abc").status_code == 404
+    assert client.get("/entity/person/Anyone").status_code == 404
+
+
+def test_bad_dates_are_reported_not_fatal(client):
+    html = client.get("/?from=2020-13&to=soon").get_data(as_text=True)
+    assert "Ignored from = “2020-13”, to = “soon”" in html

@@ -35,15 +35,53 @@ WEEKDAYS = frozenset(
 )
 # Page furniture that a CRF happily calls an organization or a location.
 CHROME_ALWAYS = frozenset(
-    ["related posts", "related articles", "share", "popular", "views", "view all result",
-     "no result", "latest from twitter", "read more", "advertisement", "subscribe",
-     "share on facebook", "share on twitter", "tweet", "print", "email", "comments",
-     "cookie policy", "privacy policy", "privacy and cookie policy", "home", "contact",
-     "newsletter", "sign up", "log in", "menu", "search", "trending", "most read"]
+    [
+        "related posts",
+        "related articles",
+        "share",
+        "popular",
+        "views",
+        "view all result",
+        "no result",
+        "latest from twitter",
+        "read more",
+        "advertisement",
+        "subscribe",
+        "share on facebook",
+        "share on twitter",
+        "tweet",
+        "print",
+        "email",
+        "comments",
+        "cookie policy",
+        "privacy policy",
+        "privacy and cookie policy",
+        "home",
+        "contact",
+        "newsletter",
+        "sign up",
+        "log in",
+        "menu",
+        "search",
+        "trending",
+        "most read",
+    ]
 )
 CHROME_SITES = frozenset(
-    ["facebook", "twitter", "whatsapp", "linkedin", "instagram", "telegram", "reddit",
-     "pinterest", "youtube", "tiktok", "email", "x"]
+    [
+        "facebook",
+        "twitter",
+        "whatsapp",
+        "linkedin",
+        "instagram",
+        "telegram",
+        "reddit",
+        "pinterest",
+        "youtube",
+        "tiktok",
+        "email",
+        "x",
+    ]
 )
 # Common words that start sentences; a CRF may take their capital for a name.
 COMMON = frozenset(
@@ -113,15 +151,20 @@ class Span:
 class EntityExtractor:
     """CRF tagger plus authority: ``extract(paragraphs) -> Entities``."""
 
-    def __init__(self, model_path: Path | str = DEFAULT_MODEL,
-                 authority: Authority | None = None, data_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        model_path: Path | str = DEFAULT_MODEL,
+        authority: Authority | None = None,
+        data_dir: Path | None = None,
+    ) -> None:
         import pycrfsuite
 
         self.authority = authority or get_authority(data_dir)
         self.model_path = Path(model_path)
         if not self.model_path.is_file():
             raise FileNotFoundError(
-                f"NER model missing: {self.model_path} (run python -m archive.entities.train)")
+                f"NER model missing: {self.model_path} (run python -m archive.entities.train)"
+            )
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(self.model_path))
         self._lock = threading.Lock()
@@ -130,8 +173,10 @@ class EntityExtractor:
     def annotate(self, paragraph: str) -> list[tuple[int, int, str, str]]:
         """Entity mentions in one paragraph: (char start, end, type, canonical name)."""
         lowered = _lowercase_words(paragraph)
-        return [(s.start, s.end, s.type, s.canonical or paragraph[s.start:s.end])
-                for s in self._paragraph_spans(paragraph, lowered)]
+        return [
+            (s.start, s.end, s.type, s.canonical or paragraph[s.start : s.end])
+            for s in self._paragraph_spans(paragraph, lowered)
+        ]
 
     def extract(self, paragraphs: list[str]) -> Entities:
         """Distinct canonical entities of a document, in order of first appearance."""
@@ -141,7 +186,7 @@ class EntityExtractor:
         mentions: list[tuple[str, str, bool]] = []
         for p in paragraphs:
             for s in self._paragraph_spans(p, lowered):
-                mentions.append((s.type, s.canonical or p[s.start:s.end], s.forced))
+                mentions.append((s.type, s.canonical or p[s.start : s.end], s.forced))
         return _collect(mentions)
 
     # ---- pipeline -------------------------------------------------------------
@@ -167,8 +212,16 @@ class EntityExtractor:
                         out.append(span)
         return out
 
-    def _finish(self, paragraph: str, sent: list[tuple[int, int, str]], b: int, e: int,
-                typ: str, canon: str | None, forced: bool) -> list[Span]:
+    def _finish(
+        self,
+        paragraph: str,
+        sent: list[tuple[int, int, str]],
+        b: int,
+        e: int,
+        typ: str,
+        canon: str | None,
+        forced: bool,
+    ) -> list[Span]:
         """Character span for tokens [b, e): trimmed, split on hyphens, canonicalised."""
         if not canon:  # names only: lower-case words at the edges are not part of them
             while b < e and not _name_edge(sent[b][2]):
@@ -211,8 +264,9 @@ class EntityExtractor:
                 name = "-".join(pieces[i:j])
                 hit = self.authority.entry(name)
                 if hit is not None and not hit.weak and name[:1].isupper():
-                    out.append(Span(offsets[i], offsets[i] + len(name), hit.type,
-                                    hit.canonical, True))
+                    out.append(
+                        Span(offsets[i], offsets[i] + len(name), hit.type, hit.canonical, True)
+                    )
                     i = j
                     break
             else:
@@ -222,7 +276,7 @@ class EntityExtractor:
         return out
 
     def _keep(self, span: Span, paragraph: str, lowered: set[str], chrome_para: bool) -> bool:
-        text = paragraph[span.start:span.end]
+        text = paragraph[span.start : span.end]
         low = text.casefold()
         if low in CHROME_ALWAYS or (chrome_para and low in CHROME_SITES):
             return False
@@ -231,8 +285,15 @@ class EntityExtractor:
         if len(text) < 2 or not any(c.isupper() for c in text):
             return False
         words = low.replace("-", " ").split()
-        if not words or all(w in PRONOUNS or w in MONTHS or w in WEEKDAYS or w in TITLES
-                            or w.strip(".,").isdigit() or w in COMMON for w in words):
+        if not words or all(
+            w in PRONOUNS
+            or w in MONTHS
+            or w in WEEKDAYS
+            or w in TITLES
+            or w.strip(".,").isdigit()
+            or w in COMMON
+            for w in words
+        ):
             return False
         if any(c.isdigit() for c in text) and not any(c.isalpha() for c in text):
             return False
@@ -245,8 +306,9 @@ class EntityExtractor:
         return True
 
 
-def _merge(toks: list[str], labels: list[str], matches: list) -> list[
-        tuple[int, int, str, str | None, bool]]:
+def _merge(
+    toks: list[str], labels: list[str], matches: list
+) -> list[tuple[int, int, str, str | None, bool]]:
     """CRF spans and authority matches -> (b, e, type, canonical|None, forced)."""
     crf: list[tuple[int, int, str]] = []
     cur = None

@@ -126,8 +126,9 @@ def read_btc(root: Path) -> list[Document]:
                         lab = "O"
                     after_at = False
                     clean.append((tok, lab))
-                clean = list(zip([t for t, _ in clean], to_bio([lab for _, lab in clean]),
-                                 strict=True))
+                clean = list(
+                    zip([t for t, _ in clean], to_bio([lab for _, lab in clean]), strict=True)
+                )
                 if clean:
                     sents.append(clean)
     return _blocks(sents, 10)
@@ -139,8 +140,10 @@ def read_sec(root: Path) -> list[Document]:
     for path in sorted((root / "sec").glob("*.txt")):
         for doc in read_conll(path):
             for sent in doc:
-                labs = ["O" if t.lower() in ("borrower", "lender", "borrowers", "lenders")
-                        else lab for t, lab in sent]
+                labs = [
+                    "O" if t.lower() in ("borrower", "lender", "borrowers", "lenders") else lab
+                    for t, lab in sent
+                ]
                 sents.append(list(zip([t for t, _ in sent], to_bio(labs), strict=True)))
     return _blocks(sents, 10)
 
@@ -264,8 +267,17 @@ _NISBA = """Masri Iraqi Shami Libi Tunisi Sudani Somali Urduni Kuwaiti Maqdisi F
 Turkistani Kurdi Hindi Britani Almani Amriki Ansari Hashimi Qurashi Muhajir Afghani Yemeni
 Jazrawi Najdi Hijazi Baluchi Tajiki Uzbeki Shishani Dagestani Azdi Zahrani Ghamdi Harbi
 Mosuli Halabi Dimashqi Homsi Raqqawi Anbari Falluji Tikriti Hadrami Adeni Maghribi""".split()
-_PATTERNS = ("{g} {f}", "{g} al-{n}", "{g} {g2} al-{n}", "Abu {g} al-{n}", "{g} bin {g2}",
-             "{g} {f}", "Abu {g}", "{g} ibn {g2} al-{n}", "{g} {g2} {f}")
+_PATTERNS = (
+    "{g} {f}",
+    "{g} al-{n}",
+    "{g} {g2} al-{n}",
+    "Abu {g} al-{n}",
+    "{g} bin {g2}",
+    "{g} {f}",
+    "Abu {g}",
+    "{g} ibn {g2} al-{n}",
+    "{g} {g2} {f}",
+)
 
 
 def augment(docs: list[Document], every: int = 3, seed: int = 13) -> list[Sentence]:
@@ -294,8 +306,11 @@ def augment(docs: list[Document], every: int = 3, seed: int = 13) -> list[Senten
                 while j < len(sent) and sent[j][1] == "I-PER":
                     j += 1
                 name = rng.choice(_PATTERNS).format(
-                    g=rng.choice(_GIVEN), g2=rng.choice(_GIVEN), f=rng.choice(_FAMILY),
-                    n=rng.choice(_NISBA))
+                    g=rng.choice(_GIVEN),
+                    g2=rng.choice(_GIVEN),
+                    f=rng.choice(_FAMILY),
+                    n=rng.choice(_NISBA),
+                )
                 for n, part in enumerate(name.split()):
                     new.append((part, "B-PER" if n == 0 else "I-PER"))
                 i = j
@@ -329,9 +344,13 @@ def split(docs: list[Document]) -> tuple[list[Document], list[Document]]:
 
 
 # ---- training ---------------------------------------------------------------------
-def train(data_dir: Path = DEFAULT_DATA, out: Path = DEFAULT_MODEL,
-          params: dict | None = None, verbose: bool = False,
-          corpora_names: list[str] | None = None) -> dict:
+def train(
+    data_dir: Path = DEFAULT_DATA,
+    out: Path = DEFAULT_MODEL,
+    params: dict | None = None,
+    verbose: bool = False,
+    corpora_names: list[str] | None = None,
+) -> dict:
     """Train the CRF on the training split of every corpus; returns a summary dict."""
     import pycrfsuite
 
@@ -353,18 +372,24 @@ def train(data_dir: Path = DEFAULT_DATA, out: Path = DEFAULT_MODEL,
         for doc in tr:
             for sent in doc:
                 toks = [t for t, _ in sent]
-                trainer.append(sentence_features(toks, auth.gazetteer(toks)),
-                               [lab for _, lab in sent])
+                trainer.append(
+                    sentence_features(toks, auth.gazetteer(toks)), [lab for _, lab in sent]
+                )
                 n_sent += 1
                 n_tok += len(toks)
-        stats[name] = {"train_docs": len(tr), "dev_docs": len(dev), "sentences": n_sent,
-                       "tokens": n_tok}
+        stats[name] = {
+            "train_docs": len(tr),
+            "dev_docs": len(dev),
+            "sentences": n_sent,
+            "tokens": n_tok,
+        }
         if name in AUGMENT:
             extra = augment(tr)
             for sent in extra:
                 toks = [t for t, _ in sent]
-                trainer.append(sentence_features(toks, auth.gazetteer(toks)),
-                               [lab for _, lab in sent])
+                trainer.append(
+                    sentence_features(toks, auth.gazetteer(toks)), [lab for _, lab in sent]
+                )
             stats[name]["augmented_sentences"] = len(extra)
     t1 = time.perf_counter()
     out = Path(out)
@@ -379,29 +404,47 @@ def train(data_dir: Path = DEFAULT_DATA, out: Path = DEFAULT_MODEL,
         "authority_version": auth.version,
         "feature_seconds": round(t1 - t0, 1),
         "train_seconds": round(t2 - t1, 1),
-        "iterations": trainer.logparser.last_iteration.get("num") if trainer.logparser.last_iteration else None,
+        "iterations": trainer.logparser.last_iteration.get("num")
+        if trainer.logparser.last_iteration
+        else None,
     }
     write_attribution(out.parent / "ATTRIBUTION.md", list(corpora), summary)
     return summary
 
 
 LICENCES = {
-    "wikigold": ("wikigold (Balasuriya et al., 2009)", "CC BY 4.0",
-                 "https://creativecommons.org/licenses/by/4.0/"),
-    "btc": ("Broad Twitter Corpus (Derczynski, Bontcheva and Roberts, 2016)", "CC BY 4.0",
-            "https://creativecommons.org/licenses/by/4.0/"),
-    "sec": ("SEC filings NER data (Salinas Alvarado, Verspoor and Baldwin, 2015)", "CC BY 3.0",
-            "https://creativecommons.org/licenses/by/3.0/"),
-    "uner": ("Universal NER, English-EWT dev+test (Mayhew et al., 2024)", "CC BY-SA 4.0",
-             "https://creativecommons.org/licenses/by-sa/4.0/"),
+    "wikigold": (
+        "wikigold (Balasuriya et al., 2009)",
+        "CC BY 4.0",
+        "https://creativecommons.org/licenses/by/4.0/",
+    ),
+    "btc": (
+        "Broad Twitter Corpus (Derczynski, Bontcheva and Roberts, 2016)",
+        "CC BY 4.0",
+        "https://creativecommons.org/licenses/by/4.0/",
+    ),
+    "sec": (
+        "SEC filings NER data (Salinas Alvarado, Verspoor and Baldwin, 2015)",
+        "CC BY 3.0",
+        "https://creativecommons.org/licenses/by/3.0/",
+    ),
+    "uner": (
+        "Universal NER, English-EWT dev+test (Mayhew et al., 2024)",
+        "CC BY-SA 4.0",
+        "https://creativecommons.org/licenses/by-sa/4.0/",
+    ),
 }
 RE3D_LICENCES = {
     "Wikipedia": ("CC BY-SA 3.0", "https://creativecommons.org/licenses/by-sa/3.0/"),
     "Australian Department of Foreign Affairs": (
-        "CC BY 3.0 Australia", "https://creativecommons.org/licenses/by/3.0/au/"),
+        "CC BY 3.0 Australia",
+        "https://creativecommons.org/licenses/by/3.0/au/",
+    ),
     "Delegation of the European Union to Syria": (
         "EEAS/European Commission legal notice: reuse authorised provided the source is "
-        "acknowledged", "https://eeas.europa.eu/delegations/syria/8157/legal-notice_en"),
+        "acknowledged",
+        "https://eeas.europa.eu/delegations/syria/8157/legal-notice_en",
+    ),
 }
 
 
@@ -425,8 +468,12 @@ def write_attribution(path: Path, used: list[str], summary: dict) -> None:
             title, lic, url = LICENCES[name]
             lines.append(f"| {title} | [{lic}]({url}) |")
     sharealike = "uner" in used or "re3d" in used
-    lines += ["", "Entity types were mapped to PER/ORG/LOC (GPE and place-like Nationality -> LOC;",
-              "MISC and other types -> O).", ""]
+    lines += [
+        "",
+        "Entity types were mapped to PER/ORG/LOC (GPE and place-like Nationality -> LOC;",
+        "MISC and other types -> O).",
+        "",
+    ]
     if sharealike:
         lines += [
             "## Licence of the model",
@@ -440,8 +487,8 @@ def write_attribution(path: Path, used: list[str], summary: dict) -> None:
     lines += [
         "## Training run",
         "",
-        "- corpora: " + ", ".join(
-            f"{k} ({v['sentences']} sentences)" for k, v in summary["corpora"].items()),
+        "- corpora: "
+        + ", ".join(f"{k} ({v['sentences']} sentences)" for k, v in summary["corpora"].items()),
         f"- CRF parameters: {json.dumps(summary['params'])}",
         f"- alias table (gazetteer feature) version: {summary['authority_version']}",
         "",
@@ -467,8 +514,7 @@ def main(argv: list[str] | None = None) -> int:
         params["c2"] = args.c2
     if args.iterations is not None:
         params["max_iterations"] = args.iterations
-    summary = train(args.data, args.out, params, verbose=args.verbose,
-                    corpora_names=args.corpora)
+    summary = train(args.data, args.out, params, verbose=args.verbose, corpora_names=args.corpora)
     print(json.dumps(summary, indent=2))
     return 0
 

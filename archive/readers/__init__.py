@@ -68,7 +68,11 @@ def detect_format(path: Path, head: bytes | None = None) -> str | None:
     lower = stripped[:4096].lower()
     if _looks_utf16(head):
         lower = head.decode("utf-16", errors="ignore").encode("utf-8", "ignore").lower().lstrip()
-    if lower.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in lower or b"<head" in lower:
+    if (
+        lower.startswith((b"<!doctype html", b"<html", b"<?xml"))
+        or b"<body" in lower
+        or b"<head" in lower
+    ):
         return "html"
     if name.endswith((".jsonl", ".ndjson", ".json")) or stripped.startswith(b"{"):
         first = stripped.split(b"\n", 1)[0]
@@ -135,7 +139,10 @@ def _read_page(
 
     source = str(path)
     if size > options.max_bytes:
-        yield Problem(source, f"file too large ({size / 1e6:.0f} MB > {options.max_bytes / 1e6:.0f} MB limit for a page)")
+        yield Problem(
+            source,
+            f"file too large ({size / 1e6:.0f} MB > {options.max_bytes / 1e6:.0f} MB limit for a page)",
+        )
         return
     try:
         if gz:
@@ -147,7 +154,9 @@ def _read_page(
         yield Problem(source, f"damaged gzip file ({exc})" if gz else f"cannot read file: {exc}")
         return
     if len(content) > options.max_bytes:
-        yield Problem(source, f"file too large (over {options.max_bytes / 1e6:.0f} MB decompressed)")
+        yield Problem(
+            source, f"file too large (over {options.max_bytes / 1e6:.0f} MB decompressed)"
+        )
         return
     if not content.strip():
         yield Problem(source, "empty file")
@@ -156,4 +165,3 @@ def _read_page(
         yield Problem(source, "binary file, not a text or HTML page")
         return
     yield RawDocument(source=source, kind=fmt, content=content, format=fmt + (".gz" if gz else ""))
-

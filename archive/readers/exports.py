@@ -42,14 +42,28 @@ def read_jsonl(path: Path, options: ReadOptions) -> Iterator[RawDocument | Probl
             try:
                 record = json.loads(line)
             except ValueError as exc:
-                yield Problem(source, f"line {lineno}: not valid JSON ({exc.msg})", member=f"line {lineno}", offset=lineno)
+                yield Problem(
+                    source,
+                    f"line {lineno}: not valid JSON ({exc.msg})",
+                    member=f"line {lineno}",
+                    offset=lineno,
+                )
                 continue
             if not isinstance(record, dict):
-                yield Problem(source, f"line {lineno}: not a JSON object", member=f"line {lineno}", offset=lineno)
+                yield Problem(
+                    source,
+                    f"line {lineno}: not a JSON object",
+                    member=f"line {lineno}",
+                    offset=lineno,
+                )
                 continue
             yield RawDocument(
-                source=source, kind="record", record=record, member=f"line {lineno}",
-                offset=lineno, format="jsonl",
+                source=source,
+                kind="record",
+                record=record,
+                member=f"line {lineno}",
+                offset=lineno,
+                format="jsonl",
             )
 
 
@@ -59,7 +73,12 @@ def read_csv(path: Path, options: ReadOptions) -> Iterator[RawDocument | Problem
     with _open_text(path) as fh:
         sample = fh.read(65536)
         fh.seek(0)
-        delimiter = "\t" if path.name.lower().rstrip(".gz").endswith(".tsv") or sample.count("\t") > sample.count(",") else ","
+        delimiter = (
+            "\t"
+            if path.name.lower().rstrip(".gz").endswith(".tsv")
+            or sample.count("\t") > sample.count(",")
+            else ","
+        )
         reader = csv.DictReader(fh, delimiter=delimiter)
         row_no = 0
         try:
@@ -68,11 +87,20 @@ def read_csv(path: Path, options: ReadOptions) -> Iterator[RawDocument | Problem
                 if None in row:  # more cells than header columns
                     extra = row.pop(None)
                     if extra and any(x.strip() for x in extra):
-                        yield Problem(source, f"row {row_no}: {len(extra)} cells beyond the header", member=f"row {row_no}", offset=row_no)
+                        yield Problem(
+                            source,
+                            f"row {row_no}: {len(extra)} cells beyond the header",
+                            member=f"row {row_no}",
+                            offset=row_no,
+                        )
                         continue
                 yield RawDocument(
-                    source=source, kind="record", record={k: v for k, v in row.items() if k},
-                    member=f"row {row_no}", offset=row_no, format="csv",
+                    source=source,
+                    kind="record",
+                    record={k: v for k, v in row.items() if k},
+                    member=f"row {row_no}",
+                    offset=row_no,
+                    format="csv",
                 )
         except (csv.Error, OSError, EOFError) as exc:
             yield Problem(source, f"damaged CSV after row {row_no}: {exc}", offset=row_no)
