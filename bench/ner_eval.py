@@ -59,17 +59,33 @@ def gold_from_doc(doc: list[list[tuple[str, str]]]) -> Entities:
     return _collect(mentions)
 
 
-def score(pairs: list[tuple[Entities, Entities]]) -> dict:
-    """Micro P/R/F1 per type and overall over (gold, predicted) document pairs."""
+Gold = dict  # {"entities": {type: ["name|alias", ...]}, "optional": [...]}
+
+
+def gold_of(ents: Entities, optional: list[str] | None = None) -> Gold:
+    return {"entities": ents.as_dict(), "optional": list(optional or [])}
+
+
+def score(pairs: list[tuple[Gold, Entities]]) -> dict:
+    """Micro P/R/F1 per type and overall over (gold, predicted) document pairs.
+
+    A gold entry "A|B" is one entity with equivalent names; a prediction matching any of
+    them matches it. Predictions matching an optional name are not counted either way.
+    """
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # tp, fp, fn
     for gold, pred in pairs:
+        optional = {key(n) for n in gold.get("optional", [])}
         for t in ENTITY_TYPES:
-            g = {key(n) for n in getattr(gold, t)}
+            entities = [{key(a) for a in g.split("|")} for g in gold["entities"].get(t, [])]
+            known = set().union(*entities) if entities else set()
             p = {key(n) for n in getattr(pred, t)}
+            tp = sum(1 for alts in entities if alts & p)
+            fn = len(entities) - tp
+            fp = len({k for k in p if k not in known and k not in optional})
             for bucket in (t, "overall"):
-                counts[bucket][0] += len(g & p)
-                counts[bucket][1] += len(p - g)
-                counts[bucket][2] += len(g - p)
+                counts[bucket][0] += tp
+                counts[bucket][1] += fp
+                counts[bucket][2] += fn
     out = {}
     for bucket, (tp, fp, fn) in counts.items():
         prec = tp / (tp + fp) if tp + fp else 0.0
@@ -93,7 +109,7 @@ def eval_dev(shared: Path) -> dict:
     pooled = []
     for name, docs in load_corpora(shared / "ner-train").items():
         _, dev = split(docs)
-        pairs = [(gold_from_doc(d), ex.extract([detok(s) for s in d])) for d in dev]
+        pairs = [(gold_of(gold_from_doc(d)), ex.extract([detok(s) for s in d])) for d in dev]
         pooled += pairs
         results[name] = {"docs": len(dev), **score(pairs)}
     results["all"] = {"docs": len(pooled), **score(pooled)}
@@ -117,15 +133,16 @@ def eval_fundus(shared: Path, show: bool = False) -> dict:
     pairs = []
     for row, g in load_fundus(shared):
         pred = ex.extract(row["body_paragraphs"])
-        gold = Entities.from_dict(g["entities"])
-        pairs.append((gold, pred))
+        pairs.append((g, pred))
         if show:
             print("==", g["html_file"])
+            optional = {key(n) for n in g.get("optional", [])}
             for t in ENTITY_TYPES:
-                gk = {key(n): n for n in getattr(gold, t)}
+                gold = g["entities"].get(t, [])
+                alts = {key(a) for e in gold for a in e.split("|")}
                 pk = {key(n): n for n in getattr(pred, t)}
-                miss = [gk[k] for k in gk if k not in pk]
-                extra = [pk[k] for k in pk if k not in gk]
+                miss = [e for e in gold if not {key(a) for a in e.split("|")} & set(pk)]
+                extra = [n for k, n in pk.items() if k not in alts and k not in optional]
                 if miss or extra:
                     print(f"  {t}: missed {miss} | spurious {extra}")
     return {"docs": len(pairs), **score(pairs)}
