@@ -9,6 +9,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -37,7 +38,7 @@ class RawDocument:
     encoding: str | None = None
     format: str = ""
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
         if self.record is not None and not self.content:
             import json

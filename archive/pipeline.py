@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .captures import save_capture
 from .extract import NoArticle, RecordError, extract
 from .model import ENTITY_TYPES, Article, Entities, RawDocument
 from .readers import Problem, ReadOptions, iter_files, read_path
@@ -216,13 +217,15 @@ def ingest(
         batch.clear()
 
     try:
-        for _raw, outcome in process_all(
+        for raw, outcome in process_all(
             fresh(iter_raw(paths, options, report)), options.field_map, entities, data_dir, workers
         ):
             report.read += 1
             if isinstance(outcome, Problem):
                 report.skipped.append(outcome)
             else:
+                if data_dir is not None and raw is not None and raw.kind in ("html", "pagetext"):
+                    save_capture(data_dir, raw.content_hash, raw.content)
                 batch.append(outcome)
                 if len(batch) >= BATCH:
                     commit()

@@ -48,6 +48,7 @@ class SearchRequest:
     facet_filters: dict[str, str] = field(default_factory=dict)  # facet -> substring to match
     with_facets: bool = True
     with_histogram: bool = True
+    with_snippets: bool = True
 
     @classmethod
     def from_args(cls, args: Any) -> SearchRequest:

@@ -268,13 +268,14 @@ class Archive:
         scores = scores[start:] if scores else None
         ids = [state.columns.ids[d] for d in docnums]
         articles = self.store().get_many(ids)
-        terms = self._terms(state, parsed)
+        terms = self._terms(state, parsed) if req.with_snippets else {}
         hits = []
         for n, aid in enumerate(ids):
             article = articles.get(aid)
             if article is None:
                 continue
-            hits.append(_hit(article, self._snippet(state, article, terms), scores[n] if scores else None))
+            snippet = self._snippet(state, article, terms) if req.with_snippets else ""
+            hits.append(_hit(article, snippet, scores[n] if scores else None))
         return hits
 
     def _terms(self, state: _State, parsed) -> dict[str, set[str]]:

@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template
 
+from archive.captures import capture_path, read_capture
+from archive.decode import decode_bytes
 from archive.model import Article
 
 from . import views
@@ -77,7 +79,34 @@ def page(article_id: str) -> str:
         meta=highwire_meta(a, live),
         citation=article_citation(a),
         cite_formats=CITE_FORMATS,
+        captures=[_has_capture(p.content_hash) for p in a.provenance],
     )
+
+
+def _has_capture(content_hash: str) -> bool:
+    path = capture_path(current_app.config["DATA_DIR"], content_hash)
+    return path is not None and path.is_file()
+
+
+# A captured page is shown inert: a sandboxed unique origin, no scripts, no remote requests.
+CAPTURE_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
+
+
+@bp.get("/article/<article_id>/capture/<int:n>")
+def capture(article_id: str, n: int) -> Response:
+    """The page exactly as captured (from the data directory's capture store), rendered inert."""
+    a = load_article(article_id)
+    if not 0 <= n < len(a.provenance):
+        abort(404, description="No such source for this article.")
+    content = read_capture(current_app.config["DATA_DIR"], a.provenance[n].content_hash)
+    if content is None:
+        abort(404, description="The captured page was not kept for this source.")
+    kind = "html" if a.provenance[n].format.split(".")[0] in ("html", "warc", "arc") else "text"
+    text = decode_bytes(content, None, is_html=kind == "html")
+    response = Response(text, mimetype="text/html" if kind == "html" else "text/plain")
+    response.headers["Content-Security-Policy"] = CAPTURE_CSP
+    response.headers["Content-Disposition"] = "inline"
+    return response
 
 
 @bp.get("/api/article/<article_id>")

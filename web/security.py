@@ -23,6 +23,8 @@ SECURITY_HEADERS = {
 def add_security_headers(response: Response) -> Response:
     """Set the safe-viewing headers on any response (pages, JSON, exports, static, errors)."""
     for name, value in SECURITY_HEADERS.items():
+        if name == "Content-Security-Policy" and "sandbox" in response.headers.get(name, ""):
+            continue  # a captured page's own, stricter policy (see articles.capture)
         response.headers[name] = value
     return response
 

@@ -7,6 +7,7 @@ appearance. ``annotate(paragraph)`` gives character spans for marking entities i
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from dataclasses import dataclass
@@ -132,6 +133,23 @@ DEMONYMS = frozenset(
     hindus sikh buddhist republican republicans democrat democrats conservative conservatives
     liberal liberals labour tory tories communist socialist nazi nazis""".split()
 )
+CONNECTORS = frozenset(
+    "of and the de del della di da dos du la le von van der den al el bin ibn bint abu for on "
+    "in y e & upon".split()
+)
+PERSON_TITLES = frozenset(
+    """president gov governor rep representative sen senator ambassador minister leader mayor
+    judge mr mrs ms dr prof lord sir chancellor secretary spokesman spokeswoman commissioner
+    chairman chairwoman ceo premier envoy datuk dato datin tun seri haji sheikh emir king
+    queen prince princess pope ayatollah mullah imam general gen lt col sgt capt admiral""".split()
+)
+ORG_WORDS = frozenset(
+    """authority agency council committee ministry department party university institute
+    association union bank court commission office service services corporation company inc
+    ltd group forces force army police bureau board centre center foundation organisation
+    organization network news times post media club fund trust school college hospital""".split()
+)
+_MONEY = re.compile(r"^(?:[A-Z]{0,3}\$?|R|£|€)\d[\d.,]*(?:bn|m|k|tn|mn|b)?$")
 _TRAIL = ".,;:!?\"'()[]{}<>-–—*•|/\\…“”‘’"
 _LEAD = "\"'([{<-–—*•|/“”‘’"
 
@@ -206,10 +224,15 @@ class EntityExtractor:
                     gaz[k] = "I-" + short
             with self._lock:
                 labels = self._tagger.tag(sentence_features(toks, gaz))
+            covered: set[int] = set()
             for b, e, typ, canon, forced in _merge(toks, labels, matches):
+                covered.update(range(b, e))
                 for span in self._finish(paragraph, sent, b, e, typ, canon, forced):
                     if self._keep(span, paragraph, lowered, chrome_para):
                         out.append(span)
+            for k, (a, z, tok) in enumerate(sent):  # "Kremlin-installed", "U.S.-backed"
+                if k not in covered and "-" in tok and tok[:1].isupper():
+                    out.extend(self._hyphen_parts(paragraph[a:z], a))
         return out
 
     def _finish(
@@ -223,6 +246,17 @@ class EntityExtractor:
         forced: bool,
     ) -> list[Span]:
         """Character span for tokens [b, e): trimmed, split on hyphens, canonicalised."""
+        if not canon:
+            out: list[Span] = []
+            for b2, e2, typ2 in _split(sent, b, e, typ):
+                out.extend(self._finish_part(paragraph, sent, b2, e2, typ2))
+            return out
+        return self._finish_part(paragraph, sent, b, e, typ, canon, forced)
+
+    def _finish_part(self, paragraph: str, sent: list[tuple[int, int, str]], b: int, e: int,
+                     typ: str, canon: str | None = None, forced: bool = False) -> list[Span]:
+        authority_only = typ.startswith("?")  # keep only if the authority knows it
+        typ = typ.lstrip("?")
         if not canon:  # names only: lower-case words at the edges are not part of them
             while b < e and not _name_edge(sent[b][2]):
                 b += 1
@@ -245,8 +279,12 @@ class EntityExtractor:
             return [Span(start, end, hit.type, hit.canonical, False, first)]
         if "-" in text and " " not in text:
             parts = self._hyphen_parts(text, start)
-            if parts:
+            if parts or text.rsplit("-", 1)[-1].islower():
                 return parts
+        if authority_only:
+            return []
+        if text.isupper() and " " in text and typ != "person" and _is_dateline(paragraph, start, end):
+            return [Span(start, end, "location", text.title(), False, first)]
         return [Span(start, end, typ, None, False, first)]
 
     def _hyphen_parts(self, text: str, start: int) -> list[Span]:
@@ -295,7 +333,8 @@ class EntityExtractor:
             for w in words
         ):
             return False
-        if any(c.isdigit() for c in text) and not any(c.isalpha() for c in text):
+        if any(c.isdigit() for c in text) and (
+                not any(c.isalpha() for c in text) or _MONEY.match(text)):
             return False
         if len(words) == 1:
             w = words[0]
@@ -355,6 +394,61 @@ def _merge(
             out.append((m.start, m.end, m.type, m.canonical, True))
     out.sort()
     return out
+
+
+def _split(sent: list[tuple[int, int, str]], b: int, e: int, typ: str) -> list[
+        tuple[int, int, str]]:
+    """Cut a CRF span at punctuation, lower-case words, possessives and person titles.
+
+    ``Ukraine's Air Force`` -> Ukraine + Air Force; ``Indiana Gov. Eric Holcomb`` -> Indiana +
+    Eric Holcomb (a person: it follows a title); ``Camden town hall`` -> Camden.
+    """
+    parts: list[list[int]] = [[]]
+    for k in range(b, e):
+        tok = sent[k][2]
+        low = tok.lower()
+        if tok in ("'s", "'", "'S"):
+            parts.append([])
+        elif not any(c.isalnum() for c in tok) and tok not in ("&", "+"):
+            parts.append([])
+        elif tok[:1].islower() and low not in CONNECTORS and not _name_edge(tok):
+            parts.append([])
+        elif "-" in tok and tok.rsplit("-", 1)[-1].islower():  # "U.S.-led", "Russian-occupied"
+            parts.append([k])
+            parts.append([])
+        elif tok.endswith("'") and len(tok) > 1:
+            parts[-1].append(k)
+            parts.append([])
+        else:
+            parts[-1].append(k)
+    out: list[tuple[int, int, str]] = []
+    for part in parts:
+        if not part:
+            continue
+        pb, pe = part[0], part[-1] + 1
+        # a strong person title inside: what follows it is a person's name
+        cut = None
+        for k in range(pb, pe - 1):
+            if sent[k][2].lower().rstrip(".") in PERSON_TITLES:
+                cut = k
+        if cut is not None:
+            rest = [sent[k][2] for k in range(cut + 1, pe)]
+            if (1 <= len(rest) <= 4 and all(_name_edge(t) or t.lower() in CONNECTORS for t in rest)
+                    and not any(t.lower() in ORG_WORDS for t in rest)):
+                if cut > pb:
+                    out.append((pb, cut, "?" + typ))
+                out.append((cut + 1, pe, "person"))
+                continue
+        out.append((pb, pe, typ))
+    return out
+
+
+def _is_dateline(text: str, start: int, end: int) -> bool:
+    """``MEXICO CITY (AP) —`` / ``PUTRAJAYA, Nov 22 —``: an all-caps place opening a story."""
+    if text[:start].strip():
+        return False
+    after = text[end:end + 3].lstrip()
+    return after[:1] in ("(", ",", "\u2014", "-", "\u2013")
 
 
 def _name_edge(tok: str) -> bool:

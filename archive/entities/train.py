@@ -471,7 +471,11 @@ def write_attribution(path: Path, used: list[str], summary: dict) -> None:
     lines += [
         "",
         "Entity types were mapped to PER/ORG/LOC (GPE and place-like Nationality -> LOC;",
-        "MISC and other types -> O).",
+        "MISC and other types -> O). In a third of the wikigold/UNER/re3d sentences that",
+        "contain a person name, a copy with the name swapped for a generated one (given and",
+        "family names written for this project) is added, to teach the model more name shapes.",
+        "The gazetteer feature comes from the project's own alias table",
+        "(`archive/entities/data/aliases.tsv`).",
         "",
     ]
     if sharealike:
@@ -481,7 +485,8 @@ def write_attribution(path: Path, used: list[str], summary: dict) -> None:
             "The model was trained on ShareAlike data (UNER English-EWT, CC BY-SA 4.0; re3d",
             "Wikipedia subset, CC BY-SA 3.0), so **the model file `ner.crfsuite` is licensed",
             "under CC BY-SA 4.0** (https://creativecommons.org/licenses/by-sa/4.0/), with the",
-            "attributions above. The project's code remains under its own licence.",
+            "attributions above (CC BY-SA 3.0 permits adaptations under a later version",
+            "of the licence). The project's code remains under its own licence.",
             "",
         ]
     lines += [

@@ -23,7 +23,7 @@ def extract(raw: RawDocument, field_map: dict[str, str] | None = None) -> Articl
 
         article = extract_html(raw)
     if article is None:
-        raise NoArticle("no article found")
+        raise NoArticle("no article found" if raw.kind != "record" else "no article found (no body text)")
     if raw.captured and not any(p.captured for p in article.provenance):
         for p in article.provenance:
             p.captured = raw.captured

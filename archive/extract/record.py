@@ -53,9 +53,7 @@ def extract_record(raw: RawDocument, field_map: dict[str, str] | None = None) ->
     body = _paragraphs(get("body"))
     title = _text(get("title"))
     if not body:
-        if not title:
-            return None
-        raise RecordError("record has a title but no body text")
+        return None  # a headline-only item or an empty row: reported as "no article found"
     url = _text(get("url")) or None
     published = _date(get("published"))
     entities = Entities.from_dict(
