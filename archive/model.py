@@ -9,8 +9,8 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
-from functools import cached_property
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 

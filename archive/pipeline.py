@@ -7,6 +7,8 @@ and a second run skips what is already stored.
 
 from __future__ import annotations
 
+import itertools
+import json
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -134,11 +136,14 @@ def _process_in_worker(raw: RawDocument) -> Article | Problem:
 
 
 def iter_raw(
-    paths: Iterable[Path], options: ReadOptions, report: IngestReport | None = None
+    paths: Iterable[Path], options: ReadOptions, report: IngestReport | None = None,
+    seen: list[Path] | None = None,
 ) -> Iterator[RawDocument | Problem]:
     for path in iter_files(paths):
         if report is not None:
             report.files += 1
+        if seen is not None:
+            seen.append(path)
         if not path.exists():
             yield Problem(str(path), "no such file")
             continue
@@ -187,10 +192,13 @@ def ingest(
     reextract: bool = False,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    extra: Iterable[RawDocument] = (),
 ) -> IngestReport:
-    """Read, extract and store every document under ``paths``; returns the full account."""
+    """Read, extract and store every document under ``paths`` (and the ready ``extra``
+    documents); returns the full account."""
     options = options or ReadOptions()
     report = IngestReport()
+    seen_files: list[Path] = []
 
     def fresh(items):
         for item in items:
@@ -212,13 +220,14 @@ def ingest(
             return
         with store.transaction():
             for article in batch:
-                outcome = store.put(article)
+                outcome = store.put(article, reextract=reextract)
                 setattr(report, outcome, getattr(report, outcome) + 1)
         batch.clear()
 
     try:
         for raw, outcome in process_all(
-            fresh(iter_raw(paths, options, report)), options.field_map, entities, data_dir, workers
+            fresh(itertools.chain(iter_raw(paths, options, report, seen_files), extra)),
+            options.field_map, entities, data_dir, workers
         ):
             report.read += 1
             if isinstance(outcome, Problem):
@@ -232,9 +241,34 @@ def ingest(
             if progress:
                 progress(1)
         commit()
+        if options.field_map or options.format:
+            # remembered so that `quarry rebuild --reextract` reads each file the same way
+            saved = json.dumps({"field_map": options.field_map, "format": options.format})
+            for path in seen_files:
+                store.set_meta(f"options:{path}", saved)
     except KeyboardInterrupt:
         report.interrupted = True
         # the batch in hand was never committed: its documents count as not yet read
         report.read -= len(batch)
         batch.clear()
     return report
+
+
+def raws_from_captures(store: Store, data_dir: Path, sources: set[str]) -> Iterator[RawDocument]:
+    """The kept captures of pages whose original files are gone, ready to be extracted again."""
+    from .captures import read_capture
+
+    for article in store.iter_articles():
+        for p in article.provenance:
+            if p.source not in sources:
+                continue
+            content = read_capture(data_dir, p.content_hash)
+            if content is None:
+                continue
+            kind = "pagetext" if p.format.split(".")[0] == "pagetext" else "html"
+            yield RawDocument(
+                source=p.source, kind=kind, content=content, member=p.member, offset=p.offset,
+                record_id=p.record_id,
+                url=p.member if p.format.split(".")[0] in ("warc", "arc") else None,
+                captured=p.captured, format=p.format,
+            )

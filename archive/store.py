@@ -110,8 +110,17 @@ class Store:
                 yield Article.from_dict(json.loads(data))
             last = rows[-1][0]
 
-    def find_duplicate(self, article: Article) -> str | None:
-        """The id of a stored article that is the same as this one (same id or same text)."""
+    def find_duplicate(self, article: Article, by_place: bool = False) -> str | None:
+        """The id of a stored article that is the same as this one: read from the same place
+        (only when ``by_place``, i.e. when re-extracting), with the same id, or the same text."""
+        if by_place:
+            for p in article.provenance:
+                row = self.db.execute(
+                    "SELECT article_id FROM sources WHERE source=? AND member=? AND offset=?",
+                    (p.source, p.member or "", -1 if p.offset is None else p.offset),
+                ).fetchone()
+                if row:
+                    return row[0]
         row = self.db.execute("SELECT id FROM articles WHERE id=?", (article.id,)).fetchone()
         if row:
             return row[0]
@@ -136,18 +145,30 @@ class Store:
         ).fetchone()
         return row[0] if row else None
 
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+            (key, value),
+        )
+        self.db.commit()
+
     def sources(self) -> list[tuple[str, str, int]]:
         return self.db.execute("SELECT DISTINCT source, member, offset FROM sources").fetchall()
 
     # -- writing -----------------------------------------------------------------------------
 
-    def put(self, article: Article) -> str:
+    def put(self, article: Article, reextract: bool = False) -> str:
         """Store an article, merging it into an existing duplicate. Returns new/updated/duplicate.
 
-        Call inside :meth:`transaction`.
+        With ``reextract`` a document read again from the place an article came from replaces
+        that article's extraction (its id is kept). Call inside :meth:`transaction`.
         """
         now = time.time()
-        existing_id = self.find_duplicate(article)
+        existing_id = self.find_duplicate(article, by_place=reextract)
         if existing_id is None:
             self._write(article, now, added=now)
             self._add_sources(article.id, article.provenance)

@@ -153,7 +153,6 @@ def ingest(paths, data_dir, mapping, fmt, no_entities, workers, wait, as_json):
 )
 def rebuild(data_dir, reextract, procs, wait):
     """Build a fresh index from the store and switch to it atomically."""
-    from archive.pipeline import ingest as run_ingest
     from archive.store import Store
     from index.build import build_index, store_path
 
@@ -167,23 +166,7 @@ def rebuild(data_dir, reextract, procs, wait):
             try:
                 count = store.count()
                 if reextract:
-                    files = sorted({Path(src) for src, _, _ in store.sources()})
-                    missing = [f for f in files if not f.exists()]
-                    for f in missing:
-                        _err(f"source gone, article kept as stored: {f}")
-                    progress = _Progress("re-extracted")
-                    report = run_ingest(
-                        [f for f in files if f.exists()],
-                        store,
-                        ReadOptions(),
-                        data_dir=data_dir,
-                        reextract=True,
-                        progress=progress,
-                    )
-                    progress.done()
-                    for line in report.lines():
-                        _err(line)
-                    status = 1 if report.failed else 0
+                    status = _reextract(store, data_dir)
                     count = store.count()
             finally:
                 store.close()
@@ -197,6 +180,35 @@ def rebuild(data_dir, reextract, procs, wait):
         sys.exit(3)
     _err(f"index rebuilt: {count} articles in {time.perf_counter() - t0:.1f} s -> {path.name}")
     sys.exit(status)
+
+
+def _reextract(store, data_dir: Path) -> int:
+    """Re-read every source (with the options it was ingested with); pages whose files are
+    gone are re-extracted from the captures kept in the data directory."""
+    from archive.pipeline import ingest as run_ingest
+    from archive.pipeline import raws_from_captures
+
+    files = sorted({Path(src) for src, _, _ in store.sources()})
+    missing = {str(f) for f in files if not f.exists()}
+    groups: dict[str, list[Path]] = {}
+    for f in files:
+        if str(f) not in missing:
+            groups.setdefault(store.get_meta(f"options:{f}") or "{}", []).append(f)
+    progress = _Progress("re-extracted")
+    status = 0
+    runs = list(groups.items()) or [("{}", [])]
+    for n, (saved, group) in enumerate(runs):
+        opts = json.loads(saved)
+        extra = raws_from_captures(store, data_dir, missing) if n == 0 and missing else ()
+        report = run_ingest(group, store, ReadOptions(field_map=opts.get("field_map", {}), format=opts.get("format")),
+                            data_dir=data_dir, reextract=True, progress=progress, extra=extra)
+        for line in report.lines():
+            _err(line)
+        status = status or (1 if report.failed else 0)
+    progress.done()
+    for f in sorted(missing):
+        _err(f"source gone: {f} (re-extracted from its kept capture where there is one)")
+    return status
 
 
 @main.command()
