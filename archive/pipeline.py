@@ -114,7 +114,8 @@ def add_entities(article: Article, data_dir: Path | None = None) -> None:
     """Fill the article's entities from its text, merged with any the input already named."""
     from .entities import extract_entities, get_authority
 
-    found = extract_entities([article.title, *article.body], data_dir=data_dir)
+    # headlines are title-cased, which misleads a tagger trained on running text: body only
+    found = extract_entities(article.body, data_dir=data_dir)
     given = article.entities.as_dict()
     authority = get_authority(data_dir)
     merged: dict[str, list[str]] = {}

@@ -93,8 +93,14 @@ def score(pairs: list[tuple[Gold, Entities]]) -> dict:
         prec = tp / (tp + fp) if tp + fp else 0.0
         rec = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        out[bucket] = {"P": round(prec, 3), "R": round(rec, 3), "F1": round(f1, 3),
-                       "tp": tp, "fp": fp, "fn": fn}
+        out[bucket] = {
+            "P": round(prec, 3),
+            "R": round(rec, 3),
+            "F1": round(f1, 3),
+            "tp": tp,
+            "fp": fp,
+            "fn": fn,
+        }
     return out
 
 
@@ -175,9 +181,12 @@ def eval_speed(shared: Path, n: int = 60) -> dict:
     wall = time.perf_counter() - t0
     cpu = time.process_time() - c0
     words = sum(len(" ".join(p).split()) for p in arts)
-    return {"articles": len(arts), "mean_words": round(words / len(arts)),
-            "articles_per_s_wall": round(len(arts) / wall, 1),
-            "articles_per_cpu_s": round(len(arts) / cpu, 1)}
+    return {
+        "articles": len(arts),
+        "mean_words": round(words / len(arts)),
+        "articles_per_s_wall": round(len(arts) / wall, 1),
+        "articles_per_cpu_s": round(len(arts) / cpu, 1),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -207,8 +216,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name:10} docs={res['docs']:4}", end="")
                 for t in ("person", "organization", "location", "overall"):
                     if t in res:
-                        print(f"  {t[:3]} P={res[t]['P']:.2f} R={res[t]['R']:.2f} "
-                              f"F1={res[t]['F1']:.2f}", end="")
+                        print(
+                            f"  {t[:3]} P={res[t]['P']:.2f} R={res[t]['R']:.2f} "
+                            f"F1={res[t]['F1']:.2f}",
+                            end="",
+                        )
                 print()
     if "speed" in report:
         print("\n## speed", report["speed"])

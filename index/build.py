@@ -209,9 +209,9 @@ def check_index(data_dir: Path) -> str | None:
     try:
         ix = whoosh_index.open_dir(str(version_dir), indexname=INDEX_NAME)
         with ix.reader() as reader:
-            reader.doc_count_all()
-            for name in ("id", "day"):
-                reader.column_reader(name)
+            if reader.doc_count_all():  # an empty index (empty store) has no columns to open
+                for name in ("id", "day"):
+                    reader.column_reader(name)
             # read a term of each text field: this opens every segment's term files
             for fieldname in ("title", "body"):
                 next(iter(reader.lexicon(fieldname)), None)

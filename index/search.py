@@ -46,6 +46,18 @@ class ArchiveUnavailable(Exception):
     """No index can be opened (none built yet, or damaged): run ``quarry rebuild``."""
 
 
+class IndexChanged(Exception):
+    """The index moved on while a request was being answered; the request starts again."""
+
+
+RETRIES = 5
+
+
+def _generation_of(reader, ix) -> int:
+    generation = reader.generation()
+    return ix.latest_generation() if generation is None else generation
+
+
 @dataclass
 class EntityView:
     type: str
@@ -93,17 +105,20 @@ class Archive:
         with self._lock:
             try:
                 ix = whoosh_index.open_dir(str(version_dir), indexname=INDEX_NAME)
-                generation = ix.latest_generation()
-                path = columns_path(version_dir, generation)
-                if path.exists():
-                    columns = load_columns(path)
-                else:
-                    with ix.reader() as reader:
+                # one reader pins the generation: the columns must describe exactly the
+                # documents it reads (a writer may commit a newer generation meanwhile)
+                with ix.reader() as reader:
+                    generation = _generation_of(reader, ix)
+                    path = columns_path(version_dir, generation)
+                    if path.exists():
+                        columns = load_columns(path)
+                    else:
                         columns = build_columns(reader)
-                    try:
-                        save_columns(columns, path)
-                    except OSError:
-                        pass
+                        try:
+                            save_columns(columns, path)
+                        except OSError:
+                            pass
+                    languages = tuple(f for f in LANGUAGE_FIELDS if reader.field_length(f))
             except ArchiveUnavailable:
                 raise
             except Exception as exc:  # noqa: BLE001
@@ -111,8 +126,6 @@ class Archive:
                     f"the index at {version_dir} cannot be read ({type(exc).__name__}: {exc}); "
                     "run `quarry rebuild`"
                 ) from exc
-            with ix.reader() as reader:
-                languages = tuple(f for f in LANGUAGE_FIELDS if reader.field_length(f))
             self._state = _State(version_dir, generation, ix, columns, languages)
             return self._state
 
@@ -126,8 +139,16 @@ class Archive:
                     old.close()
                 except Exception:  # noqa: BLE001
                     pass
-            local.searcher = state.ix.searcher()
-            local.key = key
+            local.searcher, local.key = None, None
+            try:
+                searcher = state.ix.searcher()
+            except OSError as exc:  # the version was removed or a commit replaced its files
+                raise IndexChanged() from exc
+            if _generation_of(searcher.reader(), state.ix) != state.generation:
+                # a writer committed after the state was read: its columns would not match
+                searcher.close()
+                raise IndexChanged()
+            local.searcher, local.key = searcher, key
         return local.searcher
 
     def store(self) -> Store:
@@ -216,10 +237,20 @@ class Archive:
     def search(self, req: SearchRequest, within: tuple[str, str] | None = None) -> SearchResult:
         """Run a search; ``within=(facet, value)`` restricts it to articles with that value."""
         t0 = time.perf_counter()
-        try:
-            state = self._current()
-        except ArchiveUnavailable as exc:
-            return SearchResult(request=req, total=0, hits=[], query_error=str(exc))
+        for attempt in range(RETRIES):
+            try:
+                state = self._current()
+            except ArchiveUnavailable as exc:
+                return SearchResult(request=req, total=0, hits=[], query_error=str(exc))
+            try:
+                return self._search(state, req, within, t0)
+            except IndexChanged:
+                if attempt == RETRIES - 1:
+                    raise
+                time.sleep(0.01 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _search(self, state: _State, req: SearchRequest, within, t0: float) -> SearchResult:
         columns = state.columns
         qmask, parsed, error = self._match(state, req)
         includes, other = self._filter_masks(columns, req, within)
@@ -421,7 +452,10 @@ class Archive:
         article = self.article(article_id)
         if docnum is None or article is None:
             return []
-        searcher = self._searcher(state)
+        try:
+            searcher = self._searcher(state)
+        except IndexChanged:
+            return []
         results = searcher.more_like(docnum, "body", text=article.title + "\n" + article.text, top=limit, numterms=12)
         ids = [state.columns.ids[r.docnum] for r in results if r.docnum != docnum]
         found = self.store().get_many(ids)
@@ -429,13 +463,19 @@ class Archive:
 
     def iter_articles(self, req: SearchRequest, within: tuple[str, str] | None = None) -> Iterator[Article]:
         """The whole result set of a request in its order, streamed in batches: no cap."""
-        state = self._current()
-        qmask, parsed, _ = self._match(state, req)
-        includes, other = self._filter_masks(state.columns, req, within)
-        final = qmask & other
-        for mask in includes.values():
-            final &= mask
-        docnums, _ = self._ordered(state, req, parsed, final, None)
+        for attempt in range(RETRIES):
+            state = self._current()
+            try:
+                qmask, parsed, _ = self._match(state, req)
+                includes, other = self._filter_masks(state.columns, req, within)
+                final = qmask & other
+                for mask in includes.values():
+                    final &= mask
+                docnums, _ = self._ordered(state, req, parsed, final, None)
+                break
+            except IndexChanged:
+                if attempt == RETRIES - 1:
+                    raise
         ids = [state.columns.ids[d] for d in docnums]
         store = self.store()
         for start in range(0, len(ids), 500):

@@ -120,37 +120,79 @@ def test_fixture_page_entities(extractor: EntityExtractor) -> None:
     assert isinstance(ents, Entities)
     for name in ("Joe Biden", "Zabihullah Mujahid", "Sirajuddin Haqqani", "Zamir Kabulov"):
         assert name in ents.person, (name, ents)
-    for name in ("Islamic State Khorasan Province", "Islamic State", "Al-Naba", "Taliban",
-                 "Al-Qaeda", "Haqqani Network", "United Nations", "NATO"):
+    for name in (
+        "Islamic State Khorasan Province",
+        "Islamic State",
+        "Al-Naba",
+        "Taliban",
+        "Al-Qaeda",
+        "Haqqani Network",
+        "United Nations",
+        "NATO",
+    ):
         assert name in ents.organization, (name, ents)
-    for name in ("Kunduz", "Kabul", "Jalalabad", "Nangarhar", "United States", "Pakistan",
-                 "Uzbekistan", "Afghanistan", "Russia", "Moscow", "China"):
+    for name in (
+        "Kunduz",
+        "Kabul",
+        "Jalalabad",
+        "Nangarhar",
+        "United States",
+        "Pakistan",
+        "Uzbekistan",
+        "Afghanistan",
+        "Russia",
+        "Moscow",
+        "China",
+    ):
         assert name in ents.location, (name, ents)
     # distinct, in order of first appearance
     assert ents.organization.index("Islamic State Khorasan Province") < ents.organization.index(
-        "Taliban")
+        "Taliban"
+    )
     for values in ents.as_dict().values():
         assert len(values) == len(set(values))
 
 
 def test_noise_is_excluded(extractor: EntityExtractor) -> None:
-    ents = extractor.extract(FIXTURE_PAGE + [
-        "He said they would meet us in September. On Monday she told them it was over.",
-        "Share",
-        "Facebook",
-    ])
+    ents = extractor.extract(
+        FIXTURE_PAGE
+        + [
+            "He said they would meet us in September. On Monday she told them it was over.",
+            "Share",
+            "Facebook",
+        ]
+    )
     names = {n.casefold() for values in ents.as_dict().values() for n in values}
-    for noise in ("he", "she", "they", "them", "us", "it", "september", "march", "october",
-                  "monday", "related posts", "popular", "views", "share", "twitter",
-                  "facebook", "since", "its"):
+    for noise in (
+        "he",
+        "she",
+        "they",
+        "them",
+        "us",
+        "it",
+        "september",
+        "march",
+        "october",
+        "monday",
+        "related posts",
+        "popular",
+        "views",
+        "share",
+        "twitter",
+        "facebook",
+        "since",
+        "its",
+    ):
         assert noise not in names, noise
 
 
 def test_possessives_are_stripped(extractor: EntityExtractor) -> None:
-    ents = extractor.extract([
-        "Russia's foreign ministry and Russia’s army disagreed. Pakistan’s army chief "
-        "met Ukraine's envoy in Kabul’s airport.",
-    ])
+    ents = extractor.extract(
+        [
+            "Russia's foreign ministry and Russia’s army disagreed. Pakistan’s army chief "
+            "met Ukraine's envoy in Kabul’s airport.",
+        ]
+    )
     assert "Russia" in ents.location
     assert "Pakistan" in ents.location
     assert "Kabul" in ents.location
@@ -160,10 +202,12 @@ def test_possessives_are_stripped(extractor: EntityExtractor) -> None:
 
 
 def test_authority_type_wins_and_multiword_alias_forced(extractor: EntityExtractor) -> None:
-    ents = extractor.extract([
-        "Analysts say the Islamic State of Iraq and the Levant and al-Qaida compete "
-        "for recruits in the Sahel, while Hizballah watches from Lebanon.",
-    ])
+    ents = extractor.extract(
+        [
+            "Analysts say the Islamic State of Iraq and the Levant and al-Qaida compete "
+            "for recruits in the Sahel, while Hizballah watches from Lebanon.",
+        ]
+    )
     assert ents.organization[:2] == ["Islamic State", "Al-Qaeda"]
     assert "Hezbollah" in ents.organization
     assert "Sahel" in ents.location and "Lebanon" in ents.location
@@ -214,13 +258,37 @@ def test_model_and_attribution_ship() -> None:
 
 # ---- the real seed page (only where ../shared exists) ---------------------------------
 SEED_EXPECTED = {
-    "person": ["Mikhail Shakh", "Joe Biden", "Ayman al-Zawahiri", "Waqqas al-Waziristani",
-               "Bashar al-Assad"],
-    "organization": ["Islamic State Khorasan Province", "Islamic State", "Taliban", "Al-Qaeda",
-                     "NATO", "United Nations", "Inter-Services Intelligence",
-                     "Investigative Committee of Russia", "Al-Naba"],
-    "location": ["Afghanistan", "Russia", "Kabul", "Pakistan", "Tajikistan", "Uzbekistan",
-                 "Helmand", "Kandahar", "Ukraine", "Belarus", "Syria"],
+    "person": [
+        "Mikhail Shakh",
+        "Joe Biden",
+        "Ayman al-Zawahiri",
+        "Waqqas al-Waziristani",
+        "Bashar al-Assad",
+    ],
+    "organization": [
+        "Islamic State Khorasan Province",
+        "Islamic State",
+        "Taliban",
+        "Al-Qaeda",
+        "NATO",
+        "United Nations",
+        "Inter-Services Intelligence",
+        "Investigative Committee of Russia",
+        "Al-Naba",
+    ],
+    "location": [
+        "Afghanistan",
+        "Russia",
+        "Kabul",
+        "Pakistan",
+        "Tajikistan",
+        "Uzbekistan",
+        "Helmand",
+        "Kandahar",
+        "Ukraine",
+        "Belarus",
+        "Syria",
+    ],
 }
 
 
@@ -229,10 +297,13 @@ def _seed_article_paragraphs() -> list[str]:
     if not pages:
         pytest.skip(f"seed page not available: {SEED_DIR} is absent (../shared not checked out)")
     lines = pages[0].read_text(encoding="utf-8").splitlines()
-    start = next(i for i, line in enumerate(lines)
-                 if line.startswith("The Islamic State’s Khorasan Province (ISKP) attacked"))
+    start = next(
+        i
+        for i, line in enumerate(lines)
+        if line.startswith("The Islamic State’s Khorasan Province (ISKP) attacked")
+    )
     end = next(i for i, line in enumerate(lines) if line.rstrip().endswith("economic ground."))
-    return [line.strip() for line in lines[start:end + 1] if line.strip()]
+    return [line.strip() for line in lines[start : end + 1] if line.strip()]
 
 
 @pytest.mark.shared

@@ -256,14 +256,14 @@ def totals(data_dir: Path) -> dict[str, int]:
 @pytest.mark.slow
 def test_searches_keep_answering_during_rebuild_and_ingest(tmp_path):
     data = tmp_path / "data"
-    first = write_corpus(tmp_path / "first.jsonl", 1200, offset=0)
+    first = write_corpus(tmp_path / "first.jsonl", 800, offset=0)
     res = run_quarry("ingest", str(first), "--data-dir", str(data), "--no-entities")
     assert res.returncode == 0, res.stderr
     old = totals(data)
-    assert old[""] == 1200
+    assert old[""] == 800
 
     # more articles in the store but not yet in the index: the rebuild changes the counts
-    second = write_corpus(tmp_path / "second.jsonl", 600, offset=1200)
+    second = write_corpus(tmp_path / "second.jsonl", 400, offset=800)
     store = Store(store_path(data))
     try:
         ingest([second], store, entities=False, data_dir=data, workers=1)
@@ -277,19 +277,19 @@ def test_searches_keep_answering_during_rebuild_and_ingest(tmp_path):
         assert res.returncode == 0, res.stderr
         time.sleep(0.5)
     new = totals(data)
-    assert new[""] == 1800
+    assert new[""] == 1200
     seen = hammer.check(old, new)
     assert all(n > 5 for n in seen.values()), seen
     assert hammer.records[-1][3] in (None, new[hammer.records[-1][1]])
 
-    third = write_corpus(tmp_path / "third.jsonl", 600, offset=1800)
+    third = write_corpus(tmp_path / "third.jsonl", 400, offset=1200)
     with Hammer(data) as hammer:
         time.sleep(0.3)
         res = run_quarry("ingest", str(third), "--data-dir", str(data), "--no-entities")
         assert res.returncode == 0, res.stderr
         time.sleep(0.5)
     newest = totals(data)
-    assert newest[""] == 2400
+    assert newest[""] == 1600
     seen = hammer.check(new, newest)
     assert all(n > 5 for n in seen.values()), seen
     assert_consistent(data)
@@ -372,7 +372,7 @@ def test_kill9_rebuild_at_random_points_keeps_the_old_index(clean_run, tmp_path)
 
 @pytest.mark.slow
 def test_kill9_ingest_with_entities(tmp_path):
-    corpus = write_corpus(tmp_path / "export.jsonl", 300, seed=5)
+    corpus = write_corpus(tmp_path / "export.jsonl", 200, seed=5)
     clean = tmp_path / "clean"
     res, took = _timed("ingest", str(corpus), "--data-dir", str(clean))
     assert res.returncode == 0, res.stderr
@@ -538,8 +538,10 @@ def test_damaged_index_is_reported_and_rebuilt(damage, archive_copy, monkeypatch
                 f"/article/{article_id}", f"/api/article/{article_id}", "/entity/organization/Taliban",
                 "/export.csv?q=taliban", "/help"):  # fmt: skip
         resp = client.get(url)
-        assert resp.status_code < 500, (url, resp.status_code)
         body = resp.get_data(as_text=True)
+        # 503 "not available, run quarry rebuild" is a readable answer; any other 5xx is not
+        assert resp.status_code < 500 or (resp.status_code == 503 and "quarry rebuild" in body), (
+            url, resp.status_code, body[:300])  # fmt: skip
         if url.startswith("/api/"):
             json.loads(body)
         elif not url.startswith("/export"):

@@ -60,6 +60,19 @@ CHROME_ALWAYS = frozenset(
         "home",
         "contact",
         "newsletter",
+        "videos",
+        "video",
+        "opinion pieces",
+        "analysis",
+        "reports",
+        "interviews",
+        "events",
+        "contributors",
+        "editorials",
+        "about us",
+        "who we are",
+        "vision",
+        "view all",
         "sign up",
         "log in",
         "menu",
@@ -253,8 +266,16 @@ class EntityExtractor:
             return out
         return self._finish_part(paragraph, sent, b, e, typ, canon, forced)
 
-    def _finish_part(self, paragraph: str, sent: list[tuple[int, int, str]], b: int, e: int,
-                     typ: str, canon: str | None = None, forced: bool = False) -> list[Span]:
+    def _finish_part(
+        self,
+        paragraph: str,
+        sent: list[tuple[int, int, str]],
+        b: int,
+        e: int,
+        typ: str,
+        canon: str | None = None,
+        forced: bool = False,
+    ) -> list[Span]:
         authority_only = typ.startswith("?")  # keep only if the authority knows it
         typ = typ.lstrip("?")
         if not canon:  # names only: lower-case words at the edges are not part of them
@@ -283,7 +304,12 @@ class EntityExtractor:
                 return parts
         if authority_only:
             return []
-        if text.isupper() and " " in text and typ != "person" and _is_dateline(paragraph, start, end):
+        if (
+            text.isupper()
+            and " " in text
+            and typ != "person"
+            and _is_dateline(paragraph, start, end)
+        ):
             return [Span(start, end, "location", text.title(), False, first)]
         return [Span(start, end, typ, None, False, first)]
 
@@ -334,7 +360,8 @@ class EntityExtractor:
         ):
             return False
         if any(c.isdigit() for c in text) and (
-                not any(c.isalpha() for c in text) or _MONEY.match(text)):
+            not any(c.isalpha() for c in text) or _MONEY.match(text)
+        ):
             return False
         if len(words) == 1:
             w = words[0]
@@ -396,8 +423,9 @@ def _merge(
     return out
 
 
-def _split(sent: list[tuple[int, int, str]], b: int, e: int, typ: str) -> list[
-        tuple[int, int, str]]:
+def _split(
+    sent: list[tuple[int, int, str]], b: int, e: int, typ: str
+) -> list[tuple[int, int, str]]:
     """Cut a CRF span at punctuation, lower-case words, possessives and person titles.
 
     ``Ukraine's Air Force`` -> Ukraine + Air Force; ``Indiana Gov. Eric Holcomb`` -> Indiana +
@@ -433,8 +461,11 @@ def _split(sent: list[tuple[int, int, str]], b: int, e: int, typ: str) -> list[
                 cut = k
         if cut is not None:
             rest = [sent[k][2] for k in range(cut + 1, pe)]
-            if (1 <= len(rest) <= 4 and all(_name_edge(t) or t.lower() in CONNECTORS for t in rest)
-                    and not any(t.lower() in ORG_WORDS for t in rest)):
+            if (
+                1 <= len(rest) <= 4
+                and all(_name_edge(t) or t.lower() in CONNECTORS for t in rest)
+                and not any(t.lower() in ORG_WORDS for t in rest)
+            ):
                 if cut > pb:
                     out.append((pb, cut, "?" + typ))
                 out.append((cut + 1, pe, "person"))
@@ -447,7 +478,7 @@ def _is_dateline(text: str, start: int, end: int) -> bool:
     """``MEXICO CITY (AP) —`` / ``PUTRAJAYA, Nov 22 —``: an all-caps place opening a story."""
     if text[:start].strip():
         return False
-    after = text[end:end + 3].lstrip()
+    after = text[end : end + 3].lstrip()
     return after[:1] in ("(", ",", "\u2014", "-", "\u2013")
 
 
