@@ -27,6 +27,13 @@ class Column:
     lookup: dict[str, int]
     folded: dict[str, int]  # casefolded value -> id (first one wins)
 
+    def folded_list(self) -> list[str]:
+        """The vocabulary case-folded, for searching a facet's values (built on first use)."""
+        cached = getattr(self, "_folded_list", None)
+        if cached is None:
+            cached = self._folded_list = [v.casefold() for v in self.vocab]
+        return cached
+
     def ids_of(self, names: list[str]) -> list[int]:
         out = []
         for name in names:

@@ -364,13 +364,10 @@ class Archive:
             nonzero = np.flatnonzero(counts)
             needle = req.facet_filters.get(name, "").casefold()
             if needle:
-                nonzero = [v for v in nonzero if needle in col.vocab[v].casefold()]
-            if name in ("year", "month"):
-                order = sorted(nonzero, key=lambda v: col.vocab[v], reverse=True)
-            else:
-                order = sorted(nonzero, key=lambda v: (-counts[v], col.vocab[v].casefold()))
+                folded = col.folded_list()
+                nonzero = np.asarray([v for v in nonzero if needle in folded[v]], dtype=np.int64)
             limit = req.facet_limits.get(name, DEFAULT_FACET_LIMIT)
-            shown = order[:limit]
+            shown = _top_values(nonzero, counts, limit, chronological=name in ("year", "month"))
             values = [
                 FacetValue(col.vocab[v], col.vocab[v], int(counts[v]), col.vocab[v] in selected)
                 for v in shown
@@ -384,7 +381,7 @@ class Archive:
                     listed.add(value)
             for fv in values:
                 fv.excluded = fv.value in excluded
-            facets.append(Facet(name, label, values, total_values=len(order), truncated=len(order) > limit))
+            facets.append(Facet(name, label, values, total_values=len(nonzero), truncated=len(nonzero) > limit))
         return facets
 
     def _histogram(self, columns: Columns, final: np.ndarray) -> tuple[list[HistogramBin], int]:
@@ -542,6 +539,19 @@ class Archive:
                 spans = []
             out.append([s for s in spans if (s[2], s[3]) in known])
         return out
+
+
+def _top_values(candidates: np.ndarray, counts: np.ndarray, limit: int, chronological: bool) -> list[int]:
+    """The ``limit`` value ids to list: by count (ties in value order), or newest first for
+    dates. Vocabularies are sorted, so a value id orders like its value."""
+    if chronological:
+        return [int(v) for v in np.sort(candidates)[::-1][:limit]]
+    if len(candidates) > 4 * limit:
+        # only the values that can make the top ``limit`` need a full sort
+        threshold = np.partition(counts[candidates], len(candidates) - limit)[len(candidates) - limit]
+        candidates = candidates[counts[candidates] >= threshold]
+    order = np.lexsort((candidates, -counts[candidates]))
+    return [int(v) for v in candidates[order][:limit]]
 
 
 def _hit(article: Article, snippet: str, score: float | None) -> Hit:
