@@ -7,6 +7,7 @@ and a second run skips what is already stored.
 
 from __future__ import annotations
 
+import collections
 import itertools
 import json
 import multiprocessing
@@ -167,21 +168,27 @@ def process_all(
             yield (None, item) if isinstance(item, Problem) else (item, process(item, **options))
         return
     ctx = multiprocessing.get_context("fork")
+    window = workers * 8  # documents in flight: keeps every worker busy, bounds memory
     with ctx.Pool(workers, initializer=_init_worker, initargs=(options,)) as pool:
-        pending: list[RawDocument | Problem] = []
-
-        def flush():
-            raws = [p for p in pending if not isinstance(p, Problem)]
-            results = iter(pool.map(_process_in_worker, raws, chunksize=2)) if raws else iter(())
-            for item in pending:
-                yield (None, item) if isinstance(item, Problem) else (item, next(results))
-            pending.clear()
-
+        in_flight: collections.deque = collections.deque()
         for item in items:
-            pending.append(item)
-            if len(pending) >= workers * 16:
-                yield from flush()
-        yield from flush()
+            if isinstance(item, Problem):
+                in_flight.append((None, item, None))
+            else:
+                in_flight.append((item, None, pool.apply_async(_process_in_worker, (item,))))
+            while len(in_flight) > window or (in_flight and _ready(in_flight[0])):
+                yield _result(in_flight.popleft())
+        while in_flight:
+            yield _result(in_flight.popleft())
+
+
+def _ready(entry) -> bool:
+    return entry[2] is None or entry[2].ready()
+
+
+def _result(entry) -> tuple[RawDocument | None, Article | Problem]:
+    raw, problem, pending = entry
+    return (None, problem) if pending is None else (raw, pending.get())
 
 
 def ingest(

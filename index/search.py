@@ -423,12 +423,29 @@ class Archive:
                 corrected.append(word)
                 continue
             options = searcher.suggest("body", word.lower(), limit=1, maxdist=2)
-            if options:
-                corrected.append(options[0])
+            surface = self._surface_form(state, options[0]) if options else None
+            if surface:
+                corrected.append(surface)
                 changed = True
             else:
                 corrected.append(word)
         return " ".join(corrected) if changed else None
+
+    def _surface_form(self, state: _State, stem: str) -> str | None:
+        """A word as written in an article for an indexed stem ("negoti" -> "negotiations")."""
+        searcher = self._searcher(state)
+        docnums = list(searcher.docs_for_query(wq.Term("body", stem)))[:1]
+        if not docnums:
+            return None
+        article = self.article(state.columns.ids[docnums[0]])
+        if article is None:
+            return None
+        analyzer = state.ix.schema["body"].analyzer
+        text = article.text
+        for token in analyzer(text, chars=True, mode="index"):
+            if token.text == stem:
+                return text[token.startchar : token.endchar].lower()
+        return None
 
     # -- articles ----------------------------------------------------------------------------
 

@@ -170,3 +170,10 @@ def test_cli_extract_contract(runner):
     assert set(record) >= {"source", "url", "title", "date", "authors", "categories", "body", "language", "entities"}
     assert record["date"] == "2022-11-09"
     assert record["body"].count("\n\n") >= 2
+
+
+def test_did_you_mean_offers_a_real_word(built_archive):
+    result = Archive(built_archive).search(SearchRequest(q="Hezbolah finances"))
+    assert result.total == 0
+    assert result.suggestion == "hezbollah finances"
+    assert Archive(built_archive).search(SearchRequest(q=result.suggestion)).total >= 1
