@@ -61,6 +61,7 @@ RAW_MARKUP = (
 )
 # the states these checks look for in a page (evaluated in the page's main world)
 PAGE_STATE_JS = """() => {
+  const texts = sel => Array.from(document.querySelectorAll(sel), e => e.innerText);
   const attrs = [];
   const jsUrls = [];
   for (const el of document.querySelectorAll('*')) {
@@ -81,6 +82,11 @@ PAGE_STATE_JS = """() => {
     jsUrls: jsUrls,
     injected: injected,
     text: document.body ? document.body.innerText : '',
+    q: document.getElementById('q') ? document.getElementById('q').value : null,
+    titles: texts('ol.hits li.hit h3 a'),
+    h1: texts('h1'),
+    paragraphs: texts('section.body p'),
+    entityLinks: Array.from(document.querySelectorAll('a.ent'), e => e.getAttribute('href')),
   };
 }"""
 
@@ -358,7 +364,6 @@ def test_narrow_screen_search_page(browser, live_server, capsys):
         )
         assert overflow <= 0, f"the page scrolls sideways by {overflow}px at 390px"
         screenshot(page, "search-390.png", capsys)
-        print("exports", time.perf_counter()-T)
         assert watch.problems() == {}
     finally:
         context.close()
@@ -390,7 +395,14 @@ def hostile_urls(get_json) -> dict[str, list[str]]:
     api += ["/api" + u for u in entities]
     exports = [f"/export.{fmt}?q=hostile" for fmt in EXPORTS]
     exports += [f"/article/{i}/cite.{fmt}" for i in ids[:2] for fmt in CITES]
+    errors = [  # 404s that repeat what was asked for
+        "/entity/person/" + quote(PAYLOADS[1] + " nobody", safe=""),
+        "/entity/" + quote(PAYLOADS[0], safe="") + "/x",
+        "/article/" + quote(PAYLOADS[4], safe=""),
+        "/api/entity/location/" + quote(PAYLOADS[2] + " nobody", safe=""),
+    ]
     return {
+        "errors": errors,
         "search": search,
         "articles": [f"/article/{i}" for i in ids],
         "entities": entities,
@@ -412,7 +424,7 @@ def check_page_state(page, where: str, enforced_csp: bool) -> dict[str, Any]:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("enforced_csp", [True, False], ids=["csp-enforced", "csp-bypassed"])
-def test_stored_xss_never_runs(browser, hostile_server, tmp_path, enforced_csp):
+def test_stored_xss_never_runs(browser, hostile_server, enforced_csp):
     """Load every page showing hostile values; nothing may run, all of it must read as text.
 
     With the CSP bypassed the escaping alone must hold; with it enforced, nothing may even
@@ -420,6 +432,8 @@ def test_stored_xss_never_runs(browser, hostile_server, tmp_path, enforced_csp):
     """
     server = hostile_server
     urls = hostile_urls(server.json)
+    if enforced_csp:  # every kind of page; the variants of the search page only once (bypassed)
+        urls["search"] = [u for u in urls["search"] if "x." not in u and "fq." not in u]
     articles = {u: server.json("/api" + u) for u in urls["articles"]}
     context = browser.new_context(
         base_url=server.url, bypass_csp=not enforced_csp, accept_downloads=True
@@ -428,48 +442,52 @@ def test_stored_xss_never_runs(browser, hostile_server, tmp_path, enforced_csp):
         watch = PageWatch(context, server.url)
         page = watch.new_page()
 
-        import time; T=time.perf_counter()
         for url in urls["search"]:
             page.goto(url)
             state = check_page_state(page, url, enforced_csp)
             args = parse_qs(urlsplit(url).query)
-            assert page.locator("#q").input_value() == args.get("q", [""])[0].strip(), url
+            assert state["q"] == args.get("q", [""])[0].strip(), url
             expected = server.json("/api/search", args)
-            titles = page.locator("ol.hits li.hit h3 a").all_inner_texts()
-            assert titles == [h["title"] for h in expected["results"]], url
+            assert state["titles"] == [h["title"] for h in expected["results"]], url
             for key, values in args.items():  # chosen facet values show as chips, as text
                 if key.startswith(("f.", "x.")):
                     for value in values:
                         assert value in state["text"], (url, value)
 
-        print("search", len(urls["search"]), time.perf_counter()-T); T=time.perf_counter()
+        for url in urls["errors"]:
+            before = len(watch.console)
+            response = page.goto(url)
+            assert response.status == 404, url
+            state = check_page_state(page, url, enforced_csp)
+            if url.startswith("/entity/person/"):
+                assert PAYLOADS[1] + " nobody" in state["text"], url
+            # Chromium logs the 404 status itself; anything else is a problem
+            logged = watch.console[before:]
+            assert len(logged) == 1 and "status of 404" in logged[0], (url, logged)
+            del watch.console[before:]
+
         entity_links: set[str] = set()
         for url, article in articles.items():
             page.goto(url)
             state = check_page_state(page, url, enforced_csp)
-            assert page.locator("h1").inner_text() == article["title"], url
-            paragraphs = page.locator("section.body p").all_inner_texts()
-            assert paragraphs == article["body"], url
+            assert state["h1"] == [article["title"]], url
+            assert state["paragraphs"] == article["body"], url
             shown = [article["url"] or "", article["site"] or ""]
             shown += article["authors"] + article["categories"]
             shown += [n for names in article["entities"].values() for n in names]
             for value in shown:
                 assert value in state["text"], (url, value)
-            entity_links.update(
-                page.locator("a.ent").evaluate_all("els => els.map(e => e.getAttribute('href'))")
-            )
+            entity_links.update(state["entityLinks"])
         named = {entity_from_href(u) for u in urls["entities"]}
         assert {entity_from_href(h) for h in entity_links} >= named
 
-        print("articles", time.perf_counter()-T); T=time.perf_counter()
         for href in sorted(entity_links):
             page.goto(href)
             state = check_page_state(page, href, enforced_csp)
             kind, name = entity_from_href(href)
-            assert page.locator(".entity-head h1").inner_text() == name, href
-            assert name in state["text"]
+            assert state["h1"] == [name], href
+            assert name in state["text"], href
 
-        print("entities", len(entity_links), time.perf_counter()-T); T=time.perf_counter()
         for url in urls["api"]:
             response = page.goto(url)
             assert response.headers["content-type"].startswith("application/json"), url
@@ -477,7 +495,6 @@ def test_stored_xss_never_runs(browser, hostile_server, tmp_path, enforced_csp):
             payload = json.loads(response.text())
             assert json.loads(state["text"]) == payload, url  # shown as text, whole
 
-        print("api", len(urls["api"]), time.perf_counter()-T); T=time.perf_counter()
         for url in urls["exports"]:
             with page.expect_download(timeout=5000) as info:
                 try:
@@ -490,7 +507,6 @@ def test_stored_xss_never_runs(browser, hostile_server, tmp_path, enforced_csp):
             assert urlsplit(page.url).path != urlsplit(url).path, "an export was rendered"
             check_page_state(page, url, enforced_csp)
 
-        print("exports", time.perf_counter()-T)
         assert watch.problems() == {}
     finally:
         context.close()
@@ -531,17 +547,28 @@ def markup_problems(html: str) -> list[str]:
     return out
 
 
-def test_hostile_payloads_come_out_escaped(hostile_client):
+@pytest.mark.parametrize("live_links", [False, True], ids=["links-as-text", "live-links"])
+def test_hostile_payloads_come_out_escaped(hostile_dir, live_links):
+    from web import create_app
+
+    app = create_app({"TESTING": True, "DATA_DIR": hostile_dir, "LIVE_LINKS": live_links})
+    hostile_client = app.test_client()
     get_json = lambda path, params=None: hostile_client.get(path, query_string=params).get_json()  # noqa: E731
     urls = hostile_urls(get_json)
-    for url in urls["search"] + urls["articles"] + urls["entities"]:
+    pages = urls["search"] + urls["articles"] + urls["entities"]
+    pages += [u for u in urls["errors"] if not u.startswith("/api/")]
+    for url in pages:
         resp = hostile_client.get(url)
-        assert resp.status_code == 200, url
+        assert resp.status_code == (404 if url in urls["errors"] else 200), url
         assert resp.mimetype == "text/html"
         html = resp.get_data(as_text=True)
         for raw in RAW_MARKUP:
             assert raw not in html, (url, raw)
         assert markup_problems(html) == [], url
+    for url in urls["errors"]:
+        if url.startswith("/api/"):
+            resp = hostile_client.get(url)
+            assert resp.status_code == 404 and resp.mimetype == "application/json", url
     for url in urls["articles"]:
         article = get_json("/api" + url)
         html = hostile_client.get(url).get_data(as_text=True)

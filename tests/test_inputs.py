@@ -186,3 +186,18 @@ def test_fundus_page_gives_the_same_article_loose_or_archived(tmp_path):
         a = archived[url]
         assert (a.title, a.published, a.authors, a.body, a.language) == (
             loose.title, loose.published, loose.authors, loose.body, loose.language), url
+
+
+def test_exports_whose_fields_hold_html_are_read_as_exports(tmp_path):
+    from archive.readers import detect_format
+
+    jsonl = tmp_path / "scraped.jsonl"
+    jsonl.write_text(json.dumps({"title": "T", "text": "<html><body onload=x()>page</body></html>"}) + "\n")
+    csv_file = tmp_path / "scraped.csv"
+    csv_file.write_text('title,text\nT,"<html><head></head><body>page</body></html>"\n')
+    unnamed = tmp_path / "export-without-extension"
+    unnamed.write_text(json.dumps({"title": "T", "html": "<body>" + "x" * 9000 + "</body>"}) + "\n")
+    assert detect_format(jsonl) == "jsonl"
+    assert detect_format(csv_file) == "csv"
+    assert detect_format(unnamed) == "jsonl"
+    assert detect_format(HAMAS) == "html"

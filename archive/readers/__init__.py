@@ -68,22 +68,26 @@ def detect_format(path: Path, head: bytes | None = None) -> str | None:
     lower = stripped[:4096].lower()
     if _looks_utf16(head):
         lower = head.decode("utf-16", errors="ignore").encode("utf-8", "ignore").lower().lstrip()
+    # exports first: their fields may well contain HTML (a scraped "<body>" in a record)
+    if stripped.startswith(b"{"):
+        first, newline, _ = stripped.partition(b"\n")
+        if not newline or name.endswith((".jsonl", ".ndjson", ".json")):
+            return "jsonl"  # a first record longer than the sniffed head, or named so
+        try:
+            if isinstance(json.loads(first), dict):
+                return "jsonl"
+        except ValueError:
+            pass
+    if name.endswith((".jsonl", ".ndjson")):
+        return "jsonl"
+    if name.endswith((".csv", ".tsv")):
+        return "csv"
     if (
         lower.startswith((b"<!doctype html", b"<html", b"<?xml"))
         or b"<body" in lower
         or b"<head" in lower
     ):
         return "html"
-    if name.endswith((".jsonl", ".ndjson", ".json")) or stripped.startswith(b"{"):
-        first = stripped.split(b"\n", 1)[0]
-        try:
-            if isinstance(json.loads(first), dict):
-                return "jsonl"
-        except ValueError:
-            if name.endswith((".jsonl", ".ndjson")):
-                return "jsonl"
-    if name.endswith((".csv", ".tsv")):
-        return "csv"
     if name.endswith((".html", ".htm", ".xhtml")):
         return "html"
     if name.endswith((".warc", ".arc")):
