@@ -2,11 +2,15 @@
 
 Run by hand from the repository root::
 
-    python bench/ner_eval.py [--shared ../shared] [--only dev|fundus|speed]
+    python bench/ner_eval.py [--shared ../shared] [--only dev|fundus|indomain|speed] [--show]
 
 (a) the held-out development split of ../shared/ner-train (every 10th unit, never trained
 on); (b) English pages of ../shared/corpus/fundus-news-html, gold entity lists annotated by
-hand for this project in bench/ner_gold_fundus.json; (c) articles/s on ~1,000-word articles.
+hand for this project in bench/ner_gold_fundus.json; (d) in-domain text (terrorism and
+radicalisation analysis): the project's sample articles and test-fixture corpus, read with
+the project's own body extraction, gold in bench/ner_gold_indomain.json, plus the re3d
+(defence/security) part of the dev split as its own row; (c) articles/s on ~1,000-word
+articles.
 Scores compare the distinct names of each document, per type and overall (micro-averaged).
 """
 
@@ -156,6 +160,94 @@ def eval_fundus(shared: Path, show: bool = False) -> dict:
     return {"docs": len(pairs), **score(pairs)}
 
 
+def load_indomain() -> list[tuple[dict, list[str]]]:
+    """(gold annotation, body paragraphs) for every in-domain gold document.
+
+    The body is what the ingest pipeline feeds the extractor: ``archive.extract.extract``
+    on the raw page (``pagetext`` or ``html``) or export record, ``Article.body`` only.
+    """
+    from archive.extract import extract
+    from archive.model import RawDocument
+    from archive.readers.base import ReadOptions
+    from archive.readers.exports import read_csv, read_jsonl
+
+    gold = json.loads((ROOT / "bench" / "ner_gold_indomain.json").read_text(encoding="utf-8"))
+    records: dict[tuple[str, str], RawDocument] = {}
+    out = []
+    for g in gold["documents"]:
+        path = ROOT / g["file"]
+        if g.get("member"):
+            if not records.keys() & {(g["file"], g["member"])}:
+                reader = read_jsonl if path.suffix == ".jsonl" else read_csv
+                for raw in reader(path, ReadOptions()):
+                    if isinstance(raw, RawDocument):
+                        records[(g["file"], raw.member or "")] = raw
+            raw = records[(g["file"], g["member"])]
+        else:
+            kind = "html" if path.suffix in (".html", ".htm") else "pagetext"
+            raw = RawDocument(source=str(path), kind=kind, content=path.read_bytes())
+        out.append((g, extract(raw).body))
+    return out
+
+
+def show_diff(label: str, g: Gold, pred: Entities) -> None:
+    """Print the gold names missed and the predicted names not in the gold."""
+    optional = {key(n) for n in g.get("optional", [])}
+    lines = []
+    for t in ENTITY_TYPES:
+        gold = g["entities"].get(t, [])
+        alts = {key(a) for e in gold for a in e.split("|")}
+        pk = {key(n): n for n in getattr(pred, t)}
+        miss = [e for e in gold if not {key(a) for a in e.split("|")} & set(pk)]
+        extra = [n for k, n in pk.items() if k not in alts and k not in optional]
+        if miss or extra:
+            lines.append(f"  {t}: missed {miss} | spurious {extra}")
+    if lines:
+        print("==", label)
+        print("\n".join(lines))
+
+
+def eval_indomain(shared: Path, show: bool = False) -> dict:
+    """(d) in-domain gold documents, and the re3d part of the dev split separately."""
+    ex = get_extractor()
+    pairs = []
+    for g, body in load_indomain():
+        pred = ex.extract(body)
+        pairs.append((g, pred))
+        if show:
+            show_diff(g["file"] + (" " + g["member"] if g.get("member") else ""), g, pred)
+    results = {"indomain": {"docs": len(pairs), **score(pairs)}}
+    gold = json.loads((ROOT / "bench" / "ner_gold_indomain.json").read_text(encoding="utf-8"))
+    held = gold.get("heldout_fundus_pages") or []
+    manifest = shared / "corpus" / "fundus-news-html" / "gold_manifest.jsonl"
+    if held and manifest.is_file():
+        rows = {}
+        for line in manifest.read_text(encoding="utf-8").splitlines():
+            r = json.loads(line)
+            rows[r["html_file"]] = r
+        hpairs = []
+        for g in held:
+            if g["html_file"] in rows:
+                pred = ex.extract(rows[g["html_file"]]["body_paragraphs"])
+                hpairs.append((g, pred))
+                if show:
+                    show_diff("held-out " + g["html_file"], g, pred)
+        results["heldout"] = {"docs": len(hpairs), **score(hpairs)}
+    if (shared / "ner-train" / "re3d").is_dir():
+        from archive.entities.train import read_re3d, split
+
+        _, dev = split(read_re3d(shared / "ner-train"))
+        re3d = []
+        for d in dev:
+            g = gold_of(gold_from_doc(d))
+            pred = ex.extract([detok(s) for s in d])
+            re3d.append((g, pred))
+            if show:
+                show_diff("re3d-dev " + detok(d[0])[:60], g, pred)
+        results["re3d-dev"] = {"docs": len(re3d), **score(re3d)}
+    return results
+
+
 def eval_speed(shared: Path, n: int = 60) -> dict:
     """(c) articles per second (one core) on ~1,000-word articles from the Reuters set."""
     import gzip
@@ -192,8 +284,10 @@ def eval_speed(shared: Path, n: int = 60) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    ap.add_argument("--only", choices=["dev", "fundus", "speed"])
-    ap.add_argument("--show", action="store_true", help="list fundus misses/spurious names")
+    ap.add_argument("--only", choices=["dev", "fundus", "indomain", "speed"])
+    ap.add_argument(
+        "--show", action="store_true", help="list fundus/in-domain misses and spurious names"
+    )
     ap.add_argument("--model", type=Path, help="evaluate this model file instead")
     args = ap.parse_args(argv)
     if args.model:
@@ -206,12 +300,14 @@ def main(argv: list[str] | None = None) -> int:
         report["dev"] = eval_dev(args.shared)
     if args.only in (None, "fundus"):
         report["fundus"] = eval_fundus(args.shared, args.show)
+    if args.only in (None, "indomain"):
+        report["indomain"] = eval_indomain(args.shared, args.show)
     if args.only in (None, "speed"):
         report["speed"] = eval_speed(args.shared)
-    for section in ("dev", "fundus"):
+    for section in ("dev", "fundus", "indomain"):
         if section in report:
             print(f"\n## {section}")
-            rows = report[section] if section == "dev" else {"fundus": report[section]}
+            rows = report[section] if section != "fundus" else {"fundus": report[section]}
             for name, res in rows.items():
                 print(f"{name:10} docs={res['docs']:4}", end="")
                 for t in ("person", "organization", "location", "overall"):

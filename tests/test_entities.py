@@ -14,6 +14,7 @@ from archive.entities import (
     get_authority,
     get_extractor,
 )
+from archive.entities.extract import _coordinate
 from archive.model import Entities
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -315,3 +316,53 @@ def test_seed_page_entities() -> None:
     noise = {n.casefold() for values in ents.values() for n in values}
     for word in ("related posts", "popular", "he", "they", "september", "july"):
         assert word not in noise
+
+
+# ---- span and type rules for in-domain text ----------------------------------------------
+def test_mixed_case_acronyms_match_only_as_written() -> None:
+    auth = get_authority()
+    assert auth.canonical("LeT") == ("organization", "Lashkar-e-Taiba")
+    assert auth.canonical("Let") is None
+    assert auth.canonical("LET") is None
+
+
+def test_title_case_headings_are_not_names(extractor: EntityExtractor) -> None:
+    body = (
+        "Islamic State Khorasan Province claimed an attack in Kabul on Friday, the third this "
+        "month, and the Taliban answered with raids on houses in Jalalabad and in Nangarhar."
+    )
+    ents = extractor.extract(
+        [body, "The Latest Attack", body, "Born on both sides of the border", body]
+    )
+    names = {n for t in ("person", "organization", "location") for n in getattr(ents, t)}
+    assert not any("Latest" in n or "Born" in n for n in names)
+    assert "Kabul" in ents.location
+
+
+def test_appositive_and_coordination_types(extractor: EntityExtractor) -> None:
+    ents = extractor.extract(
+        [
+            "Institutions such as Al-Qard al-Hassan, the association that offers loans, filled "
+            "the gap. We spoke to Ilse Brauer, a former counter-terrorism prosecutor.",
+        ]
+    )
+    assert "Al-Qard al-Hassan" in ents.organization
+    assert "Ilse Brauer" in ents.person
+    # a one-word "person" joined by "and" to a known place is a place ("Al-Hol and Roj")
+    toks = ["children", "in", "Al-Hol", "and", "Roj", "suffer"]
+    spans = [(2, 3, "location", "al-Hol", True), (4, 5, "person", None, False)]
+    assert _coordinate(toks, spans)[1][2] == "location"
+
+
+def test_org_names_keep_their_of_phrase(extractor: EntityExtractor) -> None:
+    ents = extractor.extract(
+        [
+            "He worked for the Florida Department of Law Enforcement until 2003, and the "
+            "Syrian Kurdish YPG held the town. Families in Sheikh Jarrah were evicted. "
+            "Colonel Assimi Goïta leads the junta."
+        ]
+    )
+    assert "Florida Department of Law Enforcement" in ents.organization
+    assert "People's Protection Units" in ents.organization
+    assert "Sheikh Jarrah" in ents.location
+    assert "Assimi Goïta" in ents.person

@@ -9,7 +9,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-import pytest
+from conftest import CORPUS, FIXTURES, make_archive, shared_path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -19,7 +19,6 @@ from archive.pipeline import ingest
 from archive.readers import ReadOptions, read_path
 from archive.readers.base import Problem
 from archive.store import Store
-from conftest import CORPUS, FIXTURES, make_archive, shared_path
 from index.api import SearchRequest
 from index.build import build_index, store_path
 from index.search import Archive

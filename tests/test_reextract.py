@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import shutil
 
-from archive.store import Store
 from conftest import CORPUS
+
+from archive.store import Store
 from index.build import store_path
 from web.cli import main
 

@@ -43,9 +43,12 @@ def normalise_name(name: str) -> str:
 
 
 def _is_short_acronym(key: str) -> bool:
-    """Short all-caps names (IS, US, AQ, MI5) match only in capitals."""
+    """Short all-caps names (IS, US, AQ, MI5) match only in capitals; so do short
+    mixed-case acronyms (LeT, AfD, DoD), which would otherwise match "Let" or "DOD"."""
     compact = key.replace(" ", "")
-    return 0 < len(compact) <= 3 and compact.isupper()
+    if 0 < len(compact) <= 3 and compact.isupper():
+        return True
+    return 0 < len(compact) <= 4 and any(c.isupper() for c in compact[1:]) and not compact.isupper()
 
 
 def _strip_the(key: str) -> str:

@@ -154,13 +154,26 @@ PERSON_TITLES = frozenset(
     """president gov governor rep representative sen senator ambassador minister leader mayor
     judge mr mrs ms dr prof lord sir chancellor secretary spokesman spokeswoman commissioner
     chairman chairwoman ceo premier envoy datuk dato datin tun seri haji sheikh emir king
-    queen prince princess pope ayatollah mullah imam general gen lt col sgt capt admiral""".split()
+    queen prince princess pope ayatollah mullah imam general gen lt col sgt capt admiral
+    colonel lieutenant captain sergeant brigadier commander marshal""".split()
 )
 ORG_WORDS = frozenset(
     """authority agency council committee ministry department party university institute
     association union bank court commission office service services corporation company inc
     ltd group forces force army police bureau board centre center foundation organisation
     organization network news times post media club fund trust school college hospital""".split()
+)
+# Last words of names of documents, events and bodies: never the end of a person's name.
+NOT_PERSON_LAST = frozenset(
+    """report reports strategy act acts agreement accord accords treaty convention
+    declaration resolution charter protocol plan programme program initiative review index
+    summit conference forum division brigade brigades battalion front movement party army
+    forces network group council ministry committee commission court corps command
+    operation operations province district camp""".split()
+)
+DOCUMENT_LAST = frozenset(
+    """report reports strategy act agreement accord accords treaty convention declaration
+    resolution charter protocol plan programme program initiative review index""".split()
 )
 _MONEY = re.compile(r"^(?:[A-Z]{0,3}\$?|R|£|€)\d[\d.,]*(?:bn|m|k|tn|mn|b)?$")
 _TRAIL = ".,;:!?\"'()[]{}<>-–—*•|/\\…“”‘’"
@@ -214,10 +227,20 @@ class EntityExtractor:
         lowered: set[str] = set()
         for p in paragraphs:
             lowered |= _lowercase_words(p)
+        headings = [
+            _is_heading(p) and i + 1 < len(paragraphs) and _is_body(paragraphs[i + 1])
+            for i, p in enumerate(paragraphs)
+        ]
+        running = "\n".join(p for p, h in zip(paragraphs, headings, strict=True) if not h)
         mentions: list[tuple[str, str, bool]] = []
-        for p in paragraphs:
+        for p, heading in zip(paragraphs, headings, strict=True):
             for s in self._paragraph_spans(p, lowered):
-                mentions.append((s.type, s.canonical or p[s.start : s.end], s.forced))
+                text = p[s.start : s.end]
+                # a section heading ("The Latest Attack") is title-cased: an unknown name
+                # in it counts only if the running text names it too
+                if heading and s.canonical is None and text not in running:
+                    continue
+                mentions.append((s.type, s.canonical or text, s.forced))
         return _collect(mentions)
 
     # ---- pipeline -------------------------------------------------------------
@@ -229,6 +252,8 @@ class EntityExtractor:
         for sent in tokenize(paragraph):
             toks = [t for _, _, t in sent]
             matches = self.authority.match(toks)
+            if _shouting(toks):  # "THIS WAIVER IS A ...": capitals say nothing about acronyms
+                matches = [m for m in matches if not _short_caps(toks[m.start : m.end])]
             gaz = ["O"] * len(toks)
             for m in matches:
                 short = {"person": "PER", "organization": "ORG", "location": "LOC"}[m.type]
@@ -238,9 +263,16 @@ class EntityExtractor:
             with self._lock:
                 labels = self._tagger.tag(sentence_features(toks, gaz))
             covered: set[int] = set()
-            for b, e, typ, canon, forced in _merge(toks, labels, matches):
+            merged = _coordinate(toks, _extend_orgs(toks, _merge(toks, labels, matches)))
+            for b, e, typ, canon, forced in merged:
                 covered.update(range(b, e))
+                if canon is None:  # "Al-Qard al-Hassan, the association that ..."
+                    typ = _appositive(toks, e) or typ
                 for span in self._finish(paragraph, sent, b, e, typ, canon, forced):
+                    if self._keep(span, paragraph, lowered, chrome_para):
+                        out.append(span)
+            for b, e, typ in _appositive_runs(toks, covered):  # names the CRF missed
+                for span in self._finish_part(paragraph, sent, b, e, typ):
                     if self._keep(span, paragraph, lowered, chrome_para):
                         out.append(span)
             for k, (a, z, tok) in enumerate(sent):  # "Kremlin-installed", "U.S.-backed"
@@ -287,6 +319,20 @@ class EntityExtractor:
                 return []
             if e - b == 1 and sent[b][2].lower() in DEMONYMS:
                 return []
+            if (
+                typ == "person"
+                and b > 1
+                and sent[b - 1][2].lower() in ("sheikh", "saint", "st.", "st", "sidi")
+                and sent[b - 2][2].lower() in ("in", "near")
+            ):
+                b -= 1  # "in Sheikh Jarrah", "near St. Albans": the title is part of a place
+            if (
+                typ == "person"
+                and b > 0
+                and sent[b - 1][2].lower() in ("in", "near")
+                and (e >= len(sent) or sent[e][2] not in ("'s", "'"))
+            ):
+                typ = "location"  # "families in Sheikh Jarrah": a place, not a person
         start, end = sent[b][0], sent[e - 1][1]
         first = b == 0 or all(not any(c.isalnum() for c in t) for _, _, t in sent[:b])
         if canon:
@@ -298,6 +344,21 @@ class EntityExtractor:
         hit = self.authority.entry(text, typ)
         if hit is not None:
             return [Span(start, end, hit.type, hit.canonical, False, first)]
+        words = text.split()
+        if len(words) > 1 and words[0].lower() in DEMONYMS:
+            # "Syrian Kurdish YPG" -> YPG: demonyms before a known name are not part of it
+            k = 0
+            while k < len(words) - 1 and words[k].lower() in DEMONYMS:
+                k += 1
+            rest = " ".join(words[k:])
+            hit = self.authority.entry(rest)
+            if hit is not None and not hit.weak:
+                s0 = paragraph.index(words[k], start)
+                return [Span(s0, end, hit.type, hit.canonical, False, False)]
+        if typ == "person" and words[-1].lower() in NOT_PERSON_LAST:
+            if words[-1].lower() in DOCUMENT_LAST:
+                return []  # "Trend Report", "Global Strategy": documents, not people
+            typ = "organization"
         if "-" in text and " " not in text:
             parts = self._hyphen_parts(text, start)
             if parts or text.rsplit("-", 1)[-1].islower():
@@ -407,6 +468,24 @@ def _merge(
         for m in inside:
             covered.update(range(m.start, m.end))
         rest = [toks[k] for k in range(b, e) if k not in covered]
+        loc_in = [(m, _place_cue(toks, m.start)) for m in inside if m.type == "location"]
+        loc_in = [(m, cue) for m, cue in loc_in if cue is not None and cue > b]
+        if contained and loc_in:  # "Peace Palace in The Hague": a name, then a known place
+            m, cue = loc_in[0]
+            out.append((b, cue, LONG_TYPES[typ], None, False))
+            out.append(
+                (
+                    cue + 1 if toks[cue + 1].lower() == "the" else m.start,
+                    m.end,
+                    m.type,
+                    m.canonical,
+                    True,
+                )
+            )
+            used.add(id(m))
+            if m.end < e:
+                out.append((m.end, e, LONG_TYPES[typ], None, False))
+            continue
         if contained and any(_is_name_word(t) for t in rest):
             # a longer name around a known one ("Kabul International Airport")
             out.append((b, e, LONG_TYPES[typ], None, False))
@@ -421,6 +500,114 @@ def _merge(
             out.append((m.start, m.end, m.type, m.canonical, True))
     out.sort()
     return out
+
+
+ORG_HEADS = frozenset(
+    """department ministry office council committee court commission agency institute
+    university bank bureau board authority centre center school college association union
+    federation organisation organization league party directorate service academy
+    foundation society corporation assembly parliament secretariat command""".split()
+)
+
+
+def _extend_orgs(
+    toks: list[str], spans: list[tuple[int, int, str, str | None, bool]]
+) -> list[tuple[int, int, str, str | None, bool]]:
+    """``Florida Department`` + ``of Law Enforcement``: an unknown name ending in an
+    organisation head word takes a following ``of/for`` phrase of capitalised words."""
+    out: list[tuple[int, int, str, str | None, bool]] = []
+    n = len(toks)
+    skip_until = -1
+    starts = {b: (e, canon) for b, e, _, canon, _ in spans}
+    for b, e, typ, canon, forced in spans:
+        if b < skip_until:
+            continue
+        if (
+            canon is None
+            and toks[e - 1].lower() in ORG_HEADS
+            and e + 1 < n
+            and toks[e].lower() in ("of", "for")
+        ):
+            k = e + 1
+            last = None
+            while k < n:
+                tok = toks[k]
+                low = tok.lower()
+                if _is_name_word(tok) or (tok[:1].isupper() and "-" in tok):
+                    if low == "and" or (k in starts and starts[k][1] and toks[k - 1] == "and"):
+                        break
+                    last = k
+                    k += 1
+                elif low in ("of", "the", "for", "on", "&", "and") and k + 1 < n:
+                    nxt = k + 1 + (toks[k + 1].lower() == "the")
+                    if low == "and" and nxt in starts and starts[nxt][1]:
+                        break  # "Ministry of Defence and Hamas": a second name
+                    k += 1
+                else:
+                    break
+            if last is not None:
+                out.append((b, last + 1, "organization", None, False))
+                skip_until = last + 1
+                continue
+        if (
+            out
+            and canon is None
+            and typ == "organization"
+            and e - b == 1
+            and b >= 2
+            and toks[b - 1] == "and"
+        ):
+            pb, pe, ptyp, pcanon, _ = out[-1]
+            if pe == b - 1 and pcanon is None and ptyp == "organization" and "of" in toks[pb:pe]:
+                out[-1] = (pb, e, ptyp, None, False)  # "Department of Climate Change and Energy"
+                continue
+        out.append((b, e, typ, canon, forced))
+    return out
+
+
+def _shouting(toks: list[str]) -> bool:
+    words = [t for t in toks if sum(c.isalpha() for c in t) > 1]
+    return len(words) >= 4 and sum(t.isupper() for t in words) >= 0.8 * len(words)
+
+
+def _short_caps(toks: list[str]) -> bool:
+    return len(toks) == 1 and len(toks[0].replace(".", "")) <= 3 and toks[0].isupper()
+
+
+def _coordinate(
+    toks: list[str], spans: list[tuple[int, int, str, str | None, bool]]
+) -> list[tuple[int, int, str, str | None, bool]]:
+    """A one-word unknown "person" coordinated with a known place is a place too
+    ("in Al-Hol and Roj", "Kunar and Nuristan")."""
+    out = list(spans)
+    for i, (b, e, typ, canon, forced) in enumerate(spans):
+        if canon is not None or typ != "person" or e - b != 1:
+            continue
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(spans):
+                continue
+            b2, e2, typ2, canon2, _ = spans[j]
+            gap = toks[e2:b] if j < i else toks[e:b2]
+            if (
+                typ2 == "location"
+                and canon2 is not None
+                and len(gap) == 1
+                and gap[0]
+                in (
+                    "and",
+                    "or",
+                )
+            ):
+                out[i] = (b, e, "location", None, forced)
+    return out
+
+
+def _place_cue(toks: list[str], k: int) -> int | None:
+    """Index of the "in"/"at"/"near" before token k (an optional "the" between), else None."""
+    p = k - 1
+    if p >= 0 and toks[p].lower() == "the":
+        p -= 1
+    return p if p >= 0 and toks[p] in ("in", "at", "near") else None
 
 
 def _split(
@@ -459,7 +646,8 @@ def _split(
         for k in range(pb, pe - 1):
             if sent[k][2].lower().rstrip(".") in PERSON_TITLES:
                 cut = k
-        if cut is not None:
+        place = typ == "location" or (pb > 0 and sent[pb - 1][2].lower() in ("in", "near"))
+        if cut is not None and not (cut == pb and place):  # "in Sheikh Jarrah": a place
             rest = [sent[k][2] for k in range(cut + 1, pe)]
             if (
                 1 <= len(rest) <= 4
@@ -471,6 +659,76 @@ def _split(
                 out.append((cut + 1, pe, "person"))
                 continue
         out.append((pb, pe, typ))
+    return out
+
+
+# Head nouns of an appositive ("X, the association that ...", "X, a former prosecutor")
+# that say what kind of name X is.
+APPOSITIVE_HEADS = {
+    **dict.fromkeys(
+        """prosecutor leader commander founder spokesman spokeswoman spokesperson minister
+        president analyst researcher professor journalist cleric preacher ideologue militant
+        emir chief director author lawyer judge activist envoy ambassador officer scholar
+        expert son daughter wife husband brother father mother widow physician doctor
+        politician lawmaker senator governor general colonel secretary chairman recruiter
+        propagandist bomber gunman attacker suspect""".split(),
+        "person",
+    ),
+    **dict.fromkeys(
+        """group association organisation organization movement militia party network agency
+        company firm charity coalition faction alliance newsletter newspaper magazine outlet
+        broadcaster platform bank ministry council committee brigade battalion institute
+        foundation university affiliate branch franchise offshoot contractor mission
+        organisations groups militias movements parties""".split(),
+        "organization",
+    ),
+    **dict.fromkeys(
+        """city town village region province district camp country capital neighbourhood
+        neighborhood island valley river port enclave territory county suburb""".split(),
+        "location",
+    ),
+}
+_APPOSITIVE_STOP = frozenset(
+    "that which who whose whom where of in on at for with by from and or to as , . ; : ( )".split()
+)
+
+
+def _appositive(toks: list[str], e: int) -> str | None:
+    """Type given by an appositive after tokens[:e]: ``, the/a [modifiers] head``."""
+    if e + 2 >= len(toks) or toks[e] != "," or toks[e + 1].lower() not in ("the", "a", "an"):
+        return None
+    k = e + 2
+    head = None
+    while k < len(toks) and k < e + 8 and toks[k].lower() not in _APPOSITIVE_STOP:
+        head = toks[k].lower()
+        k += 1
+    return APPOSITIVE_HEADS.get(head or "")
+
+
+def _appositive_runs(toks: list[str], covered: set[int]) -> list[tuple[int, int, str]]:
+    """Runs of two or more capitalised words the CRF left out, typed by an appositive."""
+    out = []
+    k = 1  # never the first word of a sentence
+    n = len(toks)
+    while k < n:
+        if k in covered or not _is_name_word(toks[k]) or toks[k].lower() in MONTHS:
+            k += 1
+            continue
+        j = k + 1
+        while (
+            j < n
+            and j not in covered
+            and (
+                _is_name_word(toks[j])
+                or (toks[j].lower() in CONNECTORS and j + 1 < n and _is_name_word(toks[j + 1]))
+            )
+        ):
+            j += 1
+        if j - k >= 2:
+            typ = _appositive(toks, j)
+            if typ:
+                out.append((k, j, typ))
+        k = j
     return out
 
 
@@ -537,6 +795,23 @@ def _lowercase_words(text: str) -> set[str]:
         if w and w[0].islower() and w.isalpha():
             out.add(w)
     return out
+
+
+def _is_heading(paragraph: str) -> bool:
+    """A short line without closing punctuation: a section heading kept in the body."""
+    text = paragraph.strip()
+    if not text or text[-1] in ".!?:;\"'\u201d\u2019)":
+        return False
+    if any(c in text for c in ":@|/\u2022"):  # "Email: ...", "Attn: ...": a field, not a heading
+        return False
+    words = text.split()
+    return len(words) <= 12 and sum(1 for w in words if w[:1].isupper()) >= 1
+
+
+def _is_body(paragraph: str) -> bool:
+    """A paragraph of running text (what follows a section heading)."""
+    text = paragraph.strip()
+    return len(text.split()) >= 25 and text[-1:] in ".!?\"'\u201d\u2019)"
 
 
 def _looks_like_chrome(paragraph: str) -> bool:
