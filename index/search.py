@@ -6,6 +6,8 @@ run over per-generation value columns (:mod:`index.columns`), so counts are exac
 
 from __future__ import annotations
 
+import collections
+import hashlib
 import html
 import re
 import threading
@@ -39,6 +41,7 @@ from .columns import Columns, build_columns, load_columns, save_columns
 from .schema import LANGUAGE_FIELDS, language_field
 
 SNIPPET_CHARS = 300
+HIGHLIGHT_WINDOW = 3000
 FACET_TIME_BUDGET_S = 2.0
 
 
@@ -51,6 +54,7 @@ class IndexChanged(Exception):
 
 
 RETRIES = 5
+MAX_QUERY_CHARS = 2000
 
 
 def _generation_of(reader, ix) -> int:
@@ -76,14 +80,22 @@ class _State:
     ix: object
     columns: Columns
     languages: tuple[str, ...] = ()  # language text fields that hold documents
+    # read once at open: ``ix.schema`` re-reads the newest TOC file, which a writer's commit
+    # may delete between listing and opening it (FileNotFoundError mid-request)
+    schema: object = None
 
 
 class Archive:
     """One archive (a data directory), opened lazily and reopened when its index changes."""
 
-    def __init__(self, data_dir: Path, facet_time_budget: float = FACET_TIME_BUDGET_S):
+    def __init__(self, data_dir: Path, facet_time_budget: float = FACET_TIME_BUDGET_S,
+                 cache_size: int = 128):
         self.data_dir = Path(data_dir)
         self.facet_time_budget = facet_time_budget
+        # per index generation: a query's matches, and rankings per filtered set. Researchers
+        # click facets, page and export the same query over and over; only the first pays.
+        self._matches = LRUCache(cache_size)
+        self._rankings = LRUCache(cache_size)
         self._lock = threading.Lock()
         self._state: _State | None = None
         self._local = threading.local()
@@ -119,6 +131,7 @@ class Archive:
                         except OSError:
                             pass
                     languages = tuple(f for f in LANGUAGE_FIELDS if reader.field_length(f))
+                    schema = reader.schema or ix.schema
             except ArchiveUnavailable:
                 raise
             except Exception as exc:  # noqa: BLE001
@@ -126,7 +139,7 @@ class Archive:
                     f"the index at {version_dir} cannot be read ({type(exc).__name__}: {exc}); "
                     "run `quarry rebuild`"
                 ) from exc
-            self._state = _State(version_dir, generation, ix, columns, languages)
+            self._state = _State(version_dir, generation, ix, columns, languages, schema)
             return self._state
 
     def _searcher(self, state: _State):
@@ -199,8 +212,14 @@ class Archive:
         columns = state.columns
         if req.is_browse:
             return columns.live.copy(), None, None
-        parsed = qp.parse(req.q, state.ix.schema, self.authority, self._vocab_resolver(columns),
+        # the same cap as SearchRequest.from_args: the parsers' regexes are quadratic in the
+        # length of one word (a 100k-character query would hold a thread for minutes)
+        parsed = qp.parse(req.q[:MAX_QUERY_CHARS], state.schema, self.authority, self._vocab_resolver(columns),
                           state.languages)
+        key = (state.version_dir, state.generation, parsed.text)
+        cached = self._matches.get(key)
+        if cached is not None:
+            return cached, parsed, parsed.error
         mask = np.zeros(columns.ndocs, dtype=bool)
         if parsed.query is wq.NullQuery or isinstance(parsed.query, type(wq.NullQuery)):
             return mask, parsed, parsed.error
@@ -208,7 +227,10 @@ class Archive:
         docnums = np.fromiter(searcher.docs_for_query(parsed.query), dtype=np.int64)
         if len(docnums):
             mask[docnums] = True
-        return mask & columns.live, parsed, parsed.error
+        mask &= columns.live
+        mask.flags.writeable = False  # shared through the cache
+        self._matches.put(key, mask)
+        return mask, parsed, parsed.error
 
     def _filter_masks(self, columns: Columns, req: SearchRequest,
                       within: tuple[str, str] | None = None) -> tuple[dict[str, np.ndarray], np.ndarray]:
@@ -260,7 +282,8 @@ class Archive:
             final &= mask
         total = int(final.sum())
         result = SearchResult(request=req, total=total, hits=[], query_error=error)
-        result.hits = self._page(state, req, parsed, final)
+        filtered = total != int(qmask.sum())
+        result.hits = self._page(state, req, parsed, final, filtered)
         if req.with_facets:
             result.facets = self._facets(columns, req, base, includes, t0)
         if req.with_histogram:
@@ -270,16 +293,28 @@ class Archive:
         result.elapsed_ms = (time.perf_counter() - t0) * 1000
         return result
 
-    def _ordered(self, state: _State, req: SearchRequest, parsed, final: np.ndarray, limit: int | None):
+    def _ordered(self, state: _State, req: SearchRequest, parsed, final: np.ndarray, limit: int | None,
+                 filtered: bool = True):
         """Docnums of the result set in the requested order (with scores for relevance)."""
         columns = state.columns
         if req.sort == "relevance" and parsed is not None:
             searcher = self._searcher(state)
-            docset = set(np.flatnonzero(final).tolist())
-            if not docset:
+            if not final.any():
                 return [], []
+            key = (state.version_dir, state.generation, parsed.text,
+                   hashlib.blake2b(np.packbits(final).tobytes(), digest_size=16).digest() if filtered else None)
+            cached = self._rankings.get(key)
+            if cached is not None and (cached[2] or (limit is not None and len(cached[0]) >= limit)):
+                docnums, scores, _ = cached
+                return docnums[:limit], scores[:limit]
+            # a filter set costs a Python set of every allowed document: only build one when
+            # filters actually removed some of the query's matches
+            docset = set(np.flatnonzero(final).tolist()) if filtered else None
             results = searcher.search(parsed.query, limit=limit, filter=docset)
-            return [r.docnum for r in results], [r.score for r in results]
+            docnums, scores = [r.docnum for r in results], [r.score for r in results]
+            complete = limit is None or len(docnums) < limit
+            self._rankings.put(key, (docnums, scores, complete))
+            return docnums, scores
         docs = np.flatnonzero(final)
         day = columns.day[docs].astype(np.int64)
         if req.sort == "oldest":
@@ -292,9 +327,10 @@ class Archive:
             ordered = ordered[:limit]
         return ordered.tolist(), None
 
-    def _page(self, state: _State, req: SearchRequest, parsed, final: np.ndarray) -> list[Hit]:
+    def _page(self, state: _State, req: SearchRequest, parsed, final: np.ndarray,
+              filtered: bool = True) -> list[Hit]:
         start = (req.page - 1) * req.page_size
-        docnums, scores = self._ordered(state, req, parsed, final, start + req.page_size)
+        docnums, scores = self._ordered(state, req, parsed, final, start + req.page_size, filtered)
         docnums = docnums[start:]
         scores = scores[start:] if scores else None
         ids = [state.columns.ids[d] for d in docnums]
@@ -331,13 +367,18 @@ class Archive:
         if fieldname not in terms and "body" in terms:
             fieldname = "body"
         if terms.get(fieldname):
-            analyzer = state.ix.schema[fieldname].analyzer
+            analyzer = state.schema[fieldname].analyzer
             fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS // 2, surround=60)
             formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-            try:
-                marked = highlight.highlight(text, frozenset(terms[fieldname]), analyzer, fragmenter, formatter, top=2)
-            except Exception:  # noqa: BLE001
-                marked = ""
+            marked = ""
+            # matches are usually early: analyse the opening first, the whole text only if needed
+            for window in ((text[:HIGHLIGHT_WINDOW], text) if len(text) > HIGHLIGHT_WINDOW else (text,)):
+                try:
+                    marked = highlight.highlight(window, frozenset(terms[fieldname]), analyzer, fragmenter, formatter, top=2)
+                except Exception:  # noqa: BLE001
+                    marked = ""
+                if marked:
+                    break
             if marked:
                 return re.sub(r'<mark class="[^"]*">', "<mark>", marked)
         plain = text[:SNIPPET_CHARS]
@@ -413,7 +454,7 @@ class Archive:
         corrected = []
         changed = False
         reader = searcher.reader()
-        analyzer = state.ix.schema["body"].analyzer
+        analyzer = state.schema["body"].analyzer
         for word in words[:8]:
             if len(word) > 40:
                 corrected.append(word)
@@ -440,7 +481,7 @@ class Archive:
         article = self.article(state.columns.ids[docnums[0]])
         if article is None:
             return None
-        analyzer = state.ix.schema["body"].analyzer
+        analyzer = state.schema["body"].analyzer
         text = article.text
         for token in analyzer(text, chars=True, mode="index"):
             if token.text == stem:
@@ -556,6 +597,31 @@ class Archive:
                 spans = []
             out.append([s for s in spans if (s[2], s[3]) in known])
         return out
+
+
+class LRUCache:
+    """A small thread-safe least-recently-used map."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._data: collections.OrderedDict = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
 
 
 def _top_values(candidates: np.ndarray, counts: np.ndarray, limit: int, chronological: bool) -> list[int]:
