@@ -21,6 +21,7 @@ import numpy as np
 from whoosh import highlight
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh.searching import Searcher
 
 from archive.model import Article
 from archive.store import Store
@@ -83,6 +84,11 @@ class _State:
     # read once at open: ``ix.schema`` re-reads the newest TOC file, which a writer's commit
     # may delete between listing and opening it (FileNotFoundError mid-request)
     schema: object = None
+    # one searcher per generation, on the very reader the columns were built from, shared by
+    # all threads under a lock: Whoosh is pure Python, so threads could not run it in parallel
+    # anyway, and a searcher per thread would map the whole index once per thread
+    searcher: object = None
+    lock: object = field(default_factory=threading.RLock)
 
 
 class Archive:
@@ -119,7 +125,8 @@ class Archive:
                 ix = whoosh_index.open_dir(str(version_dir), indexname=INDEX_NAME)
                 # one reader pins the generation: the columns must describe exactly the
                 # documents it reads (a writer may commit a newer generation meanwhile)
-                with ix.reader() as reader:
+                reader = ix.reader()
+                try:
                     generation = _generation_of(reader, ix)
                     path = columns_path(version_dir, generation)
                     if path.exists():
@@ -132,6 +139,10 @@ class Archive:
                             pass
                     languages = tuple(f for f in LANGUAGE_FIELDS if reader.field_length(f))
                     schema = reader.schema or ix.schema
+                    searcher = Searcher(reader, fromindex=ix)
+                except BaseException:
+                    reader.close()
+                    raise
             except ArchiveUnavailable:
                 raise
             except Exception as exc:  # noqa: BLE001
@@ -139,30 +150,12 @@ class Archive:
                     f"the index at {version_dir} cannot be read ({type(exc).__name__}: {exc}); "
                     "run `quarry rebuild`"
                 ) from exc
-            self._state = _State(version_dir, generation, ix, columns, languages, schema)
+            self._state = _State(version_dir, generation, ix, columns, languages, schema, searcher)
             return self._state
 
     def _searcher(self, state: _State):
-        local = self._local
-        key = (state.version_dir, state.generation)
-        if getattr(local, "key", None) != key:
-            old = getattr(local, "searcher", None)
-            if old is not None:
-                try:
-                    old.close()
-                except Exception:  # noqa: BLE001
-                    pass
-            local.searcher, local.key = None, None
-            try:
-                searcher = state.ix.searcher()
-            except OSError as exc:  # the version was removed or a commit replaced its files
-                raise IndexChanged() from exc
-            if _generation_of(searcher.reader(), state.ix) != state.generation:
-                # a writer committed after the state was read: its columns would not match
-                searcher.close()
-                raise IndexChanged()
-            local.searcher, local.key = searcher, key
-        return local.searcher
+        """The generation's shared searcher; use it only while holding ``state.lock``."""
+        return state.searcher
 
     def store(self) -> Store:
         store = getattr(self._local, "store", None)
@@ -183,7 +176,7 @@ class Archive:
                 self._authority = get_authority(self.data_dir)
             except Exception:  # noqa: BLE001 - search works without entity aliases
                 self._authority = False
-        return self._authority or None
+        return self._authority if self._authority is not False else None
 
     def stats(self) -> dict:
         try:
@@ -224,7 +217,8 @@ class Archive:
         if parsed.query is wq.NullQuery or isinstance(parsed.query, type(wq.NullQuery)):
             return mask, parsed, parsed.error
         searcher = self._searcher(state)
-        docnums = np.fromiter(searcher.docs_for_query(parsed.query), dtype=np.int64)
+        with state.lock:
+            docnums = np.fromiter(searcher.docs_for_query(parsed.query), dtype=np.int64)
         if len(docnums):
             mask[docnums] = True
         mask &= columns.live
@@ -289,7 +283,8 @@ class Archive:
         if req.with_histogram:
             result.histogram, result.undated = self._histogram(columns, final)
         if total == 0 and parsed is not None and not error:
-            result.suggestion = self._suggest(state, req.q)
+            with state.lock:
+                result.suggestion = self._suggest(state, req.q)
         result.elapsed_ms = (time.perf_counter() - t0) * 1000
         return result
 
@@ -310,8 +305,9 @@ class Archive:
             # a filter set costs a Python set of every allowed document: only build one when
             # filters actually removed some of the query's matches
             docset = set(np.flatnonzero(final).tolist()) if filtered else None
-            results = searcher.search(parsed.query, limit=limit, filter=docset)
-            docnums, scores = [r.docnum for r in results], [r.score for r in results]
+            with state.lock:
+                results = searcher.search(parsed.query, limit=limit, filter=docset)
+                docnums, scores = [r.docnum for r in results], [r.score for r in results]
             complete = limit is None or len(docnums) < limit
             self._rankings.put(key, (docnums, scores, complete))
             return docnums, scores
@@ -352,7 +348,9 @@ class Archive:
             return terms
         searcher = self._searcher(state)
         try:
-            for fieldname, text in parsed.query.existing_terms(searcher.reader(), expand=True):
+            with state.lock:
+                found = list(parsed.query.existing_terms(searcher.reader(), expand=True))
+            for fieldname, text in found:
                 if fieldname in ("title", "body") or fieldname.startswith("text_"):
                     word = text.decode("utf-8") if isinstance(text, bytes) else text
                     terms.setdefault("body" if fieldname == "title" else fieldname, set()).add(word)
@@ -475,7 +473,8 @@ class Archive:
     def _surface_form(self, state: _State, stem: str) -> str | None:
         """A word as written in an article for an indexed stem ("negoti" -> "negotiations")."""
         searcher = self._searcher(state)
-        docnums = list(searcher.docs_for_query(wq.Term("body", stem)))[:1]
+        with state.lock:
+            docnums = list(searcher.docs_for_query(wq.Term("body", stem)))[:1]
         if not docnums:
             return None
         article = self.article(state.columns.ids[docnums[0]])
@@ -511,8 +510,9 @@ class Archive:
             searcher = self._searcher(state)
         except IndexChanged:
             return []
-        results = searcher.more_like(docnum, "body", text=article.title + "\n" + article.text, top=limit, numterms=12)
-        ids = [state.columns.ids[r.docnum] for r in results if r.docnum != docnum]
+        with state.lock:
+            results = searcher.more_like(docnum, "body", text=article.title + "\n" + article.text, top=limit, numterms=12)
+            ids = [state.columns.ids[r.docnum] for r in results if r.docnum != docnum]
         found = self.store().get_many(ids)
         return [_hit(found[i], self._snippet(state, found[i], {}), None) for i in ids if i in found][:limit]
 
@@ -581,21 +581,48 @@ class Archive:
         )
 
     def annotate(self, article: Article) -> list[list[tuple[int, int, str, str]]]:
-        """Entity spans per body paragraph, limited to the article's recognised entities."""
-        known = {(t, n) for t, names in article.entities.as_dict().items() for n in names}
-        try:
-            from archive.entities import get_extractor
-
-            extractor = get_extractor()
-        except Exception:  # noqa: BLE001 - the page renders without marks
+        """Entity spans per body paragraph: where the article's recognised entities (by their
+        canonical names and known aliases) occur. A text search, not a second tagging run, so
+        a page shows exactly the entities its facets count, quickly."""
+        authority = self.authority
+        forms: dict[str, tuple[str, str]] = {}  # surface form (folded unless an acronym) -> entity
+        exact: dict[str, tuple[str, str]] = {}
+        for etype, names in article.entities.as_dict().items():
+            for canonical in names:
+                variants = [canonical, *(authority.aliases(etype, canonical) if authority is not None else [])]
+                for form in variants:
+                    form = form.strip()
+                    if form.casefold().startswith("the "):
+                        form = form[4:]  # mark "the Taliban" as "Taliban"
+                    if len(form) < 2:
+                        continue
+                    if len(form) <= 3 and form.isupper():
+                        exact.setdefault(form, (etype, canonical))
+                    else:
+                        forms.setdefault(form.casefold(), (etype, canonical))
+        if not forms and not exact:
             return [[] for _ in article.body]
+        patterns = []
+        if forms:
+            alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+            patterns.append((re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE), forms, str.casefold))
+        if exact:
+            alternatives = "|".join(re.escape(f) for f in sorted(exact, key=len, reverse=True))
+            patterns.append((re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)"), exact, lambda x: x))
         out = []
         for paragraph in article.body:
-            try:
-                spans = extractor.annotate(paragraph)
-            except Exception:  # noqa: BLE001
-                spans = []
-            out.append([s for s in spans if (s[2], s[3]) in known])
+            spans = []
+            for pattern, table, key in patterns:
+                for m in pattern.finditer(paragraph):
+                    entity = table.get(key(m.group(0)))
+                    if entity:
+                        spans.append((m.start(), m.end(), entity[0], entity[1]))
+            spans.sort(key=lambda sp: (sp[0], -(sp[1] - sp[0])))
+            kept: list[tuple[int, int, str, str]] = []
+            for span in spans:  # non-overlapping, longest first at each start
+                if not kept or span[0] >= kept[-1][1]:
+                    kept.append(span)
+            out.append(kept)
         return out
 
 

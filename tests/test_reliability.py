@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 from pathlib import Path
 
 import pytest
@@ -147,7 +148,7 @@ def assert_consistent(data_dir: Path) -> None:
         return
     assert check_index(data_dir) is None
     state = archive._current()
-    live_ids = [aid for aid, live in zip(state.columns.ids, state.columns.live) if live]
+    live_ids = [aid for aid, live in zip(state.columns.ids, state.columns.live, strict=True) if live]
     assert len(live_ids) == len(set(live_ids)), "an article is indexed twice"
     assert set(live_ids) <= stored_ids, "the index holds articles the store does not"
     assert result.total == len(live_ids)
@@ -202,8 +203,8 @@ class Hammer:
             try:
                 r = self.archive.search(SearchRequest.from_args({"q": [q]}))
                 self.records.append(("archive", q, 200, r.total, r.query_error))
-            except Exception as exc:  # noqa: BLE001 - recorded, asserted on afterwards
-                self.records.append(("archive", q, 0, None, repr(exc)))
+            except Exception:  # noqa: BLE001 - recorded, asserted on afterwards
+                self.records.append(("archive", q, 0, None, traceback.format_exc()))
 
     def _http_loop(self, path: str):
         from urllib.parse import quote
@@ -328,7 +329,8 @@ def test_kill9_ingest_at_random_points_loses_and_doubles_nothing(big_corpus, cle
     mid_work = 0
     for _ in range(4):
         proc = start_quarry("ingest", str(big_corpus), "--data-dir", str(data), "--no-entities")
-        time.sleep(rnd.uniform(0.4, max(0.6, took * 0.9)))
+        _wait_for_lock_holder(data, proc)
+        time.sleep(rnd.uniform(0.0, took * 0.6))
         mid_work += kill9(proc)
         assert_consistent(data)
     assert mid_work >= 2, "the kills should land while the ingest is working"
@@ -354,7 +356,8 @@ def test_kill9_rebuild_at_random_points_keeps_the_old_index(clean_run, tmp_path)
     for _ in range(4):
         before = current_version(data)
         proc = start_quarry("rebuild", "--data-dir", str(data))
-        time.sleep(rnd.uniform(0.3, max(0.5, took * 0.95)))
+        _wait_for_lock_holder(data, proc)
+        time.sleep(rnd.uniform(0.0, took * 0.6))
         mid_work += kill9(proc)
         assert_consistent(data)
         assert archive.search(SearchRequest()).total == reference["total"]
@@ -383,7 +386,8 @@ def test_kill9_ingest_with_entities(tmp_path):
     mid_work = 0
     for _ in range(2):
         proc = start_quarry("ingest", str(corpus), "--data-dir", str(data))
-        time.sleep(rnd.uniform(1.0, max(1.2, took * 0.8)))
+        _wait_for_lock_holder(data, proc)
+        time.sleep(rnd.uniform(0.2, took * 0.6))
         mid_work += kill9(proc)
         assert_consistent(data)
     assert mid_work >= 1

@@ -1,0 +1,257 @@
+"""A loopback load test of `quarry serve --production` (run by hand, not by the test suite).
+
+Builds (or reuses, ``--data-dir``) an archive of the first N articles of the Reuters corpus,
+starts ``quarry serve --production`` on 127.0.0.1 with a free port as a subprocess, and runs
+concurrent clients (threads, http.client, 127.0.0.1 only) for a bounded time and request count:
+searches from a realistic query list, facet clicks, article pages, JSON twins and small exports.
+Prints requests/s, p50/p95/p99 latency and errors as a markdown table.
+
+    python bench/loadtest.py --articles 10000 --no-entities            # quick build, then 60 s
+    python bench/loadtest.py --data-dir /tmp/quarry-load --duration 60 # reuse an archive
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SOURCE = ROOT.parent / "shared" / "corpus" / "reuters-news-106k" / "reuters_news_106k.jsonl.gz"
+HOST = "127.0.0.1"  # loopback only, always
+
+QUERIES = [
+    "oil prices", "iraq", "iran nuclear", "federal reserve", "interest rates", "china trade",
+    "bush", "election", "afghanistan taliban", "north korea", "opec", "merger", "earnings",
+    '"wall street"', '"united nations"', "hezbollah OR hamas", "bank*", "inflation -oil",
+    "terror* attack", "baghdad bomb", "title:iraq", "category:us", "gold", "housing market",
+    "microsoft", "google", "dollar", "pakistan", "russia gas", "sanctions", "", "",
+]  # fmt: skip
+
+
+def quarry(*args: str) -> list[str]:
+    return [sys.executable, "-m", "web.cli", *args]
+
+
+def store_count(data_dir: Path) -> int:
+    import sqlite3
+
+    path = data_dir / "store.sqlite"
+    if not path.exists():
+        return 0
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    finally:
+        db.close()
+
+
+def build(data_dir: Path, source: Path, articles: int, entities: bool) -> None:
+    have = store_count(data_dir)
+    if have >= articles:
+        print(f"reusing {data_dir}: {have} articles", file=sys.stderr)
+        return
+    data_dir.mkdir(parents=True, exist_ok=True)
+    export = data_dir.parent / f"{data_dir.name}-first-{articles}.jsonl"
+    with gzip.open(source, "rt", encoding="utf-8") as src, open(export, "w", encoding="utf-8") as out:
+        for n, line in enumerate(src):
+            if n >= articles:
+                break
+            out.write(line)
+    cmd = quarry("ingest", str(export), "--data-dir", str(data_dir), "--map", "published=day")
+    if not entities:
+        cmd.append("--no-entities")
+    print("building:", " ".join(cmd[2:]), file=sys.stderr)
+    t0 = time.monotonic()
+    subprocess.run(cmd, cwd=ROOT, check=False, stdin=subprocess.DEVNULL)
+    print(f"built {store_count(data_dir)} articles in {time.monotonic() - t0:.0f} s", file=sys.stderr)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def get(conn: http.client.HTTPConnection, path: str) -> tuple[int, bytes]:
+    conn.request("GET", path)
+    resp = conn.getresponse()
+    return resp.status, resp.read()
+
+
+def wait_ready(port: int, proc: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"quarry serve exited with {proc.returncode}")
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=5)
+            status, _ = get(conn, "/api/search?size=1")
+            conn.close()
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("quarry serve did not answer in time")
+
+
+class Workload:
+    """Request paths drawn from what the archive holds (facet values and article ids)."""
+
+    def __init__(self, port: int, seed: int = 1):
+        conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        limits = {f"fl.{f}": "40" for f in ("category", "year", "month", "author", "person", "organization", "location")}
+        _, body = get(conn, "/api/search?" + urlencode({"size": "100", **limits}))
+        data = json.loads(body)
+        self.values = {name: [v["value"] for v in vals] for name, vals in data["facets"].items() if vals}
+        self.ids = [r["id"] for r in data["results"]]
+        for q in ("iraq", "oil", "bank"):
+            _, body = get(conn, "/api/search?" + urlencode({"q": q, "size": "100"}))
+            self.ids += [r["id"] for r in json.loads(body)["results"]]
+        conn.close()
+        self.seed = seed
+
+    def next(self, rnd: random.Random) -> tuple[str, str]:
+        r = rnd.random()
+        q = rnd.choice(QUERIES)
+        if r < 0.40:
+            args = {"q": q}
+            if rnd.random() < 0.3:
+                args["sort"] = rnd.choice(["newest", "oldest"])
+            if rnd.random() < 0.2:
+                args["page"] = str(rnd.randint(2, 5))
+            return "search", "/?" + urlencode(args)
+        if r < 0.55:
+            return "api_search", "/api/search?" + urlencode({"q": q, "size": rnd.choice(["10", "20", "50"])})
+        if r < 0.75:
+            facet = rnd.choice(list(self.values))
+            args = [("q", q), (f"f.{facet}", rnd.choice(self.values[facet]))]
+            if rnd.random() < 0.3:
+                other = rnd.choice(list(self.values))
+                args.append((f"x.{other}", rnd.choice(self.values[other])))
+            return "facet_click", "/?" + urlencode(args)
+        if r < 0.92:
+            return "article", "/article/" + quote(rnd.choice(self.ids))
+        if r < 0.96:
+            return "api_article", "/api/article/" + quote(rnd.choice(self.ids))
+        # exports of a narrowed result set (one month, one query): bounded in size
+        month = rnd.choice(self.values.get("month", ["2006-10"]))
+        fmt = rnd.choice(["csv", "jsonl", "ris", "bib", "csl.json"])
+        return "export", f"/export.{fmt}?" + urlencode({"q": rnd.choice(QUERIES[:20]), "f.month": month})
+
+
+def client(port: int, work: Workload, seed: int, stop_at: float, budget: list[int],
+           lock: threading.Lock, out: list[tuple[str, float, bool]]) -> None:  # fmt: skip
+    rnd = random.Random(seed)
+    conn = http.client.HTTPConnection(HOST, port, timeout=60)
+    while time.monotonic() < stop_at:
+        with lock:
+            if budget[0] <= 0:
+                break
+            budget[0] -= 1
+        kind, path = work.next(rnd)
+        t0 = time.perf_counter()
+        ok = False
+        try:
+            status, body = get(conn, path)
+            ok = status == 200 and (not path.startswith("/api/") or bool(json.loads(body)))
+        except Exception:  # noqa: BLE001 - counted as an error
+            conn.close()
+            conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        out.append((kind, time.perf_counter() - t0, ok))
+    conn.close()
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    k = min(len(values) - 1, max(0, round(p / 100 * (len(values) - 1))))
+    return values[k] * 1000
+
+
+def report(results: list[tuple[str, float, bool]], elapsed: float) -> str:
+    kinds = ["search", "api_search", "facet_click", "article", "api_article", "export"]
+    lines = [
+        "| requests | count | errors | req/s | p50 ms | p95 ms | p99 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for kind in [*kinds, "all"]:
+        rows = [r for r in results if kind == "all" or r[0] == kind]
+        if not rows:
+            continue
+        lat = [r[1] for r in rows]
+        errors = sum(1 for r in rows if not r[2])
+        name = f"**{kind}**" if kind == "all" else kind
+        lines.append(
+            f"| {name} | {len(rows)} | {errors} | {len(rows) / elapsed:.1f} | {pct(lat, 50):.0f} "
+            f"| {pct(lat, 95):.0f} | {pct(lat, 99):.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data-dir", type=Path, default=Path("/tmp/quarry-loadtest"))
+    ap.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
+    ap.add_argument("--articles", type=int, default=10_000)
+    ap.add_argument("--no-entities", action="store_true", help="build without entity tagging (quick)")
+    ap.add_argument("--clients", type=int, default=16)
+    ap.add_argument("--duration", type=float, default=60.0, help="seconds of load")
+    ap.add_argument("--max-requests", type=int, default=100_000)
+    ap.add_argument("--threads", type=int, default=8, help="waitress threads")
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+
+    build(args.data_dir, args.source, args.articles, not args.no_entities)
+    port = free_port()
+    server = subprocess.Popen(
+        quarry("serve", "--production", "--host", HOST, "--port", str(port), "--threads",
+               str(args.threads), "--data-dir", str(args.data_dir)),
+        cwd=ROOT, stdin=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_ready(port, server)
+        work = Workload(port, args.seed)
+        # warm up: one request of each kind, not counted
+        warm: list = []
+        client(port, work, 0, time.monotonic() + 10, [30], threading.Lock(), warm)
+        results: list[tuple[str, float, bool]] = []
+        budget, lock = [args.max_requests], threading.Lock()
+        t0 = time.monotonic()
+        stop_at = t0 + args.duration
+        threads = [
+            threading.Thread(target=client, args=(port, work, args.seed * 1000 + i, stop_at, budget, lock, results))
+            for i in range(args.clients)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.monotonic() - t0
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+    print(f"\narchive: {store_count(args.data_dir)} articles in {args.data_dir}; "
+          f"{args.clients} clients, {elapsed:.0f} s, waitress threads {args.threads}\n")  # fmt: skip
+    print(report(results, elapsed))
+
+
+if __name__ == "__main__":
+    main()
