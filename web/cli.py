@@ -367,7 +367,12 @@ def serve(data_dir, host, port, production, threads, sample, live_links):
     if store_path(data_dir).exists() and current_version(data_dir) is None:
         from index.build import build_index
 
-        build_index(data_dir)
+        try:
+            with writer_lock(data_dir):
+                if current_version(data_dir) is None:
+                    build_index(data_dir)
+        except Busy:
+            _err("another quarry process is writing to this archive; serving what is there")
     problem = check_index(data_dir)
     if problem:
         _err(f"warning: {problem}")
