@@ -22,7 +22,7 @@ from whoosh import index as whoosh_index
 from archive.store import Store, iter_updated_since
 
 from .columns import build_columns, save_columns
-from .schema import make_schema, to_document
+from .schema import SCHEMA_VERSION, make_schema, to_document
 
 INDEX_NAME = "MAIN"
 ProgressFn = Callable[[int], None]
@@ -120,6 +120,7 @@ def build_index(data_dir: Path, procs: int = 1, progress: ProgressFn | None = No
         _finish_generation(ix, version_dir)
         ix.close()
         _write_json(version_dir / "meta.json", {
+            "schema": SCHEMA_VERSION,
             "store_generation": generation,
             "synced_until": synced_until,
             "articles": count,
@@ -199,6 +200,24 @@ def sync_index(data_dir: Path, progress: ProgressFn | None = None) -> int:
     meta.update(store_generation=generation, synced_until=since, updated=time.time(), articles=articles)
     _write_json(version_dir / "meta.json", meta)
     return count
+
+
+def index_up_to_date(data_dir: Path) -> str | None:
+    """The current version's name when it is healthy, of this schema, and reflects the store's
+    latest change; None when a rebuild has something to do."""
+    version_dir = current_version(data_dir)
+    if version_dir is None or check_index(data_dir) is not None:
+        return None
+    meta = read_meta(version_dir)
+    if meta.get("schema") != SCHEMA_VERSION:
+        return None
+    store = Store(store_path(data_dir), readonly=True)
+    try:
+        if store.generation != meta.get("store_generation"):
+            return None
+    finally:
+        store.close()
+    return version_dir.name
 
 
 def check_index(data_dir: Path) -> str | None:

@@ -11,6 +11,7 @@ from whoosh.formats import Existence
 from archive.model import Article
 
 VALUE_SEP = "\x1f"
+SCHEMA_VERSION = 1  # raise when the schema or to_document changes: rebuilds become necessary
 # facet name -> Article attribute (or entity type)
 FACET_FIELDS = ("category", "author", "site", "language", "person", "organization", "location")
 DATE_FACETS = ("year", "month")

@@ -177,3 +177,19 @@ def test_did_you_mean_offers_a_real_word(built_archive):
     assert result.total == 0
     assert result.suggestion == "hezbollah finances"
     assert Archive(built_archive).search(SearchRequest(q=result.suggestion)).total >= 1
+
+
+def test_rebuild_with_nothing_changed_says_so_and_force_rebuilds(archive_copy, runner):
+    before = current_version(archive_copy)
+    out = runner.invoke(main, ["rebuild", "--data-dir", str(archive_copy)])
+    assert out.exit_code == 0 and "up to date" in out.output
+    assert current_version(archive_copy) == before
+    out = runner.invoke(main, ["rebuild", "--force", "--data-dir", str(archive_copy)])
+    assert out.exit_code == 0 and "rebuilt" in out.output
+    assert current_version(archive_copy) != before
+    # a damaged index is rebuilt without --force
+    seg = next(current_version(archive_copy).glob("*.seg"))
+    seg.unlink()
+    out = runner.invoke(main, ["rebuild", "--data-dir", str(archive_copy)])
+    assert out.exit_code == 0 and "rebuilt" in out.output
+    assert Archive(archive_copy).search(SearchRequest()).total == len(EXPECTED)

@@ -274,7 +274,7 @@ def test_searches_keep_answering_during_rebuild_and_ingest(tmp_path):
 
     with Hammer(data) as hammer:
         time.sleep(0.3)
-        res = run_quarry("rebuild", "--data-dir", str(data))
+        res = run_quarry("rebuild", "--force", "--data-dir", str(data))
         assert res.returncode == 0, res.stderr
         time.sleep(0.5)
     new = totals(data)
@@ -349,13 +349,13 @@ def test_kill9_rebuild_at_random_points_keeps_the_old_index(clean_run, tmp_path)
     source, reference, _ = clean_run
     data = tmp_path / "data"
     shutil.copytree(source, data)
-    _, took = _timed("rebuild", "--data-dir", str(data))
+    _, took = _timed("rebuild", "--force", "--data-dir", str(data))
     rnd = random.Random(99)
     mid_work = 0
     archive = Archive(data)  # a long-lived reader, like the web app's
     for _ in range(4):
         before = current_version(data)
-        proc = start_quarry("rebuild", "--data-dir", str(data))
+        proc = start_quarry("rebuild", "--force", "--data-dir", str(data))
         _wait_for_lock_holder(data, proc)
         time.sleep(rnd.uniform(0.0, took * 0.6))
         mid_work += kill9(proc)
@@ -429,7 +429,7 @@ def test_second_writer_exits_3_or_waits(big_corpus, clean_run, tmp_path):
     assert snapshot(data) == reference
 
     # with --wait the second writer waits for the first and then does its work
-    first = start_quarry("rebuild", "--data-dir", str(data))
+    first = start_quarry("rebuild", "--force", "--data-dir", str(data))
     _wait_for_lock_holder(data, first)
     second = run_quarry("ingest", str(big_corpus), "--data-dir", str(data), "--no-entities", "--wait", "120")
     first.communicate(timeout=120)
@@ -566,7 +566,7 @@ def test_damaged_index_is_reported_and_rebuilt(damage, archive_copy, monkeypatch
         assert "warning" in result.output and "quarry rebuild" in result.output, result.output
 
     # quarry rebuild from the store alone restores identical counts
-    res = run_quarry("rebuild", "--data-dir", str(data))
+    res = run_quarry("rebuild", "--data-dir", str(data), *([] if problem else ["--force"]))
     assert res.returncode == 0, res.stderr
     assert check_index(data) is None
     assert snapshot(data) == reference

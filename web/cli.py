@@ -151,10 +151,15 @@ def ingest(paths, data_dir, mapping, fmt, no_entities, workers, wait, as_json):
 @click.option(
     "--wait", type=float, default=0.0, help="Seconds to wait for another writer to finish."
 )
-def rebuild(data_dir, reextract, procs, wait):
-    """Build a fresh index from the store and switch to it atomically."""
+@click.option("--force", is_flag=True, help="Rebuild even when the index is healthy and up to date.")
+def rebuild(data_dir, reextract, procs, wait, force):
+    """Build a fresh index from the store and switch to it atomically.
+
+    When the index is healthy and already holds everything in the store (and nothing is
+    re-extracted), there is nothing to do and it says so; --force rebuilds anyway.
+    """
     from archive.store import Store
-    from index.build import build_index, store_path
+    from index.build import build_index, index_up_to_date, store_path
 
     if not store_path(data_dir).exists():
         _err(f"no archive at {data_dir}: run `quarry ingest PATH` first")
@@ -171,6 +176,12 @@ def rebuild(data_dir, reextract, procs, wait):
             finally:
                 store.close()
             t0 = time.perf_counter()
+            if not force and not reextract:
+                current = index_up_to_date(data_dir)
+                if current is not None:
+                    _err(f"index is up to date ({count} articles, {current}); "
+                         "nothing to rebuild (--force rebuilds anyway)")
+                    sys.exit(0)
             progress = _Progress("indexed")
             procs = procs or (2 if count > 5000 else 1)
             path = build_index(data_dir, procs=procs, progress=progress)
