@@ -23,6 +23,7 @@ FIELD_ALIASES = {
     "language": ["lang"],
 }
 ENTITY_FIELDS = ("person", "organization", "location")
+MAX_NESTING = 20
 _TOKEN = re.compile(r'"[^"]*"(?:~\d+)?|\(|\)|[^\s()"]+')
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
@@ -52,6 +53,8 @@ def _syntax_problem(text: str) -> str | None:
         depth -= ch == ")"
         if depth < 0:
             return "a closing parenthesis has no opening one"
+        if depth > MAX_NESTING:
+            return f"parentheses are nested more than {MAX_NESTING} deep"
     if depth:
         return "a parenthesis is not closed"
     m = re.search(r"(\w+):\s*\[([^\]]*)\]", text)

@@ -260,6 +260,10 @@ class Archive:
                 return SearchResult(request=req, total=0, hits=[], query_error=str(exc))
             try:
                 return self._search(state, req, within, t0)
+            except RecursionError:
+                # a query nested or chained beyond what the parser and matchers can recurse
+                return SearchResult(request=req, total=0, hits=[],
+                                    query_error="the query is too deeply nested to run; simplify it")
             except IndexChanged:
                 if attempt == RETRIES - 1:
                     raise
