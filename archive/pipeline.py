@@ -12,6 +12,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,8 @@ _worker_options: dict = {}
 
 
 def _init_worker(options: dict) -> None:
+    # Ctrl-C reaches the whole process group: the parent decides what happens, not the workers
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_options.clear()
     _worker_options.update(options)
 

@@ -345,6 +345,30 @@ def test_kill9_ingest_at_random_points_loses_and_doubles_nothing(big_corpus, cle
 
 
 @pytest.mark.slow
+def test_ctrl_c_during_ingest_keeps_what_was_stored(big_corpus, clean_run, tmp_path):
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it): the ingest stops,
+    says so, indexes what it stored; the next run finishes the job without duplicates."""
+    _, reference, took = clean_run
+    data = tmp_path / "data"
+    proc = start_quarry("ingest", str(big_corpus), "--data-dir", str(data), "--no-entities")
+    _wait_for_lock_holder(data, proc)
+    time.sleep(took * 0.4)
+    interrupted = proc.poll() is None
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    if interrupted:
+        assert proc.returncode == 130, err
+        assert "interrupted" in err
+    assert_consistent(data)
+    partial = snapshot(data)["total"] if check_index(data) is None else None
+    assert partial is None or partial <= reference["total"]
+    res = run_quarry("ingest", str(big_corpus), "--data-dir", str(data), "--no-entities")
+    assert res.returncode == 0, res.stderr
+    assert_consistent(data)
+    assert snapshot(data) == reference
+
+
+@pytest.mark.slow
 def test_kill9_rebuild_at_random_points_keeps_the_old_index(clean_run, tmp_path):
     source, reference, _ = clean_run
     data = tmp_path / "data"

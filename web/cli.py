@@ -105,7 +105,7 @@ def ingest(paths, data_dir, mapping, fmt, no_entities, workers, wait, as_json):
     options = ReadOptions(field_map=_field_map(mapping), format=fmt)
     try:
         with writer_lock(data_dir, wait):
-            sync_index(data_dir)  # finish an earlier interrupted run first
+            caught_up = sync_index(data_dir)  # finish an earlier interrupted run first
             store = Store(store_path(data_dir))
             progress = _Progress("documents")
             try:
@@ -121,15 +121,21 @@ def ingest(paths, data_dir, mapping, fmt, no_entities, workers, wait, as_json):
             finally:
                 store.close()
                 progress.done()
-            indexed = sync_index(data_dir)
+            indexed = caught_up + sync_index(data_dir)
     except Busy as exc:
         _err(str(exc))
         sys.exit(3)
+    except KeyboardInterrupt:
+        # interrupted while indexing: the store keeps every committed article and the next
+        # `quarry ingest` or `quarry rebuild` brings the index up to date first
+        _err("interrupted while updating the index: everything stored is kept; "
+             "run `quarry ingest` again (or `quarry rebuild`) to finish")
+        sys.exit(130)
     if as_json:
         click.echo(json.dumps({**report.as_dict(), "indexed": indexed}))
     for line in report.lines():
         _err(line)
-    _err(f"indexed: {indexed}")
+    _err(f"indexed: {indexed}" + (f" ({caught_up} left over from an interrupted run)" if caught_up else ""))
     if report.interrupted:
         sys.exit(130)
     sys.exit(1 if report.failed else 0)
