@@ -29,7 +29,17 @@ from pathlib import Path
 
 LIST_FACETS = ("category", "author", "person", "organization", "location")
 SCALAR_FACETS = ("year", "month", "site", "language")
-FACETS = ("category", "year", "month", "author", "site", "language", "person", "organization", "location")
+FACETS = (
+    "category",
+    "year",
+    "month",
+    "author",
+    "site",
+    "language",
+    "person",
+    "organization",
+    "location",
+)
 FACET_LIMIT = 10
 PAGE_SIZE = 20
 
@@ -76,18 +86,25 @@ def build(data_dir: Path, out: Path) -> dict:
         day = a.published_day
         ents = a.entities
         n += 1
-        rows.append((
-            n, a.id, a.title or "", a.text, a.url,
-            day.isoformat() if day else None,
-            f"{day.year:04d}" if day else None,
-            f"{day.year:04d}-{day.month:02d}" if day else None,
-            a.site, a.language,
-            json.dumps(list(dict.fromkeys(a.categories)), ensure_ascii=False),
-            json.dumps(list(dict.fromkeys(a.authors)), ensure_ascii=False),
-            json.dumps(list(dict.fromkeys(ents.person)), ensure_ascii=False),
-            json.dumps(list(dict.fromkeys(ents.organization)), ensure_ascii=False),
-            json.dumps(list(dict.fromkeys(ents.location)), ensure_ascii=False),
-        ))
+        rows.append(
+            (
+                n,
+                a.id,
+                a.title or "",
+                a.text,
+                a.url,
+                day.isoformat() if day else None,
+                f"{day.year:04d}" if day else None,
+                f"{day.year:04d}-{day.month:02d}" if day else None,
+                a.site,
+                a.language,
+                json.dumps(list(dict.fromkeys(a.categories)), ensure_ascii=False),
+                json.dumps(list(dict.fromkeys(a.authors)), ensure_ascii=False),
+                json.dumps(list(dict.fromkeys(ents.person)), ensure_ascii=False),
+                json.dumps(list(dict.fromkeys(ents.organization)), ensure_ascii=False),
+                json.dumps(list(dict.fromkeys(ents.location)), ensure_ascii=False),
+            )
+        )
         if len(rows) >= 2000:
             flush()
     flush()
@@ -147,10 +164,15 @@ def translate(q: str) -> Translated:
                 if p:
                     terms.append(f"{fname} : {p}")
             elif fname in LIST_FACETS or fname in ("categories", "authors", "org", "place"):
-                fname = {"categories": "category", "authors": "author", "org": "organization",
-                         "place": "location"}.get(fname, fname)
+                fname = {
+                    "categories": "category",
+                    "authors": "author",
+                    "org": "organization",
+                    "place": "location",
+                }.get(fname, fname)
                 out.where.append(
-                    f"EXISTS (SELECT 1 FROM json_each(d.{fname}) j WHERE j.value = ? COLLATE NOCASE)")
+                    f"EXISTS (SELECT 1 FROM json_each(d.{fname}) j WHERE j.value = ? COLLATE NOCASE)"
+                )
                 out.params.append(fval)
             elif fname in SCALAR_FACETS:
                 out.where.append(f"d.{fname} = ? COLLATE NOCASE")
@@ -193,8 +215,14 @@ class FTS5Archive:
     def close(self) -> None:
         self.db.close()
 
-    def search(self, q: str, filters: dict[str, str] | None = None, snippets: bool = True,
-               facets: bool = True, histogram: bool = True) -> dict:
+    def search(
+        self,
+        q: str,
+        filters: dict[str, str] | None = None,
+        snippets: bool = True,
+        facets: bool = True,
+        histogram: bool = True,
+    ) -> dict:
         """One result page. ``filters``: facet -> one value to keep (facets combine with AND; a
         facet's own counts ignore its own filter, as Quarry's do)."""
         db = self.db
@@ -207,15 +235,21 @@ class FTS5Archive:
             db.execute(
                 "INSERT INTO base(rowid, score) SELECT f.rowid, bm25(fts, 2.0, 1.0) FROM fts f "
                 f"JOIN docs d ON d.rowid = f.rowid WHERE fts MATCH ? AND {where}",
-                [t.match, *t.params])
+                [t.match, *t.params],
+            )
         else:
-            db.execute(f"INSERT INTO base(rowid, score) SELECT d.rowid, NULL FROM docs d WHERE {where}",
-                       t.params)
+            db.execute(
+                f"INSERT INTO base(rowid, score) SELECT d.rowid, NULL FROM docs d WHERE {where}",
+                t.params,
+            )
         table = "base"
         if filters:
             conds = " AND ".join(_facet_cond(n) for n in filters)
-            db.execute(f"INSERT INTO final SELECT b.rowid, b.score FROM base b JOIN docs d ON d.rowid = b.rowid "
-                       f"WHERE {conds}", list(filters.values()))
+            db.execute(
+                f"INSERT INTO final SELECT b.rowid, b.score FROM base b JOIN docs d ON d.rowid = b.rowid "
+                f"WHERE {conds}",
+                list(filters.values()),
+            )
             table = "final"
         total = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         if t.match is not None:
@@ -224,21 +258,40 @@ class FTS5Archive:
             order = "d.published DESC, t.rowid DESC"
         top = db.execute(
             f"SELECT d.rowid, d.id, d.title, d.published, d.url, d.author, d.category "
-            f"FROM {table} t JOIN docs d ON d.rowid = t.rowid ORDER BY {order} LIMIT {PAGE_SIZE}").fetchall()
-        hits = [{"id": r[1], "title": r[2], "date": r[3], "url": r[4], "authors": json.loads(r[5]),
-                 "categories": json.loads(r[6]), "snippet": ""} for r in top]
+            f"FROM {table} t JOIN docs d ON d.rowid = t.rowid ORDER BY {order} LIMIT {PAGE_SIZE}"
+        ).fetchall()
+        hits = [
+            {
+                "id": r[1],
+                "title": r[2],
+                "date": r[3],
+                "url": r[4],
+                "authors": json.loads(r[5]),
+                "categories": json.loads(r[6]),
+                "snippet": "",
+            }
+            for r in top
+        ]
         if snippets and top:
             rowids = [r[0] for r in top]
             if t.match is not None:
                 marks = ",".join("?" * len(rowids))
-                snips = dict(db.execute(
-                    "SELECT rowid, snippet(fts, 1, '<mark>', '</mark>', ' … ', 40) FROM fts "
-                    f"WHERE fts MATCH ? AND rowid IN ({marks})", [t.match, *rowids]))
+                snips = dict(
+                    db.execute(
+                        "SELECT rowid, snippet(fts, 1, '<mark>', '</mark>', ' … ', 40) FROM fts "
+                        f"WHERE fts MATCH ? AND rowid IN ({marks})",
+                        [t.match, *rowids],
+                    )
+                )
             else:
                 marks = ",".join("?" * len(rowids))
-                snips = dict(db.execute(f"SELECT rowid, substr(body, 1, 300) FROM docs WHERE rowid IN ({marks})",
-                                        rowids))
-            for r, h in zip(top, hits):
+                snips = dict(
+                    db.execute(
+                        f"SELECT rowid, substr(body, 1, 300) FROM docs WHERE rowid IN ({marks})",
+                        rowids,
+                    )
+                )
+            for r, h in zip(top, hits, strict=True):
                 h["snippet"] = snips.get(r[0], "")
         result = {"total": total, "hits": hits}
         if facets:
@@ -246,7 +299,8 @@ class FTS5Archive:
         if histogram:
             result["histogram"] = db.execute(
                 f"SELECT d.month, count(*) FROM {table} t JOIN docs d ON d.rowid = t.rowid "
-                "WHERE d.month IS NOT NULL GROUP BY d.month ORDER BY d.month").fetchall()
+                "WHERE d.month IS NOT NULL GROUP BY d.month ORDER BY d.month"
+            ).fetchall()
         return result
 
     def _facet(self, name: str, filters: dict[str, str]) -> list[tuple[str, int]]:
@@ -254,12 +308,16 @@ class FTS5Archive:
         others = {n: v for n, v in filters.items() if n != name}
         conds = " AND ".join(_facet_cond(n) for n in others) if others else "1"
         if name in LIST_FACETS:
-            sql = (f"SELECT j.value, count(*) c FROM base b JOIN docs d ON d.rowid = b.rowid, "
-                   f"json_each(d.{name}) j WHERE {conds} GROUP BY j.value ORDER BY c DESC, j.value LIMIT {FACET_LIMIT}")
+            sql = (
+                f"SELECT j.value, count(*) c FROM base b JOIN docs d ON d.rowid = b.rowid, "
+                f"json_each(d.{name}) j WHERE {conds} GROUP BY j.value ORDER BY c DESC, j.value LIMIT {FACET_LIMIT}"
+            )
         else:
             order = f"d.{name} DESC" if name in ("year", "month") else "c DESC"
-            sql = (f"SELECT d.{name}, count(*) c FROM base b JOIN docs d ON d.rowid = b.rowid "
-                   f"WHERE d.{name} IS NOT NULL AND {conds} GROUP BY d.{name} ORDER BY {order} LIMIT {FACET_LIMIT}")
+            sql = (
+                f"SELECT d.{name}, count(*) c FROM base b JOIN docs d ON d.rowid = b.rowid "
+                f"WHERE d.{name} IS NOT NULL AND {conds} GROUP BY d.{name} ORDER BY {order} LIMIT {FACET_LIMIT}"
+            )
         return self.db.execute(sql, list(others.values())).fetchall()
 
 

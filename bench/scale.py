@@ -28,7 +28,6 @@ import platform
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -44,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_CORPUS = Path("/work/shared/corpus/reuters-news-106k/reuters_news_106k.jsonl.gz")
 QUERIES = Path(__file__).with_name("queries.txt")
 RESULTS_MD = Path(__file__).with_name("RESULTS.md")
+NOTES_HEADING = "\n## Notes"
 STAGES = ("ingest", "rebuild", "sizes", "fts5", "queries", "http")
 MODES = ("a", "b", "c", "d")
 MODE_NAMES = {
@@ -101,7 +101,7 @@ def proc_status(pid: int) -> dict[str, int]:
         with open(f"/proc/{pid}/status") as fh:
             for line in fh:
                 key, _, value = line.partition(":")
-                if key in ("VmRSS", "VmHWM"):
+                if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile", "Threads"):
                     out[key] = int(value.split()[0])
     except OSError:
         pass
@@ -115,8 +115,14 @@ def run_timed(cmd: list[str], timeout: float, log_path: Path) -> dict:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     with open(log_path, "ab") as out:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=str(ROOT), env=env,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=str(ROOT),
+            env=env,
+            start_new_session=True,
+        )
         peak_tree = 0
         stop = threading.Event()
         timed_out = []
@@ -146,6 +152,8 @@ def run_timed(cmd: list[str], timeout: float, log_path: Path) -> dict:
         "timed_out": bool(timed_out),
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
         "peak_tree_rss_mb": round(peak_tree / 1024, 1),
+        "loadavg_1m_at_end": round(os.getloadavg()[0], 2),
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),  # the tree's user+sys CPU
     }
 
 
@@ -160,7 +168,9 @@ class Run:
         self.data = self.dir / "data"
         self.results_path = self.dir / "results.json"
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.results = json.loads(self.results_path.read_text()) if self.results_path.exists() else {}
+        self.results = (
+            json.loads(self.results_path.read_text()) if self.results_path.exists() else {}
+        )
 
     def save(self) -> None:
         tmp = self.results_path.with_suffix(".tmp")
@@ -197,8 +207,16 @@ def stage_ingest(run: Run, prev: Run | None, corpus: Path, timeout: float) -> No
     if prev is not None:
         log(f"copying {prev.data} -> {run.data}")
         shutil.copytree(prev.data, run.data)
-    cmd = [*quarry_cmd(), "ingest", str(part), "--data-dir", str(run.data),
-           "--map", "categories=section_slug", "--json"]
+    cmd = [
+        *quarry_cmd(),
+        "ingest",
+        str(part),
+        "--data-dir",
+        str(run.data),
+        "--map",
+        "categories=section_slug",
+        "--json",
+    ]
     res = run_timed(cmd, timeout, run.log_path)
     n = run.size - start
     res.update(lines=n, articles_per_s=round(n / res["seconds"], 1) if res["seconds"] else None)
@@ -302,9 +320,19 @@ def summarise(samples: dict[str, list[float]]) -> dict:
     every: list[float] = []
     for cls, values in samples.items():
         every += values
-        out[cls] = {"n": len(values), "p50": pct(values, 50), "p95": pct(values, 95), "max": round(max(values), 2)}
+        out[cls] = {
+            "n": len(values),
+            "p50": pct(values, 50),
+            "p95": pct(values, 95),
+            "max": round(max(values), 2),
+        }
     if every:
-        out["all"] = {"n": len(every), "p50": pct(every, 50), "p95": pct(every, 95), "max": round(max(every), 2)}
+        out["all"] = {
+            "n": len(every),
+            "p50": pct(every, 50),
+            "p95": pct(every, 95),
+            "max": round(max(every), 2),
+        }
     return out
 
 
@@ -355,6 +383,7 @@ def stage_queries(run: Run, queries_path: Path, repeat: int) -> None:
     from index.search import Archive
 
     queries = load_queries(queries_path)
+    load_before = os.getloadavg()
     archive = Archive(run.data)
     filters = pick_filters(archive)
     log(f"{len(queries)} queries; filters for (d): {filters}")
@@ -362,28 +391,37 @@ def stage_queries(run: Run, queries_path: Path, repeat: int) -> None:
     engines = {"quarry": lambda q, m: archive.search(quarry_request(q, m, filters))}
     if fts is not None:
         engines["fts5"] = lambda q, m: fts.search(
-            q, filters if m == "d" else None, snippets=m != "a", facets=m in ("c", "d"),
-            histogram=m in ("c", "d"))
+            q,
+            filters if m == "d" else None,
+            snippets=m != "a",
+            facets=m in ("c", "d"),
+            histogram=m in ("c", "d"),
+        )
     timings: dict = {}
+    cpu_timings: dict = {}  # thread CPU time per query: less sensitive to other load on the machine
     totals: dict = {}
     per_query: dict = {}
     for engine, fn in engines.items():
         for mode in MODES:
-            for cls, q in queries:  # warm-up pass
+            for _cls, q in queries:  # warm-up pass
                 fn(q, mode)
             samples: dict[str, list[float]] = {}
+            cpu_samples: dict[str, list[float]] = {}
             gc.collect()
             for _ in range(repeat):
                 for cls, q in queries:
+                    c0 = time.thread_time()
                     t0 = time.perf_counter()
                     res = fn(q, mode)
                     ms = (time.perf_counter() - t0) * 1000
+                    cpu_samples.setdefault(cls, []).append((time.thread_time() - c0) * 1000)
                     samples.setdefault(cls, []).append(ms)
                     per_query.setdefault(engine, {}).setdefault(mode, {})[q] = round(ms, 2)
                     if mode in ("a", "d"):
                         total = res.total if hasattr(res, "total") else res["total"]
                         totals.setdefault(engine, {}).setdefault(mode, {})[q] = total
             timings.setdefault(engine, {})[mode] = summarise(samples)
+            cpu_timings.setdefault(engine, {})[mode] = summarise(cpu_samples)
             log(f"{engine} {mode}: all {timings[engine][mode]['all']}")
     if fts is not None:
         fts.close()
@@ -395,20 +433,26 @@ def stage_queries(run: Run, queries_path: Path, repeat: int) -> None:
         common = [q for q in qa if q in fa]
         close = [q for q in common if abs(qa[q] - fa[q]) <= max(2, 0.1 * max(qa[q], fa[q]))]
         agree[mode] = {"queries": len(common), "within_10pct": len(close)}
-    broad_share = {q: round(t / ndocs, 3) for (cls, q) in queries if cls == "broad"
-                   for t in [totals.get("quarry", {}).get("a", {}).get(q, 0)]}
+    broad_share = {
+        q: round(t / ndocs, 3)
+        for (cls, q) in queries
+        if cls == "broad"
+        for t in [totals.get("quarry", {}).get("a", {}).get(q, 0)]
+    }
     slowest = sorted(per_query.get("quarry", {}).get("c", {}).items(), key=lambda kv: -kv[1])[:10]
     run.results["queries"] = {
         "count": len(queries),
         "repeat": repeat,
         "filters_d": filters,
         "timings": timings,
+        "cpu_timings": cpu_timings,
         "total_agreement": agree,
         "broad_match_share": broad_share,
         "slowest_full_page": slowest,
         "totals": totals,
         "per_query_ms": per_query,
-        "loadavg_after": os.getloadavg(),
+        "loadavg_before": [round(x, 2) for x in load_before],
+        "loadavg_after": [round(x, 2) for x in os.getloadavg()],
     }
     run.save()
     stage_profile(run, archive, slowest[0][0] if slowest else "said", filters)
@@ -438,7 +482,7 @@ def stage_profile(run: Run, archive, q: str, filters: dict[str, str]) -> None:
     ms = (time.perf_counter() - t0) * 1000 / 5
     stats = pstats.Stats(prof)
     rows = []
-    for (fname, line, func), (cc, nc, tt, ct, _) in stats.stats.items():
+    for (fname, line, func), (_cc, nc, tt, ct, _) in stats.stats.items():
         rows.append((tt / 5 * 1000, ct / 5 * 1000, nc // 5, f"{Path(fname).name}:{line}({func})"))
     by_tot = sorted(rows, key=lambda r: -r[0])[:15]
     by_cum = sorted(rows, key=lambda r: -r[1])[:25]
@@ -467,13 +511,23 @@ def free_port() -> int:
 def stage_http(run: Run, queries_path: Path, timeout: float) -> None:
     queries = load_queries(queries_path)
     port = free_port()
-    cmd = [*quarry_cmd(), "serve", "--production", "--host", "127.0.0.1", "--port", str(port),
-           "--data-dir", str(run.data)]
+    cmd = [
+        *quarry_cmd(),
+        "serve",
+        "--production",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--data-dir",
+        str(run.data),
+    ]
     log(f"$ {' '.join(cmd)}")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     logf = open(run.log_path, "ab")
-    proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT, cwd=str(ROOT), env=env,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, stdout=logf, stderr=subprocess.STDOUT, cwd=str(ROOT), env=env, start_new_session=True
+    )
     base = f"http://127.0.0.1:{port}/api/search?"
     try:
         deadline = time.time() + min(timeout, 300)
@@ -482,9 +536,11 @@ def stage_http(run: Run, queries_path: Path, timeout: float) -> None:
                 with urllib.request.urlopen(base + "q=warmup", timeout=30) as r:
                     r.read()
                 break
-            except OSError:
+            except OSError as exc:
                 if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(f"quarry serve did not come up (exit {proc.poll()})")
+                    raise RuntimeError(
+                        f"quarry serve did not come up (exit {proc.poll()})"
+                    ) from exc
                 time.sleep(0.5)
         rss_idle = proc_status(proc.pid)
 
@@ -508,6 +564,10 @@ def stage_http(run: Run, queries_path: Path, timeout: float) -> None:
             "rss_idle_mb": round(rss_idle.get("VmRSS", 0) / 1024, 1),
             "rss_after_mb": round(status.get("VmRSS", 0) / 1024, 1),
             "hwm_mb": round(status.get("VmHWM", 0) / 1024, 1),
+            # anonymous (heap) vs file-backed (mmap'd index segments, counted once per mapping)
+            "rss_anon_mb": round(status.get("RssAnon", 0) / 1024, 1),
+            "rss_file_mb": round(status.get("RssFile", 0) / 1024, 1),
+            "threads": status.get("Threads"),
         }
         run.save()
         log(f"http: {run.results['http']['timings'].get('all')} rss {status}")
@@ -540,12 +600,25 @@ def machine() -> dict:
     except OSError:
         pass
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                text=True, timeout=10).stdout.strip() or "?"
+        commit = (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=10,
+            ).stdout.strip()
+            or "?"
+        )
     except (OSError, subprocess.TimeoutExpired):
         commit = "?"
-    return {"nproc": os.cpu_count(), "ram": mem, "cpu": cpu, "commit": commit,
-            "python": platform.python_version()}
+    return {
+        "nproc": os.cpu_count(),
+        "ram": mem,
+        "cpu": cpu,
+        "commit": commit,
+        "python": platform.python_version(),
+    }
 
 
 def _f(x, nd=1, unit="") -> str:
@@ -592,27 +665,92 @@ def write_markdown(runs: list[Run], path: Path) -> None:
             d = d[k]
         return d
 
-    row("ingest (read+extract+entities+store+index), art/s", f"≥ {T_INGEST:g}",
-        [f"{_f(g(r, 'ingest', 'articles_per_s'))} {_ok(g(r, 'ingest', 'articles_per_s'), T_INGEST, True)}"
-         f" ({_f(g(r, 'ingest', 'lines'))} in {_f(g(r, 'ingest', 'seconds'), 0)} s)" for r in runs])
-    row("ingest peak RSS: largest process / whole tree, MB", "", [
-        f"{_f(g(r, 'ingest', 'peak_rss_mb'), 0)} / {_f(g(r, 'ingest', 'peak_tree_rss_mb'), 0)}" for r in runs])
-    row("re-index from the store (`quarry rebuild`), art/s", f"≥ {T_REINDEX:g}",
-        [f"{_f(g(r, 'rebuild', 'articles_per_s'))} {_ok(g(r, 'rebuild', 'articles_per_s'), T_REINDEX, True)}"
-         f" ({_f(g(r, 'rebuild', 'seconds'))} s)" for r in runs])
-    row("rebuild peak RSS: largest process / tree, MB", "", [
-        f"{_f(g(r, 'rebuild', 'peak_rss_mb'), 0)} / {_f(g(r, 'rebuild', 'peak_tree_rss_mb'), 0)}" for r in runs])
-    row("`quarry rebuild` with nothing changed, s", f"≤ {T_UNCHANGED:g}",
-        [f"{_f(g(r, 'rebuild_unchanged', 'seconds'))} {_ok(g(r, 'rebuild_unchanged', 'seconds'), T_UNCHANGED, False)}"
-         for r in runs])
+    row(
+        "ingest (read+extract+entities+store+index), art/s",
+        f"≥ {T_INGEST:g}",
+        [
+            f"{_f(g(r, 'ingest', 'articles_per_s'))} {_ok(g(r, 'ingest', 'articles_per_s'), T_INGEST, True)}"
+            f" ({_f(g(r, 'ingest', 'lines'))} in {_f(g(r, 'ingest', 'seconds'), 0)} s)"
+            for r in runs
+        ],
+    )
+    row(
+        "ingest CPU time (all processes), s → art per CPU-s",
+        "",
+        [
+            f"{_f(g(r, 'ingest', 'cpu_seconds'))} → {_f(g(r, 'ingest', 'lines') / g(r, 'ingest', 'cpu_seconds') if g(r, 'ingest', 'cpu_seconds') else None)}"
+            for r in runs
+        ],
+    )
+    row(
+        "ingest peak RSS: largest process / whole tree, MB",
+        "",
+        [
+            f"{_f(g(r, 'ingest', 'peak_rss_mb'), 0)} / {_f(g(r, 'ingest', 'peak_tree_rss_mb'), 0)}"
+            for r in runs
+        ],
+    )
+    row(
+        "re-index from the store (`quarry rebuild`), art/s",
+        f"≥ {T_REINDEX:g}",
+        [
+            f"{_f(g(r, 'rebuild', 'articles_per_s'))} {_ok(g(r, 'rebuild', 'articles_per_s'), T_REINDEX, True)}"
+            f" ({_f(g(r, 'rebuild', 'seconds'))} s)"
+            for r in runs
+        ],
+    )
+    row(
+        "rebuild CPU time, s → art per CPU-s",
+        "",
+        [
+            f"{_f(g(r, 'rebuild', 'cpu_seconds'))} → {_f(g(r, 'rebuild', 'articles') / g(r, 'rebuild', 'cpu_seconds') if g(r, 'rebuild', 'cpu_seconds') else None)}"
+            for r in runs
+        ],
+    )
+    row(
+        "rebuild peak RSS: largest process / tree, MB",
+        "",
+        [
+            f"{_f(g(r, 'rebuild', 'peak_rss_mb'), 0)} / {_f(g(r, 'rebuild', 'peak_tree_rss_mb'), 0)}"
+            for r in runs
+        ],
+    )
+    row(
+        "`quarry rebuild` with nothing changed, s",
+        f"≤ {T_UNCHANGED:g}",
+        [
+            f"{_f(g(r, 'rebuild_unchanged', 'seconds'))} {_ok(g(r, 'rebuild_unchanged', 'seconds'), T_UNCHANGED, False)}"
+            for r in runs
+        ],
+    )
     row("index on disk (current version), MB", "", [_f(g(r, "sizes", "index_mb")) for r in runs])
     row("store.sqlite (+wal), MB", "", [_f(g(r, "sizes", "store_mb")) for r in runs])
     row("captures/, MB", "", [_f(g(r, "sizes", "captures_mb")) for r in runs])
-    row("FTS5 baseline db, MB (build s)", "", [
-        f"{_f(g(r, 'fts5_build', 'size_mb'))} ({_f(g(r, 'fts5_build', 'seconds'))} s)" for r in runs])
-    row("web app RSS after the HTTP query run (VmRSS / VmHWM), MB", f"≤ {T_WEB_RSS:g}", [
-        f"{_f(g(r, 'http', 'rss_after_mb'), 0)} / {_f(g(r, 'http', 'hwm_mb'), 0)} "
-        f"{_ok(g(r, 'http', 'hwm_mb'), T_WEB_RSS, False)}" for r in runs])
+    row(
+        "FTS5 baseline db, MB (build s)",
+        "",
+        [
+            f"{_f(g(r, 'fts5_build', 'size_mb'))} ({_f(g(r, 'fts5_build', 'seconds'))} s)"
+            for r in runs
+        ],
+    )
+    row(
+        "web app RSS after the HTTP query run (VmRSS / VmHWM), MB",
+        f"≤ {T_WEB_RSS:g}",
+        [
+            f"{_f(g(r, 'http', 'rss_after_mb'), 0)} / {_f(g(r, 'http', 'hwm_mb'), 0)} "
+            f"{_ok(g(r, 'http', 'hwm_mb'), T_WEB_RSS, False)}"
+            for r in runs
+        ],
+    )
+    row(
+        "… of which anonymous / file-backed (mmap), MB",
+        "",
+        [
+            f"{_f(g(r, 'http', 'rss_anon_mb'), 0)} / {_f(g(r, 'http', 'rss_file_mb'), 0)}"
+            for r in runs
+        ],
+    )
 
     for r in runs:
         qres = g(r, "queries")
@@ -631,7 +769,8 @@ def write_markdown(runs: list[Run], path: Path) -> None:
             f"Ratio = Quarry p95 / FTS5 p95 (target ≤ {T_RATIO:g}). Full page p95 target ≤ {T_FULL_P95:g} ms, "
             f"broad p95 ≤ {T_BROAD_P95:g} ms.",
             "",
-            "| class | n | " + " | ".join(f"{MODE_NAMES[mo]} Quarry | FTS5 | ratio" for mo in MODES)
+            "| class | n | "
+            + " | ".join(f"{MODE_NAMES[mo]} Quarry | FTS5 | ratio" for mo in MODES)
             + " | (e) HTTP full page |",
             "|---|---|" + "---|---|---|" * len(MODES) + "---|",
         ]
@@ -645,24 +784,61 @@ def write_markdown(runs: list[Run], path: Path) -> None:
                     qa += " " + _ok(a["p95"], limit, False)
                 fb = f"{_f(b['p50'])} / {_f(b['p95'])}" if b else "–"
                 ratio = a["p95"] / b["p95"] if a and b and b["p95"] else None
-                rc = _f(ratio, 2) + ("" if ratio is None or mo not in ("c", "d") else " " + _ok(ratio, T_RATIO, False))
+                rc = _f(ratio, 2) + (
+                    ""
+                    if ratio is None or mo not in ("c", "d")
+                    else " " + _ok(ratio, T_RATIO, False)
+                )
                 cells += [qa, fb, rc]
             h = g(r, "http", "timings", cls)
             n = tq.get("a", {}).get(cls, {}).get("n", "")
-            lines.append(f"| {cls} | {n} | " + " | ".join(cells) + f" | {_f(h['p50']) + ' / ' + _f(h['p95']) if h else '–'} |")
+            lines.append(
+                f"| {cls} | {n} | "
+                + " | ".join(cells)
+                + f" | {_f(h['p50']) + ' / ' + _f(h['p95']) if h else '–'} |"
+            )
+        cq = qres.get("cpu_timings", {}).get("quarry", {})
+        cf = qres.get("cpu_timings", {}).get("fts5", {})
+        if cq:
+            lines += [
+                "",
+                "The same runs in thread CPU time (`time.thread_time`, ms p50 / p95; independent of other "
+                "load on the machine as long as it does not thrash caches), Quarry | FTS5 | ratio of p95:",
+                "",
+                "| class | "
+                + " | ".join(f"{MODE_NAMES[mo]} Quarry | FTS5 | ratio" for mo in MODES)
+                + " |",
+                "|---|" + "---|---|---|" * len(MODES),
+            ]
+            for cls in classes:
+                cells = []
+                for mo in MODES:
+                    a, b = cq.get(mo, {}).get(cls), cf.get(mo, {}).get(cls)
+                    ratio = a["p95"] / b["p95"] if a and b and b["p95"] else None
+                    cells += [
+                        f"{_f(a['p50'])} / {_f(a['p95'])}" if a else "–",
+                        f"{_f(b['p50'])} / {_f(b['p95'])}" if b else "–",
+                        _f(ratio, 2),
+                    ]
+                lines.append(f"| {cls} | " + " | ".join(cells) + " |")
         agree = qres.get("total_agreement", {})
         share = qres.get("broad_match_share", {})
         lines += [
             "",
             "Share of the archive matched by the broad queries (Quarry): "
-            + ", ".join(f"`{q or '(empty)'}` {s:.0%}" for q, s in share.items()) + ".",
+            + ", ".join(f"`{q or '(empty)'}` {s:.0%}" for q, s in share.items())
+            + ".",
             "Match counts Quarry vs FTS5 within 10%: "
             + ", ".join(f"({mo}) {v['within_10pct']}/{v['queries']}" for mo, v in agree.items())
             + " (differences come from Whoosh's stop words and stemmer vs FTS5 porter, entity alias "
             "expansion, and field queries on facet columns).",
             "",
+            f"System load average (1/5/15 min) before the query run: {qres.get('loadavg_before')}, after: "
+            f"{qres.get('loadavg_after')} — the machine is shared; figures taken under load are pessimistic.",
+            "",
             "Slowest full-page queries (Quarry, ms): "
-            + ", ".join(f"`{q}` {ms:.0f}" for q, ms in qres.get("slowest_full_page", [])[:6]) + ".",
+            + ", ".join(f"`{q}` {ms:.0f}" for q, ms in qres.get("slowest_full_page", [])[:6])
+            + ".",
         ]
         prof = g(r, "profile")
         if prof:
@@ -674,8 +850,21 @@ def write_markdown(runs: list[Run], path: Path) -> None:
             ]
             for tt, ct, n, name in prof["top_own_time"][:10]:
                 lines.append(f"- `{name}` {tt} ms own, {ct} ms cumulative, {n} calls")
-    lines += ["", "Raw figures: `<work>/n<N>/results.json`; command output: `<work>/n<N>/commands.log`.", ""]
-    path.write_text("\n".join(lines), encoding="utf-8")
+            lines += ["", "and by cumulative time (ms per run):", ""]
+            for _tt, ct, n, name in prof["top_cumulative"][:18]:
+                lines.append(f"- `{name}` {ct} ms cumulative, {n} calls")
+    lines += [
+        "",
+        "Raw figures: `<work>/n<N>/results.json`; command output: `<work>/n<N>/commands.log`.",
+        "",
+    ]
+    # a hand-written "## Notes" section at the end of an existing file is kept
+    notes = ""
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+        if NOTES_HEADING in text:
+            notes = text[text.index(NOTES_HEADING) :]
+    path.write_text("\n".join(lines) + notes, encoding="utf-8")
 
 
 # ------------------------------------------------------------------------------ main
@@ -683,13 +872,21 @@ def write_markdown(runs: list[Run], path: Path) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default="10000", help="comma-separated archive sizes (lines of the corpus)")
+    ap.add_argument(
+        "--sizes", default="10000", help="comma-separated archive sizes (lines of the corpus)"
+    )
     ap.add_argument("--work", type=Path, default=Path("/tmp/quarry-bench"))
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--queries", type=Path, default=QUERIES)
     ap.add_argument("--results", type=Path, default=RESULTS_MD)
-    ap.add_argument("--skip-ingest", action="store_true", help="reuse the ingested archives in --work")
-    ap.add_argument("--stages", default=",".join(STAGES), help=f"stages to run (of {','.join(STAGES)})")
+    ap.add_argument(
+        "--skip-ingest", action="store_true", help="reuse the ingested archives in --work"
+    )
+    ap.add_argument(
+        "--stages",
+        default=",".join(STAGES),
+        help=f"stages to run, in this order (of {','.join(STAGES)}; ingest always runs first)",
+    )
     ap.add_argument("--redo", default="", help="stages to run again even when their figures exist")
     ap.add_argument("--repeat", type=int, default=1, help="timed passes over the queries per mode")
     ap.add_argument("--timeout", type=float, default=3 * 3600, help="seconds per subprocess")
@@ -700,7 +897,9 @@ def main() -> None:
     redo = set(s for s in args.redo.split(",") if s)
     args.work.mkdir(parents=True, exist_ok=True)
     # an incremental chain: every size builds on the largest smaller archive in the work dir
-    known = sorted({int(p.name[1:]) for p in args.work.glob("n*") if p.name[1:].isdigit()} | set(sizes))
+    known = sorted(
+        {int(p.name[1:]) for p in args.work.glob("n*") if p.name[1:].isdigit()} | set(sizes)
+    )
     prev = None
     for size in known:
         run = Run(args.work, size)
@@ -709,26 +908,31 @@ def main() -> None:
             continue
         log(f"== size {size} ==")
 
-        def todo(stage: str, key: str) -> bool:
+        def todo(stage: str, key: str, run: Run = run) -> bool:
             return stage in stages and (stage in redo or key not in run.results)
 
         if not args.skip_ingest and todo("ingest", "ingest"):
             if prev is not None and not prev.data.exists():
-                sys.exit(f"size {size} builds on {prev.dir}, which has no archive: run that size first")
+                sys.exit(
+                    f"size {size} builds on {prev.dir}, which has no archive: run that size first"
+                )
             stage_ingest(run, prev, args.corpus, args.timeout)
         if not run.data.exists():
             sys.exit(f"no archive in {run.data}: run without --skip-ingest")
-        if todo("rebuild", "rebuild"):
-            stage_rebuild(run, args.timeout)
-        if todo("sizes", "sizes"):
-            stage_sizes(run)
-        if todo("fts5", "fts5_build"):
-            stage_fts5(run)
-        if todo("queries", "queries"):
-            stage_queries(run, args.queries, args.repeat)
-        if todo("http", "http"):
-            stage_http(run, args.queries, args.timeout)
-        write_markdown([Run(args.work, s) for s in sizes], args.results)
+        actions = {
+            "rebuild": ("rebuild", lambda run=run: stage_rebuild(run, args.timeout)),
+            "sizes": ("sizes", lambda run=run: stage_sizes(run)),
+            "fts5": ("fts5_build", lambda run=run: stage_fts5(run)),
+            "queries": ("queries", lambda run=run: stage_queries(run, args.queries, args.repeat)),
+            "http": ("http", lambda run=run: stage_http(run, args.queries, args.timeout)),
+        }
+        for stage in stages:  # in the order given (rebuild last when time is short)
+            if stage in actions and todo(stage, actions[stage][0]):
+                actions[stage][1]()
+                write_markdown([Run(args.work, s) for s in known], args.results)
+        write_markdown(
+            [Run(args.work, s) for s in known], args.results
+        )  # every size in the work dir
         prev = run
     log(f"results: {args.results}")
 
