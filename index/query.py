@@ -24,7 +24,11 @@ FIELD_ALIASES = {
 }
 ENTITY_FIELDS = ("person", "organization", "location")
 MAX_NESTING = 20
-_TOKEN = re.compile(r'"[^"]*"(?:~\d+)?|\(|\)|[^\s()"]+')
+# a field with a quoted value is one token; then phrases (with proximity), parentheses, words
+_TOKEN = re.compile(r'[^\s()"]+:"[^"]*"(?:~\d+)?|"[^"]*"(?:~\d+)?|\(|\)|[^\s()"]+')
+_DATE_RANGE = re.compile(
+    r"\b(?:published|date):\[\s*(\d{4}(?:-\d{2})?)?\s*\bTO\b\s*(\d{4}(?:-\d{2})?)?\s*\]", re.IGNORECASE
+)
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
 
@@ -122,6 +126,7 @@ def expand(text: str, authority=None, vocab=None) -> str:
 
     ``vocab`` maps a facet field to a function resolving a value case-insensitively.
     """
+    text = _DATE_RANGE.sub(_month_range, text)
     tokens = _TOKEN.findall(text)
     out: list[str] = []
     i = 0
@@ -148,6 +153,31 @@ def expand(text: str, authority=None, vocab=None) -> str:
         out.append(tok)
         i += 1
     return " ".join(out)
+
+
+def split_date_range(text: str) -> tuple[str, str | None, str | None]:
+    """Take a date range that merely narrows an all-AND query out of it, as from/to dates.
+
+    ``oil published:[2008 TO 2009-06]`` is ``oil`` between 2008-01 and 2009-06: a filter over
+    the date column, much cheaper than a range query. Queries with OR, NOT or parentheses are
+    left whole (the range may sit inside an alternative)."""
+    matches = list(_DATE_RANGE.finditer(text))
+    if len(matches) != 1:
+        return text, None, None
+    rest = _DATE_RANGE.sub(" ", text).strip()
+    if re.search(r"\b(OR|NOT|ANDNOT|ANDMAYBE)\b|[()]|(^|\s)[-!]", rest):
+        return text, None, None
+    return rest, matches[0].group(1), matches[0].group(2)
+
+
+def _month_range(m: re.Match) -> str:
+    """``published:[2021 TO 2022-06]`` as a range over the month field: a few dozen terms
+    instead of Whoosh's numeric date range, which walks every indexed date (seconds at 50k)."""
+    start = m.group(1) or "0000-01"
+    end = m.group(2) or "9999-12"
+    start = start if len(start) == 7 else start + "-01"
+    end = end if len(end) == 7 else end + "-12"
+    return f"month:[{start} TO {end}]"
 
 
 def _resolve_value(field: str, value: str, authority, vocab) -> str:
@@ -185,5 +215,7 @@ def _entity_group(etype: str, canonical: str, authority) -> str:
     for name in dict.fromkeys(names):
         if len(name) <= 3 and name.isupper():
             continue  # bare acronyms (IS, US, AQ) would match common words in the text
+        if any(len(w) < 2 for w in re.findall(r"\w+", name)):
+            continue  # "X Corp" would search as "corp": the analyzer drops one-letter words
         parts.append(_quote(name))
     return "(" + " OR ".join(parts) + ")"

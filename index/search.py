@@ -271,6 +271,8 @@ class Archive:
         raise AssertionError("unreachable")
 
     def _search(self, state: _State, req: SearchRequest, within, t0: float) -> SearchResult:
+        shown = req
+        req = _date_range_as_filter(req)
         columns = state.columns
         qmask, parsed, error = self._match(state, req)
         includes, other = self._filter_masks(columns, req, within)
@@ -279,7 +281,7 @@ class Archive:
         for mask in includes.values():
             final &= mask
         total = int(final.sum())
-        result = SearchResult(request=req, total=total, hits=[], query_error=error)
+        result = SearchResult(request=shown, total=total, hits=[], query_error=error)
         filtered = total != int(qmask.sum())
         result.hits = self._page(state, req, parsed, final, filtered)
         if req.with_facets:
@@ -465,7 +467,7 @@ class Archive:
             if not stems or any(reader.doc_frequency("body", s) for s in stems):
                 corrected.append(word)
                 continue
-            options = searcher.suggest("body", word.lower(), limit=1, maxdist=2)
+            options = searcher.suggest("body", word.lower(), limit=1, maxdist=2, prefix=1)
             surface = self._surface_form(state, options[0]) if options else None
             if surface:
                 corrected.append(surface)
@@ -522,6 +524,7 @@ class Archive:
 
     def iter_articles(self, req: SearchRequest, within: tuple[str, str] | None = None) -> Iterator[Article]:
         """The whole result set of a request in its order, streamed in batches: no cap."""
+        req = _date_range_as_filter(req)
         for attempt in range(RETRIES):
             state = self._current()
             try:
@@ -653,6 +656,21 @@ class LRUCache:
             self._data.move_to_end(key)
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
+
+
+def _date_range_as_filter(req: SearchRequest) -> SearchRequest:
+    """The request with a narrowing ``published:[..]`` clause moved into its date filters."""
+    rest, start, end = qp.split_date_range(req.q)
+    if rest == req.q:
+        return req
+    narrowed = SearchRequest(**{**req.__dict__, "q": rest})
+    if start and (not req.date_from or _ordinal(start, True) > _ordinal(req.date_from, True)):
+        narrowed.date_from = start
+    if end and (not req.date_to or _ordinal(end, False) < _ordinal(req.date_to, False)):
+        narrowed.date_to = end
+    if narrowed.is_browse and req.sort == "relevance":
+        narrowed.sort = "newest"
+    return narrowed
 
 
 def _top_values(candidates: np.ndarray, counts: np.ndarray, limit: int, chronological: bool) -> list[int]:

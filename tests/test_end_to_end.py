@@ -193,3 +193,19 @@ def test_rebuild_with_nothing_changed_says_so_and_force_rebuilds(archive_copy, r
     out = runner.invoke(main, ["rebuild", "--data-dir", str(archive_copy)])
     assert out.exit_code == 0 and "rebuilt" in out.output
     assert Archive(archive_copy).search(SearchRequest()).total == len(EXPECTED)
+
+
+def test_quoted_field_values_and_date_ranges(built_archive):
+    archive = Archive(built_archive)
+    assert archive.search(SearchRequest(q='author:"Ivo Petrov"')).total == 2
+    assert archive.search(SearchRequest(q='author:"ivo petrov" PKK')).total == 1
+    assert archive.search(SearchRequest(q='title:"Taliban Courts"')).total == 1
+    in_2022 = expected_counts("year")["2022"]
+    for q in ("published:[2022 TO 2022-12]", "date:[2022-01 TO 2022-12]", "published:[2022 TO 2022]"):
+        result = archive.search(SearchRequest(q=q))
+        assert result.total == in_2022, q
+        assert result.request.q == q  # the page still shows what was typed
+    assert archive.search(SearchRequest(q="published:[2023 TO]")).total == expected_counts("year")["2023"]
+    # a range inside an alternative is left to the query engine
+    either = archive.search(SearchRequest(q="Hezbollah OR published:[2021-01 TO 2021-12]"))
+    assert either.total == 2
