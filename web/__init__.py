@@ -19,7 +19,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(
         DATA_DIR=os.environ.get("QUARRY_DATA", "./quarry-data"),
         LIVE_LINKS=False,
-        REQUEST_TIME_BUDGET=2.0,  # seconds; handed to the archive when it accepts one
+        REQUEST_TIME_BUDGET=2.0,  # seconds for the facets of one request
+        # queries whose matches and rankings are kept per index generation (0: none)
+        SEARCH_CACHE_SIZE=int(os.environ.get("QUARRY_CACHE_SIZE", "128")),
         JSON_SORT_KEYS=False,
     )
     if test_config is None:

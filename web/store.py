@@ -31,11 +31,11 @@ def get_archive() -> Any:
         if arch is None:
             from index.search import Archive
 
+            options = {"cache_size": int(app.config.get("SEARCH_CACHE_SIZE", 128))}
             budget = app.config.get("REQUEST_TIME_BUDGET")
-            if budget is None:
-                arch = Archive(app.config["DATA_DIR"])
-            else:  # slow facets are reported as timed out instead of holding the page
-                arch = Archive(app.config["DATA_DIR"], facet_time_budget=float(budget))
+            if budget is not None:  # slow facets are reported as timed out instead of holding the page
+                options["facet_time_budget"] = float(budget)
+            arch = Archive(app.config["DATA_DIR"], **options)
             app.extensions[EXTENSION_KEY] = arch
     return arch
 
