@@ -282,8 +282,7 @@ class Archive:
             final &= mask
         total = int(final.sum())
         result = SearchResult(request=shown, total=total, hits=[], query_error=error)
-        filtered = total != int(qmask.sum())
-        result.hits = self._page(state, req, parsed, final, filtered)
+        result.hits = self._page(state, req, parsed, final, int(qmask.sum()))
         if req.with_facets:
             result.facets = self._facets(columns, req, base, includes, t0)
         if req.with_histogram:
@@ -295,9 +294,12 @@ class Archive:
         return result
 
     def _ordered(self, state: _State, req: SearchRequest, parsed, final: np.ndarray, limit: int | None,
-                 filtered: bool = True):
-        """Docnums of the result set in the requested order (with scores for relevance)."""
+                 matched: int | None = None):
+        """Docnums of the result set in the requested order (with scores for relevance).
+
+        ``matched`` is how many documents the query matched before filters (None: unknown)."""
         columns = state.columns
+        filtered = matched is None or int(final.sum()) != matched
         if req.sort == "relevance" and parsed is not None:
             searcher = self._searcher(state)
             if not final.any():
@@ -308,12 +310,24 @@ class Archive:
             if cached is not None and (cached[2] or (limit is not None and len(cached[0]) >= limit)):
                 docnums, scores, _ = cached
                 return docnums[:limit], scores[:limit]
-            # a filter set costs a Python set of every allowed document: only build one when
-            # filters actually removed some of the query's matches
-            docset = set(np.flatnonzero(final).tolist()) if filtered else None
-            with state.lock:
-                results = searcher.search(parsed.query, limit=limit, filter=docset)
-                docnums, scores = [r.docnum for r in results], [r.score for r in results]
+            docnums = scores = None
+            kept = int(final.sum())
+            if filtered and limit is not None and matched and kept / matched >= 0.02:
+                # scores do not depend on filters, so the filtered top-k is the unfiltered
+                # ranking with the filtered-out documents dropped: over-fetch, then drop
+                over = min(matched, int(limit * matched / kept * 1.5) + 20)
+                with state.lock:
+                    results = searcher.search(parsed.query, limit=over)
+                    pairs = [(r.docnum, r.score) for r in results if final[r.docnum]]
+                if len(pairs) >= limit or over >= matched:
+                    docnums, scores = [d for d, _ in pairs[:limit]], [sc for _, sc in pairs[:limit]]
+            if docnums is None:
+                # a filter set costs a Python set of every allowed document: only build one
+                # when filters actually removed some of the query's matches
+                docset = set(np.flatnonzero(final).tolist()) if filtered else None
+                with state.lock:
+                    results = searcher.search(parsed.query, limit=limit, filter=docset)
+                    docnums, scores = [r.docnum for r in results], [r.score for r in results]
             complete = limit is None or len(docnums) < limit
             self._rankings.put(key, (docnums, scores, complete))
             return docnums, scores
@@ -330,9 +344,9 @@ class Archive:
         return ordered.tolist(), None
 
     def _page(self, state: _State, req: SearchRequest, parsed, final: np.ndarray,
-              filtered: bool = True) -> list[Hit]:
+              matched: int | None = None) -> list[Hit]:
         start = (req.page - 1) * req.page_size
-        docnums, scores = self._ordered(state, req, parsed, final, start + req.page_size, filtered)
+        docnums, scores = self._ordered(state, req, parsed, final, start + req.page_size, matched)
         docnums = docnums[start:]
         scores = scores[start:] if scores else None
         ids = [state.columns.ids[d] for d in docnums]

@@ -209,3 +209,19 @@ def test_quoted_field_values_and_date_ranges(built_archive):
     # a range inside an alternative is left to the query engine
     either = archive.search(SearchRequest(q="Hezbollah OR published:[2021-01 TO 2021-12]"))
     assert either.total == 2
+
+
+Q_MANY = "Taliban OR Russia OR union OR groups OR officials OR Mali OR PKK OR Hezbollah OR Hamas OR channels"
+
+
+def test_filtered_ranking_is_the_unfiltered_ranking_restricted(built_archive):
+    archive = Archive(built_archive, cache_size=0)
+    everything = archive.search(SearchRequest(q=Q_MANY, page_size=100))
+    assert everything.total >= 6
+    for site in ("Example Wire", "Example Monitor", "European Eye on Radicalization"):
+        narrowed = archive.search(SearchRequest(q=Q_MANY, filters={"site": [site]}, page_size=1))
+        expected = [h.id for h in everything.hits if h.site == site]
+        assert narrowed.total == len(expected)
+        assert [h.id for h in narrowed.hits] == expected[:1]
+        full = [a.id for a in archive.iter_articles(SearchRequest(q=Q_MANY, filters={"site": [site]}))]
+        assert full == expected
