@@ -100,9 +100,9 @@ def build_index(data_dir: Path, procs: int = 1, progress: ProgressFn | None = No
             generation = store.generation
             ix = whoosh_index.create_in(str(version_dir), make_schema(), indexname=INDEX_NAME)
             writer = (
-                ix.writer(procs=procs, limitmb=256, multisegment=True)
+                ix.writer(procs=procs, limitmb=256, multisegment=True, compound=False)
                 if procs > 1
-                else ix.writer(limitmb=256)
+                else ix.writer(limitmb=256, compound=False)
             )
             count = 0
             synced_until = 0.0
@@ -178,7 +178,7 @@ def sync_index(data_dir: Path, progress: ProgressFn | None = None) -> int:
         if generation == meta.get("store_generation"):
             return 0
         ix = whoosh_index.open_dir(str(version_dir), indexname=INDEX_NAME)
-        writer = ix.writer(limitmb=256)
+        writer = ix.writer(limitmb=256, compound=False)
         count = 0
         try:
             for article, updated in iter_updated_since(store, since):
@@ -228,12 +228,20 @@ def check_index(data_dir: Path) -> str | None:
     try:
         ix = whoosh_index.open_dir(str(version_dir), indexname=INDEX_NAME)
         with ix.reader() as reader:
-            if reader.doc_count_all():  # an empty index (empty store) has no columns to open
+            for leaf, _ in reader.leaf_readers():
+                if not leaf.doc_count_all():  # an empty segment has no columns to open
+                    continue
+                # touch every kind of file a segment has: columns, stored fields, field
+                # lengths, the term dictionary and the postings of its first and last term
                 for name in ("id", "day"):
-                    reader.column_reader(name)
-            # read a term of each text field: this opens every segment's term files
-            for fieldname in ("title", "body"):
-                next(iter(reader.lexicon(fieldname)), None)
+                    leaf.column_reader(name)[0]
+                leaf.stored_fields(0)
+                for fieldname in ("title", "body"):
+                    leaf.doc_field_length(0, fieldname)
+                    terms = list(leaf.lexicon(fieldname))
+                    for term in terms[:1] + terms[-1:]:
+                        for _ in leaf.postings(fieldname, term).all_ids():
+                            pass
         ix.close()
     except Exception as exc:  # noqa: BLE001 - any failure means the same remedy
         return f"the index at {version_dir} is damaged ({type(exc).__name__}: {exc}); run `quarry rebuild`"

@@ -188,8 +188,8 @@ def test_rebuild_with_nothing_changed_says_so_and_force_rebuilds(archive_copy, r
     assert out.exit_code == 0 and "rebuilt" in out.output
     assert current_version(archive_copy) != before
     # a damaged index is rebuilt without --force
-    seg = next(current_version(archive_copy).glob("*.seg"))
-    seg.unlink()
+    postings = next(current_version(archive_copy).glob("*.pst"))
+    postings.unlink()
     out = runner.invoke(main, ["rebuild", "--data-dir", str(archive_copy)])
     assert out.exit_code == 0 and "rebuilt" in out.output
     assert Archive(archive_copy).search(SearchRequest()).total == len(EXPECTED)

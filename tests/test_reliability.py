@@ -495,7 +495,8 @@ def test_writer_lock_in_process(tmp_path):
 
 def _segment_files(data: Path) -> list[Path]:
     version = current_version(data)
-    return sorted(p for p in version.iterdir() if p.suffix == ".seg")
+    # compound segments (.seg) or a segment's own files (term dictionary and postings)
+    return sorted(p for p in version.iterdir() if p.suffix in (".seg", ".trm", ".pst"))
 
 
 def _delete_segment(data: Path) -> None:
