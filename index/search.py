@@ -722,7 +722,7 @@ def _unique(values: list[str]) -> list[str]:
 
 def _ordinal(text: str, start: bool) -> int:
     parts = [int(p) for p in text.split("-")]
-    year = parts[0]
+    year = min(max(parts[0], date.min.year), date.max.year)  # "0000" and "9999-12" are valid input
     if len(parts) == 3:
         try:
             return date(year, parts[1], parts[2]).toordinal()
@@ -732,6 +732,8 @@ def _ordinal(text: str, start: bool) -> int:
         month = parts[1]
         if start:
             return date(year, month, 1).toordinal()
+        if (year, month) == (date.max.year, 12):
+            return date.max.toordinal()
         nxt = date(year + (month == 12), month % 12 + 1, 1)
         return nxt.toordinal() - 1
     return date(year, 1, 1).toordinal() if start else date(year, 12, 31).toordinal()

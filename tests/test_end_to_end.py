@@ -225,3 +225,10 @@ def test_filtered_ranking_is_the_unfiltered_ranking_restricted(built_archive):
         assert [h.id for h in narrowed.hits] == expected[:1]
         full = [a.id for a in archive.iter_articles(SearchRequest(q=Q_MANY, filters={"site": [site]}))]
         assert full == expected
+
+
+def test_extreme_dates_in_filters(built_archive):
+    archive = Archive(built_archive)
+    assert archive.search(SearchRequest(date_from="0000", date_to="9999-12")).total == len(EXPECTED)
+    assert archive.search(SearchRequest(date_from="9999-12-31")).total == 0
+    assert archive.search(SearchRequest(q="published:[0000 TO 9999-12]")).total == len(EXPECTED)
