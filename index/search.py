@@ -50,11 +50,6 @@ class ArchiveUnavailable(Exception):
     """No index can be opened (none built yet, or damaged): run ``quarry rebuild``."""
 
 
-class IndexChanged(Exception):
-    """The index moved on while a request was being answered; the request starts again."""
-
-
-RETRIES = 5
 MAX_QUERY_CHARS = 2000
 
 
@@ -253,22 +248,17 @@ class Archive:
     def search(self, req: SearchRequest, within: tuple[str, str] | None = None) -> SearchResult:
         """Run a search; ``within=(facet, value)`` restricts it to articles with that value."""
         t0 = time.perf_counter()
-        for attempt in range(RETRIES):
-            try:
-                state = self._current()
-            except ArchiveUnavailable as exc:
-                return SearchResult(request=req, total=0, hits=[], query_error=str(exc))
-            try:
-                return self._search(state, req, within, t0)
-            except RecursionError:
-                # a query nested or chained beyond what the parser and matchers can recurse
-                return SearchResult(request=req, total=0, hits=[],
-                                    query_error="the query is too deeply nested to run; simplify it")
-            except IndexChanged:
-                if attempt == RETRIES - 1:
-                    raise
-                time.sleep(0.01 * (attempt + 1))
-        raise AssertionError("unreachable")
+        try:
+            state = self._current()
+        except ArchiveUnavailable as exc:
+            return SearchResult(request=req, total=0, hits=[], query_error=str(exc))
+        try:
+            # one state (reader, searcher and columns of one generation) serves the whole request
+            return self._search(state, req, within, t0)
+        except RecursionError:
+            # a query nested or chained beyond what the parser and matchers can recurse
+            return SearchResult(request=req, total=0, hits=[],
+                                query_error="the query is too deeply nested to run; simplify it")
 
     def _search(self, state: _State, req: SearchRequest, within, t0: float) -> SearchResult:
         shown = req
@@ -526,10 +516,7 @@ class Archive:
         article = self.article(article_id)
         if docnum is None or article is None:
             return []
-        try:
-            searcher = self._searcher(state)
-        except IndexChanged:
-            return []
+        searcher = self._searcher(state)
         with state.lock:
             results = searcher.more_like(docnum, "body", text=article.title + "\n" + article.text, top=limit, numterms=12)
             ids = [state.columns.ids[r.docnum] for r in results if r.docnum != docnum]
@@ -539,19 +526,13 @@ class Archive:
     def iter_articles(self, req: SearchRequest, within: tuple[str, str] | None = None) -> Iterator[Article]:
         """The whole result set of a request in its order, streamed in batches: no cap."""
         req = _date_range_as_filter(req)
-        for attempt in range(RETRIES):
-            state = self._current()
-            try:
-                qmask, parsed, _ = self._match(state, req)
-                includes, other = self._filter_masks(state.columns, req, within)
-                final = qmask & other
-                for mask in includes.values():
-                    final &= mask
-                docnums, _ = self._ordered(state, req, parsed, final, None)
-                break
-            except IndexChanged:
-                if attempt == RETRIES - 1:
-                    raise
+        state = self._current()
+        qmask, parsed, _ = self._match(state, req)
+        includes, other = self._filter_masks(state.columns, req, within)
+        final = qmask & other
+        for mask in includes.values():
+            final &= mask
+        docnums, _ = self._ordered(state, req, parsed, final, None)
         ids = [state.columns.ids[d] for d in docnums]
         store = self.store()
         for start in range(0, len(ids), 500):
