@@ -49,6 +49,9 @@ class SearchRequest:
     with_facets: bool = True
     with_histogram: bool = True
     with_snippets: bool = True
+    # (facet, value) every result must have, ANDed with everything else: an entity page's
+    # entity, carried into its exports as ``in.<facet>=<value>``
+    within: tuple[str, str] | None = None
 
     @classmethod
     def from_args(cls, args: Any) -> SearchRequest:
@@ -79,6 +82,8 @@ class SearchRequest:
                 req.facet_limits[name] = _clamp_int(values[0], DEFAULT_FACET_LIMIT, 1, MAX_FACET_LIMIT)
             elif prefix == "fq" and values:
                 req.facet_filters[name] = values[0][:100]
+            elif prefix == "in" and values:
+                req.within = (name, values[0])
         req.date_from = _date_or_none(first("from"))
         req.date_to = _date_or_none(first("to"))
         sort = first("sort")
@@ -96,6 +101,8 @@ class SearchRequest:
             out += [("f." + name, v) for v in self.filters.get(name, [])]
         for name in FACETS:
             out += [("x." + name, v) for v in self.excludes.get(name, [])]
+        if self.within:
+            out.append(("in." + self.within[0], self.within[1]))
         if self.date_from:
             out.append(("from", self.date_from))
         if self.date_to:

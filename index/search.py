@@ -248,6 +248,7 @@ class Archive:
     def search(self, req: SearchRequest, within: tuple[str, str] | None = None) -> SearchResult:
         """Run a search; ``within=(facet, value)`` restricts it to articles with that value."""
         t0 = time.perf_counter()
+        within = within or req.within
         try:
             state = self._current()
         except ArchiveUnavailable as exc:
@@ -526,6 +527,7 @@ class Archive:
     def iter_articles(self, req: SearchRequest, within: tuple[str, str] | None = None) -> Iterator[Article]:
         """The whole result set of a request in its order, streamed in batches: no cap."""
         req = _date_range_as_filter(req)
+        within = within or req.within
         state = self._current()
         qmask, parsed, _ = self._match(state, req)
         includes, other = self._filter_masks(state.columns, req, within)

@@ -232,3 +232,27 @@ def test_extreme_dates_in_filters(built_archive):
     assert archive.search(SearchRequest(date_from="0000", date_to="9999-12")).total == len(EXPECTED)
     assert archive.search(SearchRequest(date_from="9999-12-31")).total == 0
     assert archive.search(SearchRequest(q="published:[0000 TO 9999-12]")).total == len(EXPECTED)
+
+
+def test_entity_export_narrows_even_with_a_filter_of_the_same_facet(built_archive, client):
+    archive = Archive(built_archive)
+    view = archive.entity("location", "Mali")
+    assert view is not None and view.result.total >= 1
+    page = client.get("/entity/location/Mali").get_data(as_text=True)
+    assert "in.location=Mali" in page
+    # the entity page's own restriction is ANDed: adding another location keeps it inside Mali
+    narrowed = client.get("/export.jsonl?in.location=Mali&f.location=Bamako").get_data(as_text=True)
+    ids = {json.loads(line)["id"] for line in narrowed.splitlines() if line.strip()}
+    both = archive.search(SearchRequest(filters={"location": ["Bamako"]}, within=("location", "Mali"), page_size=100))
+    assert ids == {h.id for h in both.hits}
+    mali = {h.id for h in archive.search(SearchRequest(filters={"location": ["Mali"]}, page_size=100)).hits}
+    assert ids <= mali
+    assert SearchRequest.from_args({"in.location": ["Mali"]}).within == ("location", "Mali")
+    assert ("in.location", "Mali") in SearchRequest(within=("location", "Mali")).to_args()
+
+
+def test_a_within_restriction_is_shown_and_removable(client):
+    page = client.get("/?in.location=Mali").get_data(as_text=True)
+    assert "Only Location" in page and "Mali" in page
+    data = client.get("/api/search?in.location=Mali").get_json()
+    assert 0 < data["total"] < client.get("/api/search").get_json()["total"]

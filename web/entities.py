@@ -65,7 +65,7 @@ def page(type: str, name: str) -> Any:
         return moved
     kw = {"endpoint": "entities.page", "view_args": {"type": view.type, "name": view.name}}
     ctx = results_context(page_result(view, req), **kw)
-    own = urlencode([(f"f.{view.type}", view.name)])
+    own = urlencode([(f"in.{view.type}", view.name)])
     ctx["exports"] = [
         (fmt, url + ("&" if "?" in url else "?") + own) for fmt, url in ctx["exports"]
     ]
@@ -75,7 +75,7 @@ def page(type: str, name: str) -> Any:
         cooccurring={t: _values(v) for t, v in (view.cooccurring or {}).items()},
         sites=_values(view.sites or []),
         categories=_values(view.categories or []),
-        search_url=url_for("search.index") + "?" + own,
+        search_url=url_for("search.index") + "?" + urlencode([(f"f.{view.type}", view.name)]),
         **ctx,
     )
 

@@ -121,6 +121,18 @@ def chips(result: SearchResult, **kw: Any) -> list[dict[str, Any]]:
                         "remove_url": urls.remove_url(req, name, value, **kw),
                     }
                 )
+    if req.within:
+        name, value = req.within
+        out.append(
+            {
+                "facet": name,
+                "facet_label": "Only " + FACETS[name],
+                "value": value,
+                "label": month_label(value) if name == "month" else value,
+                "kind": "include",
+                "remove_url": urls.change_url(req, within=None, **kw),
+            }
+        )
     if req.date_from or req.date_to:
         out.append(
             {
