@@ -104,17 +104,8 @@ def build_index(data_dir: Path, procs: int = 1, progress: ProgressFn | None = No
                 if procs > 1
                 else ix.writer(limitmb=256, compound=False)
             )
-            count = 0
-            synced_until = 0.0
-            for article, updated in iter_updated_since(store, -1.0):
-                writer.add_document(**to_document(article))
-                synced_until = max(synced_until, updated)
-                count += 1
-                if progress and count % 500 == 0:
-                    progress(500)
+            count, synced_until = _write_changes(writer.add_document, store, -1.0, progress, 500)
             writer.commit()
-            if progress:
-                progress(count % 500)
         finally:
             store.close()
         _finish_generation(ix, version_dir)
@@ -134,6 +125,22 @@ def build_index(data_dir: Path, procs: int = 1, progress: ProgressFn | None = No
         raise
     _cleanup(root, keep=name)
     return final
+
+
+def _write_changes(write, store: Store, since: float, progress: ProgressFn | None,
+                   step: int) -> tuple[int, float]:
+    """Write every article changed after ``since`` with ``write`` (add or update); returns how
+    many were written and the store timestamp the index is now synced up to."""
+    count = 0
+    for article, updated in iter_updated_since(store, since):
+        write(**to_document(article))
+        since = max(since, updated)
+        count += 1
+        if progress and count % step == 0:
+            progress(step)
+    if progress and count % step:
+        progress(count % step)
+    return count, since
 
 
 def _switch(root: Path, name: str) -> None:
@@ -179,20 +186,12 @@ def sync_index(data_dir: Path, progress: ProgressFn | None = None) -> int:
             return 0
         ix = whoosh_index.open_dir(str(version_dir), indexname=INDEX_NAME)
         writer = ix.writer(limitmb=256, compound=False)
-        count = 0
         try:
-            for article, updated in iter_updated_since(store, since):
-                writer.update_document(**to_document(article))
-                since = max(since, updated)
-                count += 1
-                if progress and count % 100 == 0:
-                    progress(100)
+            count, since = _write_changes(writer.update_document, store, since, progress, 100)
             writer.commit()
         except BaseException:
             writer.cancel()
             raise
-        if progress:
-            progress(count % 100)
     finally:
         store.close()
     articles = _finish_generation(ix, version_dir)
