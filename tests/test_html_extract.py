@@ -168,6 +168,136 @@ def test_title_site_suffix_stripped() -> None:
     assert art is not None and art.title == "Reservoirs at twenty-year low"
 
 
+def titled_page(head: str, headings: str = "", url: str | None = None) -> RawDocument:
+    """A page with the given <head> content and headings above the standard paragraphs."""
+    html = (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'>{head}</head>"
+        f"<body><article>{headings}{PARAGRAPHS}</article></body></html>"
+    )
+    return raw_of(html, url=url)
+
+
+def ld_headline(headline: str, name: str = "") -> str:
+    obj = {"@type": "NewsArticle", "headline": headline}
+    if name:
+        obj["name"] = name
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+def title_of(raw: RawDocument) -> str:
+    art = extract_html(raw)
+    assert art is not None
+    return art.title
+
+
+def test_title_visible_heading_settles_disagreeing_metadata() -> None:
+    head = (
+        '<meta property="og:title" content="Dry spring leaves reservoirs low">'
+        + ld_headline("Reservoirs fall to their lowest level in twenty years")
+    )
+    shown_ld = "<h1>Reservoirs fall to their lowest level in twenty years</h1>"
+    assert title_of(titled_page(head, shown_ld)) == (
+        "Reservoirs fall to their lowest level in twenty years"
+    )
+    shown_og = "<h1>Dry spring leaves reservoirs low</h1>"
+    assert title_of(titled_page(head, shown_og)) == "Dry spring leaves reservoirs low"
+
+
+def test_title_visible_heading_picks_jsonld_name_over_description_headline() -> None:
+    head = ld_headline("river in the north of the valley", name="Elbe")
+    assert title_of(titled_page(head, "<h1>Elbe</h1>")) == "Elbe"
+
+
+def test_title_document_title_settles_when_no_heading_matches() -> None:
+    head = (
+        "<title>Reservoirs fall to a twenty-year low | Environment | Valley Times</title>"
+        '<meta property="og:title" content="Dry spring leaves reservoirs low">'
+        + ld_headline("Reservoirs fall to a twenty-year low")
+    )
+    assert title_of(titled_page(head, "<h1>Latest news</h1>")) == (
+        "Reservoirs fall to a twenty-year low"
+    )
+
+
+def test_title_falls_back_to_og_title_when_page_settles_nothing() -> None:
+    head = (
+        "<title>Valley Times</title>"
+        '<meta property="og:title" content="Dry spring leaves reservoirs low">'
+        + ld_headline("Reservoirs fall to a twenty-year low")
+    )
+    assert title_of(titled_page(head)) == "Dry spring leaves reservoirs low"
+
+
+def test_title_heading_with_kicker_confirms_the_bare_headline() -> None:
+    head = (
+        '<meta property="og:title" content="Reservoirs fall to a twenty-year low">'
+        + ld_headline("Households asked to save water")
+    )
+    heading = "<h1>Drought: Reservoirs fall to a twenty-year low</h1>"
+    assert title_of(titled_page(head, heading)) == "Reservoirs fall to a twenty-year low"
+
+
+def test_title_heading_shown_whole_beats_kicker_match() -> None:
+    head = (
+        '<meta property="og:title" content="Reservoirs fall to a twenty-year low">'
+        + ld_headline("Drought: Reservoirs fall to a twenty-year low")
+    )
+    heading = "<h1>Drought: Reservoirs fall to a twenty-year low</h1>"
+    assert title_of(titled_page(head, heading)) == "Drought: Reservoirs fall to a twenty-year low"
+
+
+def test_title_keeps_metadata_punctuation_lost_in_heading_layout() -> None:
+    head = '<meta property="og:title" content="Drought: Two officials resign - and questions remain">'
+    heading = "<h1><span>Drought</span> Two officials resign - and questions remain</h1>"
+    assert title_of(titled_page(head, heading)) == (
+        "Drought: Two officials resign - and questions remain"
+    )
+
+
+def test_title_site_name_with_extra_word_stripped() -> None:
+    head = (
+        "<title>Reservoirs at twenty-year low | Kestrel News Online</title>"
+        '<meta property="og:site_name" content="Kestrel">'
+    )
+    assert title_of(titled_page(head)) == "Reservoirs at twenty-year low"
+
+
+def test_title_site_name_from_transliterated_host_stripped() -> None:
+    head = '<meta property="og:title" content="Reservoirs at twenty-year low | Flussblätter">'
+    raw = titled_page(head, url="https://www.flussblaetter.example/article/1")
+    assert title_of(raw) == "Reservoirs at twenty-year low"
+
+
+def test_title_unrecognised_trailing_part_dropped_when_heading_shows_rest() -> None:
+    head = '<meta property="og:title" content="Reservoirs at twenty-year low - Morning Brief">'
+    heading = "<h1>Reservoirs at twenty-year low</h1>"
+    assert title_of(titled_page(head, heading)) == "Reservoirs at twenty-year low"
+
+
+def test_title_not_cut_down_to_a_logo_heading() -> None:
+    head = '<meta property="og:title" content="Reservoirs at twenty-year low :: Morning Brief">'
+    headings = "<h1>Morning Brief</h1><h2>Environment</h2>"
+    assert title_of(titled_page(head, headings)) == (
+        "Reservoirs at twenty-year low :: Morning Brief"
+    )
+
+
+def test_title_invisible_characters_removed() -> None:
+    head = '<meta property="og:title" content="Reser&shy;voirs at twenty-year\u200b low">'
+    assert title_of(titled_page(head)) == "Reservoirs at twenty-year low"
+
+
+def test_title_dublin_core_colon_spelling() -> None:
+    head = '<meta name="dc:title" content="Reservoirs at twenty-year low">'
+    assert title_of(titled_page(head, "<h1>Valley Times</h1>")) == "Reservoirs at twenty-year low"
+
+
+def test_title_without_metadata_prefers_heading_named_in_document_title() -> None:
+    head = "<title>Low water: reservoirs at twenty-year low · Valley Times</title>"
+    headings = "<h1>Valley Times</h1><h1>Low water: reservoirs at twenty-year low</h1>"
+    assert title_of(titled_page(head, headings)) == "Low water: reservoirs at twenty-year low"
+
+
 def test_language_from_text_when_declared_wrong() -> None:
     body = (
         "<p>Die Wasserbehörde der Region teilte am Montag mit, dass die Pegel der Stauseen auf den "

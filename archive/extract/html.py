@@ -101,8 +101,12 @@ def html_metadata(tree: etree._Element, url: str | None = None) -> dict[str, Any
             sites += jsonld_names(obj)
             break
 
+    # Dublin Core is written DC.title, dc:title and dcterms.title alike.
+    dc_spellings = ("dc.title", "dc:title", "dcterms.title", "dcterms:title")
     for key in ("citation_title", "og:title", "twitter:title", "dc.title", "parsely-title"):
-        titles += [(key, _clean(v)) for v in meta.get(key, [])[:1]]
+        spellings = dc_spellings if key == "dc.title" else (key,)
+        values = [v for k in spellings for v in meta.get(k, [])]
+        titles += [(key, _clean(v)) for v in values[:1]]
     dates += m(
         "article:published_time",
         "citation_publication_date",
@@ -185,10 +189,49 @@ def _flip_name(name: str) -> str:
 # ---------------------------------------------------------------- title
 
 _SEPARATORS = re.compile(r"\s+[|\-–—·•:»«/]\s+|\s+::\s+")
+# Invisible characters that editors use to steer line breaks (soft hyphen, zero-width space and
+# joiners, word joiner, BOM); they are no part of the title text.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe"})
 
 
 def _squash(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def _site_names(sites: list[str], host: str | None) -> set[str]:
+    """Squashed names the site goes by: its declared names and its host name, with umlauts
+    also transliterated (a host name writes "Börsen-Zeitung" as boersen-zeitung)."""
+    names = {n for s in sites if s for n in _squash_variants(s)}
+    if host:
+        bare = host.lower().removeprefix("www.")
+        names |= {_squash(bare), _squash(bare.split(".")[0])} - {""}
+    return names
+
+
+def _is_site_part(part: str, names: set[str]) -> bool:
+    """True when a separated part of a title names the site ("The Times", "Times Online",
+    "news.times.com") rather than the article."""
+    return any(_names_site(sq, len(part.split()), names) for sq in _squash_variants(part))
+
+
+def _squash_variants(text: str) -> set[str]:
+    """The squashed text, and with umlauts transliterated as host names write them."""
+    sq = _squash(text)
+    return {sq, sq.translate(_TRANSLIT)} - {""}
+
+
+def _names_site(sq: str, words: int, names: set[str]) -> bool:
+    for n in names:
+        if sq == n:
+            return True
+        if len(n) > 3 and (n in sq or sq in n):
+            if min(len(n), len(sq)) > 0.6 * max(len(n), len(sq)):
+                return True
+            # The site name plus a word or two: "Metro News", "Mirror Online", "CBC News".
+            if sq.startswith(n) and words <= 3:
+                return True
+    return False
 
 
 def _strip_site(title: str, sites: list[str], host: str | None) -> str:
@@ -196,28 +239,11 @@ def _strip_site(title: str, sites: list[str], host: str | None) -> str:
     parts = _SEPARATORS.split(title)
     if len(parts) < 2:
         return title
-    names = {_squash(s) for s in sites if s}
-    if host:
-        bare = host.lower().removeprefix("www.")
-        names |= {_squash(bare), _squash(bare.split(".")[0])}
-    names.discard("")
-
-    def is_site(part: str) -> bool:
-        sq = _squash(part)
-        return bool(sq) and any(
-            sq == n
-            or (
-                len(n) > 3
-                and (n in sq or sq in n)
-                and min(len(n), len(sq)) > 0.6 * max(len(n), len(sq))
-            )
-            for n in names
-        )
-
-    while len(parts) > 1 and is_site(parts[-1]):
+    names = _site_names(sites, host)
+    while len(parts) > 1 and _is_site_part(parts[-1], names):
         title = title[: title.rfind(parts[-1])].rstrip(" |-–—·•:»«/")
         parts = parts[:-1]
-    while len(parts) > 1 and is_site(parts[0]):
+    while len(parts) > 1 and _is_site_part(parts[0], names):
         title = title[title.find(parts[1]) :]
         parts = parts[1:]
     return title.strip()
@@ -227,58 +253,128 @@ def _h1_texts(tree: etree._Element) -> list[str]:
     return [_clean(h.text_content()) for h in tree.iter("h1")][:3]
 
 
-# Title sources in order of trust. og:title is the editor's headline more often than JSON-LD
-# "headline", which is frequently an SEO variant (measured on bench/extraction_eval.py).
-_TITLE_PRIORITY = ("citation_title", "og:title", "ld:headline", "h1", "twitter:title", "ld:name")
+# Metadata title sources in order of trust, for when the page itself does not settle which of
+# them is the headline. og:title is the editor's headline more often than JSON-LD "headline",
+# which is frequently an SEO variant (measured on bench/extraction_eval.py).
+_TITLE_PRIORITY = (
+    "citation_title",
+    "og:title",
+    "ld:headline",
+    "twitter:title",
+    "dc.title",
+    "parsely-title",
+    "ld:name",
+)
 
 
-def _first_title(sources: list[tuple[str, str]]) -> str:
-    """The title from the most trusted source present."""
+def _rank(key: str) -> int:
+    return _TITLE_PRIORITY.index(key) if key in _TITLE_PRIORITY else len(_TITLE_PRIORITY)
 
-    def rank(item: tuple[str, str]) -> int:
-        key = item[0]
-        return _TITLE_PRIORITY.index(key) if key in _TITLE_PRIORITY else len(_TITLE_PRIORITY)
 
-    usable = [item for item in sources if _squash(item[1])]
-    return min(usable or sources, key=rank)[1]
+def _covers(container: str, title: str) -> bool:
+    """True when ``container`` is ``title`` itself, or ``title`` with further parts set off by
+    separators before or after it ("Title | Section | Site", "Site - Title")."""
+    key = _squash(title)
+    if not key:
+        return False
+    if _squash(container) == key:
+        return True
+    parts = _SEPARATORS.split(container)
+    return any(
+        _squash(" ".join(parts[:i])) == key or _squash(" ".join(parts[i:])) == key
+        for i in range(1, len(parts))
+    )
+
+
+_KICKER = re.compile(r"^(.{2,80}?)(?::|\s[-–—|])\s+(.+)$")
+
+
+def _under_kicker(heading: str, title: str) -> bool:
+    """True when the visible heading is ``title`` run together with a kicker ("Kicker: Title",
+    the topic line many news sites set above the headline)."""
+    m = _KICKER.match(heading)
+    return bool(m) and len(m.group(1).split()) <= 6 and _squash(m.group(2)) == _squash(title)
+
+
+def _title_from_document_title(
+    html_title: str, h1s: list[str], sites: list[str], host: str | None
+) -> str:
+    """The title of a page without title metadata, from its <title> and <h1>."""
+    # The longest heading that the <title> shows as one of its separated parts.
+    shown = [h for h in h1s if _covers(html_title, h)]
+    if shown:
+        return max(shown, key=lambda h: len(_squash(h)))
+    stripped = _strip_site(html_title, sites, host)
+    for h in h1s:
+        if _squash(h) and _squash(h) in _squash(stripped):
+            return h
+    if stripped != html_title:
+        return stripped
+    parts = _SEPARATORS.split(html_title)
+    if len(parts) > 1:
+        longest = max(parts, key=len)
+        if len(longest.split()) >= 3:
+            return longest.strip()
+    return html_title
+
+
+def _pick_title(
+    titles: list[tuple[str, str]],
+    sites: list[str],
+    host: str | None,
+    html_title: str,
+    h1s: list[str],
+) -> str:
+    """The article title from the page's candidates: metadata (source, text) pairs, the
+    <title> text and the texts of the first <h1> elements.
+
+    Metadata titles often disagree: og:title, JSON-LD headline and <title> may each carry a
+    different variant of the headline (one written for social cards, one for search engines).
+    The page settles it where it can: the variant that a visible <h1> shows is the headline;
+    failing that, the one the document's <title> names; only then the most trusted source.
+    """
+    if not titles:
+        if html_title:
+            return _title_from_document_title(html_title, h1s, sites, host)
+        return h1s[0] if h1s else ""
+    candidates = sorted(
+        ((k, _strip_site(t, sites, host)) for k, t in titles), key=lambda item: _rank(item[0])
+    )
+    texts = [t for _, t in candidates if _squash(t)] or [t for _, t in candidates]
+    best = None
+    # An exact showing (the heading is the title, perhaps with a site name) beats a showing
+    # under a kicker, so a title that the heading shows whole wins over a shorter variant.
+    for shows in (_covers, _under_kicker):
+        best = next((t for t in texts if any(shows(h, t) for h in h1s)), None)
+        if best is not None:
+            break
+    if best is None and html_title:
+        best = next((t for t in texts if _covers(html_title, t)), None)
+    if best is None:
+        best = texts[0]
+    # A heading that the chosen title merely extends by a trailing part ("Headline | Site"
+    # where the site name went unrecognised) is the cleaner title.
+    parts = _SEPARATORS.split(best)
+    for h in h1s:
+        key = _squash(h)
+        if key != _squash(best) and any(
+            _squash(" ".join(parts[:i])) == key for i in range(1, len(parts))
+        ):
+            return h
+    return best
 
 
 def _choose_title(
     tree: etree._Element, md: dict[str, Any], traf_title: str | None, host: str | None
 ) -> str:
-    sites = md["sites"]
     html_title = ""
     title_el = tree.find(".//title")
     if title_el is not None:
         html_title = _clean(title_el.text_content())
     h1s = [h for h in _h1_texts(tree) if h]
-    sources = [(k, _strip_site(t, sites, host)) for k, t in md["titles"]]
-    if sources and h1s:
-        sources.append(("h1", h1s[0]))
-    if sources:
-        best = _first_title(sources)
-        # A heading that the metadata title merely decorates is the cleaner title.
-        for h in h1s:
-            if h != best and len(h) > 10 and _squash(h) and _squash(h) in _squash(best):
-                if len(_squash(h)) > 0.6 * len(_squash(best)):
-                    return h
-        return best
-    if html_title:
-        stripped = _strip_site(html_title, sites, host)
-        for h in h1s:
-            if _squash(h) and _squash(h) in _squash(stripped):
-                return h
-        if stripped != html_title:
-            return stripped
-        parts = _SEPARATORS.split(html_title)
-        if len(parts) > 1:
-            longest = max(parts, key=len)
-            if len(longest.split()) >= 3:
-                return longest.strip()
-        return html_title
-    if h1s:
-        return h1s[0]
-    return _clean(traf_title or "")
+    title = _pick_title(md["titles"], md["sites"], host, html_title, h1s)
+    title = title or _clean(traf_title or "")
+    return " ".join(_INVISIBLE.sub("", title).split())
 
 
 # ---------------------------------------------------------------- dates
