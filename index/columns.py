@@ -55,8 +55,18 @@ class Column:
 
     def count(self, mask: np.ndarray) -> np.ndarray:
         """Documents per value among the documents in ``mask``."""
-        selected = mask[self.owner]
-        return np.bincount(self.values[selected], minlength=len(self.vocab))
+        docs = np.flatnonzero(mask)
+        if len(docs) * 4 < len(mask):
+            # few documents: gather their slices of ``values`` instead of testing every entry
+            starts = self.offsets[docs]
+            lengths = self.offsets[docs + 1] - starts
+            total = int(lengths.sum())
+            ends = np.cumsum(lengths)
+            index = np.repeat(starts - (ends - lengths), lengths) + np.arange(total)
+            values = self.values[index]
+        else:
+            values = self.values[mask[self.owner]]
+        return np.bincount(values, minlength=len(self.vocab))
 
 
 @dataclass

@@ -1,14 +1,13 @@
 """The search API: a request in, results with exact facet counts and a histogram out.
 
-The full-text part runs in Whoosh; filters, facet counts, the date histogram and date sorting
-run over per-generation value columns (:mod:`index.columns`), so counts are exact and cheap.
+The full-text part runs on Whoosh's index, matched and scored over whole posting lists as
+arrays (:mod:`index.arraymatch`); filters, facet counts, the date histogram and date sorting run
+over per-generation value columns (:mod:`index.columns`), so counts are exact and cheap.
 """
 
 from __future__ import annotations
 
 import collections
-import hashlib
-import html
 import re
 import threading
 import time
@@ -18,7 +17,6 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
-from whoosh import highlight
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.searching import Searcher
@@ -37,9 +35,11 @@ from .api import (
     SearchRequest,
     SearchResult,
 )
+from .arraymatch import ArrayMatcher
 from .build import INDEX_NAME, columns_path, current_version, store_path
 from .columns import Columns, build_columns, load_columns, save_columns
 from .schema import LANGUAGE_FIELDS, language_field
+from .snippets import WordMatcher, snippet
 
 SNIPPET_CHARS = 300
 HIGHLIGHT_WINDOW = 3000
@@ -84,6 +84,8 @@ class _State:
     # anyway, and a searcher per thread would map the whole index once per thread
     searcher: object = None
     lock: object = field(default_factory=threading.RLock)
+    matcher: ArrayMatcher | None = None  # over ``searcher``: use it only while holding ``lock``
+    words: dict = field(default_factory=dict)  # text field -> its snippet WordMatcher
 
 
 class Archive:
@@ -93,10 +95,9 @@ class Archive:
                  cache_size: int = 128):
         self.data_dir = Path(data_dir)
         self.facet_time_budget = facet_time_budget
-        # per index generation: a query's matches, and rankings per filtered set. Researchers
-        # click facets, page and export the same query over and over; only the first pays.
+        # per index generation: a query's matches and scores. Researchers click facets, page
+        # and export the same query over and over; only the first pays.
         self._matches = LRUCache(cache_size)
-        self._rankings = LRUCache(cache_size)
         self._lock = threading.Lock()
         self._state: _State | None = None
         self._local = threading.local()
@@ -135,6 +136,7 @@ class Archive:
                     languages = tuple(f for f in LANGUAGE_FIELDS if reader.field_length(f))
                     schema = reader.schema or ix.schema
                     searcher = Searcher(reader, fromindex=ix)
+                    matcher = ArrayMatcher(searcher, columns.ndocs)
                 except BaseException:
                     reader.close()
                     raise
@@ -145,7 +147,8 @@ class Archive:
                     f"the index at {version_dir} cannot be read ({type(exc).__name__}: {exc}); "
                     "run `quarry rebuild`"
                 ) from exc
-            self._state = _State(version_dir, generation, ix, columns, languages, schema, searcher)
+            self._state = _State(version_dir, generation, ix, columns, languages, schema, searcher,
+                                 matcher=matcher)
             return self._state
 
     def _searcher(self, state: _State):
@@ -196,10 +199,11 @@ class Archive:
         return resolve
 
     def _match(self, state: _State, req: SearchRequest):
-        """The query's matching documents as a mask, plus the parsed query (None: browse)."""
+        """The query's matching documents as a mask and their scores (None when browsing),
+        the parsed query (None: browse) and its error."""
         columns = state.columns
         if req.is_browse:
-            return columns.live.copy(), None, None
+            return columns.live.copy(), None, None, None
         # the same cap as SearchRequest.from_args: the parsers' regexes are quadratic in the
         # length of one word (a 100k-character query would hold a thread for minutes)
         parsed = qp.parse(req.q[:MAX_QUERY_CHARS], state.schema, self.authority, self._vocab_resolver(columns),
@@ -207,19 +211,15 @@ class Archive:
         key = (state.version_dir, state.generation, parsed.text)
         cached = self._matches.get(key)
         if cached is not None:
-            return cached, parsed, parsed.error
-        mask = np.zeros(columns.ndocs, dtype=bool)
-        if parsed.query is wq.NullQuery or isinstance(parsed.query, type(wq.NullQuery)):
-            return mask, parsed, parsed.error
-        searcher = self._searcher(state)
+            return cached[0], cached[1], parsed, parsed.error
         with state.lock:
-            docnums = np.fromiter(searcher.docs_for_query(parsed.query), dtype=np.int64)
-        if len(docnums):
-            mask[docnums] = True
-        mask &= columns.live
+            mask, scores = state.matcher.evaluate(parsed.query)
+        mask = mask & columns.live
+        scores = scores.astype(np.float32)  # half the memory in the cache; ties order by docnum
         mask.flags.writeable = False  # shared through the cache
-        self._matches.put(key, mask)
-        return mask, parsed, parsed.error
+        scores.flags.writeable = False
+        self._matches.put(key, (mask, scores))
+        return mask, scores, parsed, parsed.error
 
     def _filter_masks(self, columns: Columns, req: SearchRequest,
                       within: tuple[str, str] | None = None) -> tuple[dict[str, np.ndarray], np.ndarray]:
@@ -265,7 +265,7 @@ class Archive:
         shown = req
         req = _date_range_as_filter(req)
         columns = state.columns
-        qmask, parsed, error = self._match(state, req)
+        qmask, scores, parsed, error = self._match(state, req)
         includes, other = self._filter_masks(columns, req, within)
         base = qmask & other
         final = base.copy()
@@ -273,7 +273,7 @@ class Archive:
             final &= mask
         total = int(final.sum())
         result = SearchResult(request=shown, total=total, hits=[], query_error=error)
-        result.hits = self._page(state, req, parsed, final, int(qmask.sum()))
+        result.hits = self._page(state, req, parsed, scores, final)
         if req.with_facets:
             result.facets = self._facets(columns, req, base, includes, t0)
         if req.with_histogram:
@@ -284,46 +284,22 @@ class Archive:
         result.elapsed_ms = (time.perf_counter() - t0) * 1000
         return result
 
-    def _ordered(self, state: _State, req: SearchRequest, parsed, final: np.ndarray, limit: int | None,
-                 matched: int | None = None):
-        """Docnums of the result set in the requested order (with scores for relevance).
-
-        ``matched`` is how many documents the query matched before filters (None: unknown)."""
-        columns = state.columns
-        filtered = matched is None or int(final.sum()) != matched
-        if req.sort == "relevance" and parsed is not None:
-            searcher = self._searcher(state)
-            if not final.any():
-                return [], []
-            key = (state.version_dir, state.generation, parsed.text,
-                   hashlib.blake2b(np.packbits(final).tobytes(), digest_size=16).digest() if filtered else None)
-            cached = self._rankings.get(key)
-            if cached is not None and (cached[2] or (limit is not None and len(cached[0]) >= limit)):
-                docnums, scores, _ = cached
-                return docnums[:limit], scores[:limit]
-            docnums = scores = None
-            kept = int(final.sum())
-            if filtered and limit is not None and matched and kept / matched >= 0.02:
-                # scores do not depend on filters, so the filtered top-k is the unfiltered
-                # ranking with the filtered-out documents dropped: over-fetch, then drop
-                over = min(matched, int(limit * matched / kept * 1.5) + 20)
-                with state.lock:
-                    results = searcher.search(parsed.query, limit=over)
-                    pairs = [(r.docnum, r.score) for r in results if final[r.docnum]]
-                if len(pairs) >= limit or over >= matched:
-                    docnums, scores = [d for d, _ in pairs[:limit]], [sc for _, sc in pairs[:limit]]
-            if docnums is None:
-                # a filter set costs a Python set of every allowed document: only build one
-                # when filters actually removed some of the query's matches
-                docset = set(np.flatnonzero(final).tolist()) if filtered else None
-                with state.lock:
-                    results = searcher.search(parsed.query, limit=limit, filter=docset)
-                    docnums, scores = [r.docnum for r in results], [r.score for r in results]
-            complete = limit is None or len(docnums) < limit
-            self._rankings.put(key, (docnums, scores, complete))
-            return docnums, scores
+    def _ordered(self, state: _State, req: SearchRequest, scores: np.ndarray | None, final: np.ndarray,
+                 limit: int | None):
+        """Docnums of the result set in the requested order (with scores for relevance)."""
         docs = np.flatnonzero(final)
-        day = columns.day[docs].astype(np.int64)
+        if req.sort == "relevance" and scores is not None:
+            values = scores[docs]
+            if limit is not None and len(docs) > limit:
+                # only documents scoring at least the limit-th best can be on the page
+                threshold = np.partition(values, len(values) - limit)[len(values) - limit]
+                keep = values >= threshold
+                docs, values = docs[keep], values[keep]
+            order = np.lexsort((docs, -values))  # best first; equal scores by docnum
+            if limit is not None:
+                order = order[:limit]
+            return docs[order].tolist(), values[order].tolist()
+        day = state.columns.day[docs].astype(np.int64)
         if req.sort == "oldest":
             key = np.where(day < 0, np.iinfo(np.int64).max, day)
             order = np.lexsort((docs, key))
@@ -334,10 +310,10 @@ class Archive:
             ordered = ordered[:limit]
         return ordered.tolist(), None
 
-    def _page(self, state: _State, req: SearchRequest, parsed, final: np.ndarray,
-              matched: int | None = None) -> list[Hit]:
+    def _page(self, state: _State, req: SearchRequest, parsed, scores: np.ndarray | None,
+              final: np.ndarray) -> list[Hit]:
         start = (req.page - 1) * req.page_size
-        docnums, scores = self._ordered(state, req, parsed, final, start + req.page_size, matched)
+        docnums, scores = self._ordered(state, req, scores, final, start + req.page_size)
         docnums = docnums[start:]
         scores = scores[start:] if scores else None
         ids = [state.columns.ids[d] for d in docnums]
@@ -371,29 +347,16 @@ class Archive:
 
     def _snippet(self, state: _State, article: Article, terms: dict[str, set[str]]) -> str:
         """Keyword-in-context from the stored text: escaped, with matches in <mark>."""
-        text = article.text
         fieldname = language_field(article.language) or "body"
         if fieldname not in terms and "body" in terms:
             fieldname = "body"
+        matcher = None
         if terms.get(fieldname):
-            analyzer = state.schema[fieldname].analyzer
-            fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS // 2, surround=60)
-            formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-            marked = ""
-            # matches are usually early: analyse the opening first, the whole text only if needed
-            for window in ((text[:HIGHLIGHT_WINDOW], text) if len(text) > HIGHLIGHT_WINDOW else (text,)):
-                try:
-                    marked = highlight.highlight(window, frozenset(terms[fieldname]), analyzer, fragmenter, formatter, top=2)
-                except Exception:  # noqa: BLE001
-                    marked = ""
-                if marked:
-                    break
-            if marked:
-                return re.sub(r'<mark class="[^"]*">', "<mark>", marked)
-        plain = text[:SNIPPET_CHARS]
-        if len(text) > SNIPPET_CHARS:
-            plain = plain.rsplit(" ", 1)[0] + " …"
-        return html.escape(plain)
+            matcher = state.words.get(fieldname)
+            if matcher is None:
+                matcher = state.words[fieldname] = WordMatcher.for_field(state.schema[fieldname])
+        return snippet(article.text, matcher, frozenset(terms.get(fieldname, ())), HIGHLIGHT_WINDOW,
+                       SNIPPET_CHARS)
 
     def _facets(self, columns: Columns, req: SearchRequest, base, includes, t0: float) -> list[Facet]:
         facets = []
@@ -529,12 +492,12 @@ class Archive:
         req = _date_range_as_filter(req)
         within = within or req.within
         state = self._current()
-        qmask, parsed, _ = self._match(state, req)
+        qmask, scores, _, _ = self._match(state, req)
         includes, other = self._filter_masks(state.columns, req, within)
         final = qmask & other
         for mask in includes.values():
             final &= mask
-        docnums, _ = self._ordered(state, req, parsed, final, None)
+        docnums, _ = self._ordered(state, req, scores, final, None)
         ids = [state.columns.ids[d] for d in docnums]
         store = self.store()
         for start in range(0, len(ids), 500):

@@ -1,0 +1,113 @@
+"""Keyword-in-context snippets: the passages of a text around the query's words, marked.
+
+Whoosh's highlighter runs the whole analyzer chain token by token through generators, which
+cost tens of milliseconds per result page. Here the text is split with the field's own
+tokenizer pattern and each distinct word goes through the field's analyzer once (a cache per
+field), so a word matches exactly when the index would have matched it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+MAX_FRAGMENTS = 2
+FRAGMENT_CHARS = 150  # a fragment grows over nearby matches up to about this length
+SURROUND = 60  # characters of context before the first and after the last match
+_WORD_CACHE_LIMIT = 200_000
+
+
+class WordMatcher:
+    """Decides whether a surface word would be indexed as one of a set of terms."""
+
+    def __init__(self, analyzer, pattern: re.Pattern):
+        self.analyzer = analyzer
+        self.pattern = pattern
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    @classmethod
+    def for_field(cls, field) -> WordMatcher:
+        analyzer = field.analyzer
+        tokenizer = getattr(analyzer, "items", [analyzer])[0]
+        pattern = getattr(tokenizer, "expression", None) or re.compile(r"\w+(\.?\w+)*", re.UNICODE)
+        return cls(analyzer, pattern)
+
+    def terms_of(self, word: str) -> tuple[str, ...]:
+        found = self._cache.get(word)
+        if found is None:
+            if len(self._cache) > _WORD_CACHE_LIMIT:
+                self._cache.clear()
+            try:
+                found = tuple(t.text for t in self.analyzer(word))
+            except Exception:  # noqa: BLE001 - an analyzer failure only loses a mark
+                found = ()
+            self._cache[word] = found
+        return found
+
+    def spans(self, text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+        """Character spans of the words in ``text`` that are indexed as one of ``terms``."""
+        out = []
+        terms_of = self.terms_of
+        for m in self.pattern.finditer(text):
+            if any(t in terms for t in terms_of(m.group())):
+                out.append((m.start(), m.end()))
+        return out
+
+
+def kwic(text: str, spans: list[tuple[int, int]], max_fragments: int = MAX_FRAGMENTS,
+         fragment_chars: int = FRAGMENT_CHARS, surround: int = SURROUND) -> str:
+    """Escaped HTML: the best passages around ``spans`` (most matches first, shown in text
+    order), the matches in ``<mark>``, passages joined by an ellipsis. Empty without spans."""
+    if not spans:
+        return ""
+    groups: list[list[tuple[int, int]]] = []
+    for span in spans:
+        if groups and span[1] - groups[-1][0][0] <= fragment_chars:
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    best = sorted(range(len(groups)), key=lambda i: (-len(groups[i]), i))[:max_fragments]
+    parts = []
+    for i in sorted(best):
+        group = groups[i]
+        start = _word_start(text, max(0, group[0][0] - surround))
+        end = _word_end(text, min(len(text), group[-1][1] + surround))
+        pieces, pos = [], start
+        for a, b in group:
+            pieces.append(html.escape(text[pos:a]))
+            pieces.append("<mark>" + html.escape(text[a:b]) + "</mark>")
+            pos = b
+        pieces.append(html.escape(text[pos:end]))
+        passage = "".join(pieces).replace("\n", " ")
+        parts.append(("… " if start > 0 else "") + passage.strip() + (" …" if end < len(text) else ""))
+    return " ".join(parts).replace("… …", "…")
+
+
+def _word_start(text: str, pos: int) -> int:
+    """Move a cut forward to the start of a word (never into the middle of one)."""
+    if pos <= 0 or not text[pos - 1].isalnum():
+        return pos
+    space = text.find(" ", pos)
+    return pos if space < 0 else space + 1
+
+
+def _word_end(text: str, pos: int) -> int:
+    if pos >= len(text) or not text[pos].isalnum():
+        return pos
+    space = text.rfind(" ", 0, pos)
+    return pos if space < 0 else space
+
+
+def snippet(text: str, matcher: WordMatcher | None, terms: frozenset[str], window: int,
+            fallback_chars: int) -> str:
+    """The marked passages of ``text`` (its opening ``window`` characters first, the rest only
+    when the opening has no match), or its escaped opening when nothing matches."""
+    if matcher is not None and terms:
+        for part in ((text[:window], text) if len(text) > window else (text,)):
+            spans = matcher.spans(part, terms)
+            if spans:
+                return kwic(text, spans)  # a prefix's offsets are the text's
+    plain = text[:fallback_chars]
+    if len(text) > fallback_chars:
+        plain = plain.rsplit(" ", 1)[0] + " …"
+    return html.escape(plain)
