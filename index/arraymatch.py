@@ -55,12 +55,17 @@ class ArrayMatcher:
         self._lengths: dict[str, np.ndarray] = {}
         self._postings: OrderedDict = OrderedDict()
         self._postings_bytes = 0
+        self._with_values: dict = {}  # this query's postings with their values
 
     # -- evaluation ----------------------------------------------------------------------------
 
     def evaluate(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
         """The query's matching documents (bool mask) and their scores (float64)."""
-        return self._eval(q)
+        self._with_values = {}
+        try:
+            return self._eval(q)
+        finally:
+            self._with_values = {}
 
     def _eval(self, q) -> tuple[np.ndarray, np.ndarray]:
         if isinstance(q, wq.Term):
@@ -167,19 +172,20 @@ class ArrayMatcher:
                 return self._empty()
         if not words or any((fieldname, w) not in self.reader for w in words):
             return self._empty()
-        mask, scores = self._term(fieldname, words[0])
+        postings = [self._postings_of(fieldname, w, with_values=True) for w in words]
+        mask, scores = self._scored(fieldname, words[0], *postings[0][:2])
         scores = scores.copy()
-        for word in words[1:]:
-            m, s = self._term(fieldname, word)
+        for word, (ids, weights, _values) in zip(words[1:], postings[1:], strict=True):
+            m, s = self._scored(fieldname, word, ids, weights)
             mask = mask & m
             scores += s
         if len(words) > 1 and mask.any():
-            docs, starts = self._positions_of(fieldname, words[0], mask)
+            docs, starts = _positions(postings[0][0], postings[0][2], mask)
             ends = starts
-            for word in words[1:]:
+            for ids, _weights, values in postings[1:]:
                 alive = np.zeros(self.ndocs, dtype=bool)
                 alive[docs] = True  # only documents where the phrase so far still occurs
-                bdocs, bpos = self._positions_of(fieldname, word, alive)
+                bdocs, bpos = _positions(ids, values, alive)
                 bkeys = (bdocs << _POS_BITS) | bpos  # sorted: documents, then positions
                 found_docs, found_starts, found_ends = [], [], []
                 for gap in range(1, q.slop + 1):
@@ -201,21 +207,6 @@ class ArrayMatcher:
         scores = np.where(mask, scores, 0.0)
         return mask, scores * q.boost if q.boost != 1.0 else scores
 
-    def _positions_of(self, fieldname: str, tbytes: bytes, within: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(document, position) of every occurrence of a term in the documents of ``within``,
-        sorted by document then position."""
-        fmt = self.schema[fieldname].format
-        doc_parts, pos_parts = [], []
-        for leaf, base in self.leaves:
-            if (fieldname, tbytes) not in leaf:
-                continue
-            d, p = _leaf_positions(leaf._terms.matcher(fieldname, tbytes, fmt), base, within)
-            doc_parts.append(d)
-            pos_parts.append(p)
-        if not doc_parts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        return np.concatenate(doc_parts), np.concatenate(pos_parts)
-
     def _by_whoosh(self, q) -> tuple[np.ndarray, np.ndarray]:
         """A subtree with no array form: Whoosh's own matcher, every match with its score."""
         mask, scores = self._empty()
@@ -233,19 +224,24 @@ class ArrayMatcher:
     # -- terms ---------------------------------------------------------------------------------
 
     def _term(self, fieldname: str, text, boost: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-        mask, scores = self._empty()
         if fieldname not in self.schema:
-            return mask, scores
+            return self._empty()
         field = self.schema[fieldname]
         try:
             tbytes = field.to_bytes(text) if not isinstance(text, bytes) else text
         except ValueError:
-            return mask, scores
-        ids, weights = self._postings_of(fieldname, tbytes)
+            return self._empty()
+        ids, weights, _ = self._postings_of(fieldname, tbytes)
+        return self._scored(fieldname, tbytes, ids, weights, boost)
+
+    def _scored(self, fieldname: str, tbytes: bytes, ids: np.ndarray, weights: np.ndarray,
+                boost: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+        """A term's postings as a mask and Whoosh's BM25F scores."""
+        mask, scores = self._empty()
         if not len(ids):
             return mask, scores
         mask[ids] = True
-        if field.scorable:
+        if self.schema[fieldname].scorable:
             n = self.searcher.doc_frequency(fieldname, tbytes)
             idf = log(self.doc_count_all / (n + 1)) + 1
             avgfl = self.searcher.avg_field_length(fieldname) or 1
@@ -257,34 +253,45 @@ class ArrayMatcher:
         scores[ids] = values * boost if boost != 1.0 else values
         return mask, scores
 
-    def _postings_of(self, fieldname: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray]:
-        """Every (docnum, weight) of one term across the reader's segments, cached by size."""
+    def _postings_of(self, fieldname: str, tbytes: bytes, with_values: bool = False):
+        """Every docnum and weight (and, asked, undecoded value) of one term across the
+        reader's segments. Docnums and weights are cached up to a size; values only for the
+        current query (a word and a phrase holding it need them from one reading)."""
         key = (fieldname, tbytes)
         hit = self._postings.get(key)
-        if hit is not None:
+        if hit is not None and not with_values:
             self._postings.move_to_end(key)
             return hit
+        full = self._with_values.get(key)
+        if full is not None:
+            return full
         fmt = self.schema[fieldname].format
-        all_ids, all_weights = [], []
+        # values come with every block anyway: keep them for a phrase of this query
+        with_values = fmt.supports("positions")
+        all_ids, all_weights, all_values = [], [], []
         for leaf, base in self.leaves:
             if (fieldname, tbytes) not in leaf:
                 continue
-            ids, weights = _leaf_postings(leaf._terms.matcher(fieldname, tbytes, fmt))
+            ids, weights, values = _leaf_postings(leaf._terms.matcher(fieldname, tbytes, fmt), with_values)
             all_ids.append(ids + base if base else ids)
             all_weights.append(weights)
+            all_values.extend(values or ())
         if all_ids:
             ids = np.concatenate(all_ids) if len(all_ids) > 1 else all_ids[0]
             weights = np.concatenate(all_weights) if len(all_weights) > 1 else all_weights[0]
         else:
             ids, weights = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        entry = (ids, weights, None)
         size = ids.nbytes + weights.nbytes
-        if size <= POSTINGS_CACHE_BYTES // 4:
-            self._postings[key] = (ids, weights)
+        if hit is None and size <= POSTINGS_CACHE_BYTES // 4:
+            self._postings[key] = entry
             self._postings_bytes += size
             while self._postings_bytes > POSTINGS_CACHE_BYTES:
-                _, (old_ids, old_weights) = self._postings.popitem(last=False)
+                _, (old_ids, old_weights, _) = self._postings.popitem(last=False)
                 self._postings_bytes -= old_ids.nbytes + old_weights.nbytes
-        return ids, weights
+        if with_values:
+            entry = self._with_values[key] = (ids, weights, all_values)
+        return entry
 
     def _field_lengths(self, fieldname: str) -> np.ndarray:
         """Each document's length in the field, as Whoosh's scorer sees it."""
@@ -309,45 +316,29 @@ class ArrayMatcher:
         return lengths
 
 
-def _leaf_postings(m) -> tuple[np.ndarray, np.ndarray]:
+def _leaf_postings(m, with_values: bool = False) -> tuple[np.ndarray, np.ndarray, list | None]:
     """Decode one segment's posting list a block at a time (not a posting at a time)."""
-    if isinstance(m, ListMatcher):
-        ids = np.asarray(m._ids, dtype=np.int64)
-        weights = m._weights
-        if weights is None:
-            w = np.full(len(ids), float(m._all_weights or 1.0))
-        else:
-            w = np.asarray(weights, dtype=np.float64)
-        return ids, w
-    if not isinstance(m, W3LeafMatcher):
-        ids, weights = [], []
+    if not isinstance(m, (ListMatcher, W3LeafMatcher)):
+        ids, weights, values = [], [], []
         while m.is_active():
             ids.append(m.id())
             weights.append(m.weight())
+            values.append(m.value() if with_values else None)
             m.next()
-        return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
-    id_parts, weight_parts = [], []
-    postfile = m._postfile
-    while True:
-        count = m._blocklength
-        data = postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
-        if m._compression:
-            data = zlib.decompress(data)
-        ids, weights = loads(data)[:2]
-        ids = np.asarray(ids, dtype=np.int64)
-        if not m._byteids:
-            ids = np.cumsum(ids)
-        id_parts.append(ids)
+        return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64), values
+    id_parts, weight_parts, values = [], [], [] if with_values else None
+    for ids, weights, block_values in _blocks(m):
+        count = len(ids)
+        id_parts.append(np.asarray(ids, dtype=np.int64))
         if weights is None:
-            weight_parts.append(np.ones(count))
+            weight_parts.append(np.full(count, float(getattr(m, "_all_weights", None) or 1.0)))
         elif isinstance(weights, float):
             weight_parts.append(np.full(count, weights))
         else:
             weight_parts.append(np.asarray(weights, dtype=np.float64))
-        if m._lastblock:
-            break
-        m._goto(m._nextoffset)
-    return np.concatenate(id_parts), np.concatenate(weight_parts)
+        if with_values:
+            values.extend(block_values)
+    return np.concatenate(id_parts), np.concatenate(weight_parts), values
 
 
 def _blocks(m):
@@ -367,31 +358,50 @@ def _blocks(m):
         m._goto(m._nextoffset)
 
 
-def _leaf_positions(m, base: int, within: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Decode the positions of one segment's postings, only for documents in ``within``."""
-    if not isinstance(m, (ListMatcher, W3LeafMatcher)):
-        raise TypeError(type(m).__name__)
-    lengths: list[int] = []
-    deltas: list[int] = []
-    docs: list[np.ndarray] = []
-    for ids, _weights, values in _blocks(m):
-        ids = np.asarray(ids, dtype=np.int64) + base
-        chosen = np.flatnonzero(within[ids])
-        if not len(chosen):
-            continue
-        for i in chosen.tolist():
-            # Positions format: a 4-byte count, then the pickled list of position deltas
-            value = values[i]
-            found = loads(value[4:] if value.endswith(b".") else value[4:] + b".")
-            lengths.append(len(found))
-            deltas.extend(found)
-        docs.append(ids[chosen])
-    if not docs:
+def _positions(ids: np.ndarray, values: list[bytes], within: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(document, position) of each occurrence in a term's postings for the documents in
+    ``within``, sorted by document then position."""
+    chosen = np.flatnonzero(within[ids])
+    if not len(chosen):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    counts = np.asarray(lengths, dtype=np.int64)
+    counts, deltas = _decode_positions([values[i] for i in chosen.tolist()])
     flat = np.cumsum(np.asarray(deltas, dtype=np.int64))
     # restart the running sum at each posting: positions are delta-coded per document
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     offsets = np.where(starts > 0, flat[starts - 1], 0)
     positions = flat - np.repeat(offsets, counts)
-    return np.repeat(np.concatenate(docs), counts), positions
+    return np.repeat(ids[chosen], counts), positions
+
+
+# Whoosh's Positions format: a 4-byte big-endian count, then ``pickle.dumps(deltas, 2)`` (its
+# final STOP byte sometimes cut). A list of n <= 1000 ints pickles as this header, the items and
+# APPEND (n == 1) or MARK, the items, APPENDS (n > 1); so the items of many postings can be
+# spliced into one pickled list and unpickled in one call instead of one call per posting.
+_LIST_HEAD = b"\x80\x02]q\x00"
+_SPLICE_LIMIT = 1000  # pickle batches longer lists' appends
+
+
+def _decode_positions(values: list[bytes]) -> tuple[np.ndarray, list[int]]:
+    """The number of positions of each posting and all their deltas, concatenated."""
+    counts = np.fromiter((int.from_bytes(v[:4], "big") for v in values), dtype=np.int64, count=len(values))
+    pieces = []
+    for v, n in zip(values, counts.tolist(), strict=True):
+        end = len(v) - 1 if v.endswith(b".") else len(v)
+        if v[4:9] != _LIST_HEAD or not 0 < n <= _SPLICE_LIMIT:
+            break
+        tail = v[end - 1 : end]
+        if n == 1 and tail == b"a":
+            pieces.append(v[9 : end - 1])
+        elif n > 1 and tail == b"e" and v[9:10] == b"(":
+            pieces.append(v[10 : end - 1])
+        else:
+            break
+    else:
+        deltas = loads(b"\x80\x02(" + b"".join(pieces) + b"l.")
+        if len(deltas) == int(counts.sum()):
+            return counts, deltas
+    # anything unexpected: one posting at a time, as Whoosh decodes them
+    deltas = []
+    for v in values:
+        deltas.extend(loads(v[4:] if v.endswith(b".") else v[4:] + b"."))
+    return counts, deltas

@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 import re
 
+from whoosh.lang.porter import stem as porter_stem
+
 MAX_FRAGMENTS = 2
 FRAGMENT_CHARS = 150  # a fragment grows over nearby matches up to about this length
 SURROUND = 60  # characters of context before the first and after the last match
@@ -20,17 +22,28 @@ _WORD_CACHE_LIMIT = 200_000
 class WordMatcher:
     """Decides whether a surface word would be indexed as one of a set of terms."""
 
-    def __init__(self, analyzer, pattern: re.Pattern):
+    def __init__(self, analyzer, pattern: re.Pattern, stem_margin: int | None = None):
         self.analyzer = analyzer
         self.pattern = pattern
+        # a word can only be indexed as a term if it starts with the term minus this many final
+        # characters (None: no such guarantee, every word is analysed)
+        self.stem_margin = stem_margin
         self._cache: dict[str, tuple[str, ...]] = {}
+        self._finders: dict[frozenset[str], re.Pattern] = {}
 
     @classmethod
     def for_field(cls, field) -> WordMatcher:
         analyzer = field.analyzer
-        tokenizer = getattr(analyzer, "items", [analyzer])[0]
-        pattern = getattr(tokenizer, "expression", None) or re.compile(r"\w+(\.?\w+)*", re.UNICODE)
-        return cls(analyzer, pattern)
+        items = getattr(analyzer, "items", [analyzer])
+        pattern = getattr(items[0], "expression", None) or re.compile(r"\w+(\.?\w+)*", re.UNICODE)
+        stemmers = [getattr(item, "stemfn", None) for item in items if hasattr(item, "stemfn")]
+        if not stemmers:
+            margin = 0  # lowercased words are the terms
+        elif stemmers == [porter_stem]:
+            margin = 2  # Porter rewrites at most the last two letters it keeps ("-biliti" > "-ble")
+        else:
+            margin = None
+        return cls(analyzer, pattern, margin)
 
     def terms_of(self, word: str) -> tuple[str, ...]:
         found = self._cache.get(word)
@@ -48,10 +61,30 @@ class WordMatcher:
         """Character spans of the words in ``text`` that are indexed as one of ``terms``."""
         out = []
         terms_of = self.terms_of
-        for m in self.pattern.finditer(text):
-            if any(t in terms for t in terms_of(m.group())):
+        finder = self._finder(terms)
+        if finder is None:
+            candidates = self.pattern.finditer(text)
+        else:
+            # only words starting like a term are analysed (the rest cannot match)
+            candidates = (self.pattern.match(text, m.start()) for m in finder.finditer(text))
+        for m in candidates:
+            if m is not None and any(t in terms for t in terms_of(m.group())):
                 out.append((m.start(), m.end()))
         return out
+
+    def _finder(self, terms: frozenset[str]) -> re.Pattern | None:
+        if self.stem_margin is None:
+            return None
+        finder = self._finders.get(terms)
+        if finder is None:
+            if len(self._finders) > 256:
+                self._finders.clear()
+            prefixes = {t[: max(1, len(t) - self.stem_margin)] for t in terms}
+            alternatives = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+            # at the start of a token: not after a letter, nor after "x." inside one ("U.S")
+            finder = re.compile(rf"(?<!\w)(?<!\w\.)(?:{alternatives})", re.IGNORECASE)
+            self._finders[terms] = finder
+        return finder
 
 
 def kwic(text: str, spans: list[tuple[int, int]], max_fragments: int = MAX_FRAGMENTS,

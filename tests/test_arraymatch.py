@@ -120,3 +120,26 @@ def test_random_queries_agree_with_whoosh(searcher, text):
     # Whoosh's AndMaybe under an intersection adds the optional part's score only when its
     # matcher happens to be positioned on the document; here it is always added
     _compare(searcher, _parse(searcher, text), scores_too="ANDMAYBE" not in text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 70_000), min_size=1, max_size=1200).map(sorted), min_size=1, max_size=8),
+       st.booleans())
+def test_positions_decode_like_whoosh(position_lists, cut_stop):
+    from whoosh.formats import Positions
+
+    from index.arraymatch import _decode_positions
+
+    fmt = Positions()
+    values = [fmt.encode(p) for p in position_lists]
+    if cut_stop:  # Whoosh's posting writer may drop the pickle's final STOP byte
+        values = [v[:-1] for v in values]
+    counts, deltas = _decode_positions(values)
+    assert counts.tolist() == [len(p) for p in position_lists]
+    expected = [d for v in values for d in _deltas(fmt, v)]
+    assert list(deltas) == expected
+
+
+def _deltas(fmt, value: bytes) -> list[int]:
+    positions = fmt.decode_positions(value)
+    return [b - a for a, b in zip([0, *positions[:-1]], positions, strict=True)]
