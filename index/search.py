@@ -98,6 +98,7 @@ class Archive:
         # per index generation: a query's matches and scores. Researchers click facets, page
         # and export the same query over and over; only the first pays.
         self._matches = LRUCache(cache_size)
+        self._similar = LRUCache(cache_size)  # article id -> the ids of its similar articles
         self._lock = threading.Lock()
         self._state: _State | None = None
         self._local = threading.local()
@@ -476,16 +477,28 @@ class Archive:
             state = self._current()
         except ArchiveUnavailable:
             return []
+        key = (state.version_dir, state.generation, article_id, limit)
+        ids = self._similar.get(key)
+        if ids is None:
+            ids = self._similar_ids(state, article_id, limit)
+            self._similar.put(key, ids)
+        found = self.store().get_many(ids)
+        return [_hit(found[i], self._snippet(state, found[i], {}), None) for i in ids if i in found]
+
+    def _similar_ids(self, state: _State, article_id: str, limit: int) -> list[str]:
         docnum = state.columns.docnum_of(article_id)
         article = self.article(article_id)
         if docnum is None or article is None:
             return []
-        searcher = self._searcher(state)
         with state.lock:
-            results = searcher.more_like(docnum, "body", text=article.title + "\n" + article.text, top=limit, numterms=12)
-            ids = [state.columns.ids[r.docnum] for r in results if r.docnum != docnum]
-        found = self.store().get_many(ids)
-        return [_hit(found[i], self._snippet(state, found[i], {}), None) for i in ids if i in found][:limit]
+            # Whoosh's more_like: the text's 12 most distinctive terms, ORed, weighted
+            key_terms = state.searcher.key_terms_from_text("body", article.title + "\n" + article.text, numterms=12)
+            q = wq.Or([wq.Term("body", word, boost=weight) for word, weight in key_terms])
+            mask, scores = state.matcher.evaluate(q)
+        mask &= state.columns.live
+        mask[docnum] = False
+        docnums, _ = self._ordered(state, SearchRequest(sort="relevance"), scores, mask, limit)
+        return [state.columns.ids[d] for d in docnums]
 
     def iter_articles(self, req: SearchRequest, within: tuple[str, str] | None = None) -> Iterator[Article]:
         """The whole result set of a request in its order, streamed in batches: no cap."""
