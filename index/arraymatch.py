@@ -41,7 +41,7 @@ class ArrayMatcher:
     Not thread-safe: the reader's files are read with seek-then-read; callers hold the
     generation's lock, as for any other use of its searcher."""
 
-    def __init__(self, searcher, ndocs: int):
+    def __init__(self, searcher, ndocs: int, cache_bytes: int = POSTINGS_CACHE_BYTES):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.schema = searcher.schema
@@ -55,6 +55,7 @@ class ArrayMatcher:
         self._lengths: dict[str, np.ndarray] = {}
         self._postings: OrderedDict = OrderedDict()
         self._postings_bytes = 0
+        self.cache_bytes = cache_bytes  # decoded postings kept across queries (0: none)
         self._with_values: dict = {}  # this query's postings with their values
 
     # -- evaluation ----------------------------------------------------------------------------
@@ -283,10 +284,10 @@ class ArrayMatcher:
             ids, weights = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
         entry = (ids, weights, None)
         size = ids.nbytes + weights.nbytes
-        if hit is None and size <= POSTINGS_CACHE_BYTES // 4:
+        if hit is None and size <= self.cache_bytes // 4:
             self._postings[key] = entry
             self._postings_bytes += size
-            while self._postings_bytes > POSTINGS_CACHE_BYTES:
+            while self._postings_bytes > self.cache_bytes:
                 _, (old_ids, old_weights, _) = self._postings.popitem(last=False)
                 self._postings_bytes -= old_ids.nbytes + old_weights.nbytes
         if with_values:

@@ -35,7 +35,7 @@ from .api import (
     SearchRequest,
     SearchResult,
 )
-from .arraymatch import ArrayMatcher
+from .arraymatch import POSTINGS_CACHE_BYTES, ArrayMatcher
 from .build import INDEX_NAME, columns_path, current_version, store_path
 from .columns import Columns, build_columns, load_columns, save_columns
 from .schema import LANGUAGE_FIELDS, language_field
@@ -98,6 +98,7 @@ class Archive:
         # per index generation: a query's matches and scores. Researchers click facets, page
         # and export the same query over and over; only the first pays.
         self._matches = LRUCache(cache_size)
+        self._postings_cache_bytes = POSTINGS_CACHE_BYTES if cache_size else 0  # no caches: all cold
         self._similar = LRUCache(cache_size)  # article id -> the ids of its similar articles
         self._lock = threading.Lock()
         self._state: _State | None = None
@@ -137,7 +138,7 @@ class Archive:
                     languages = tuple(f for f in LANGUAGE_FIELDS if reader.field_length(f))
                     schema = reader.schema or ix.schema
                     searcher = Searcher(reader, fromindex=ix)
-                    matcher = ArrayMatcher(searcher, columns.ndocs)
+                    matcher = ArrayMatcher(searcher, columns.ndocs, self._postings_cache_bytes)
                 except BaseException:
                     reader.close()
                     raise
