@@ -1,13 +1,15 @@
 """A loopback load test of `quarry serve --production` (run by hand, not by the test suite).
 
 Builds (or reuses, ``--data-dir``) an archive of the first N articles of the Reuters corpus,
-starts ``quarry serve --production`` on 127.0.0.1 with a free port as a subprocess, and runs
+starts ``quarry serve --production [--workers N]`` on 127.0.0.1 with a free port as a subprocess
+(``--workers 1``: waitress, one process; 2 or more: gunicorn worker processes), and runs
 concurrent clients (threads, http.client, 127.0.0.1 only) for a bounded time and request count:
 searches from a realistic query list, facet clicks, article pages, JSON twins and small exports.
 Prints requests/s, p50/p95/p99 latency and errors as a markdown table.
 
     python bench/loadtest.py --articles 10000 --no-entities            # quick build, then 60 s
     python bench/loadtest.py --data-dir /tmp/quarry-load --duration 60 # reuse an archive
+    python bench/loadtest.py --data-dir /tmp/quarry-load --workers 2   # gunicorn, 2 processes
 """
 
 from __future__ import annotations
@@ -57,11 +59,12 @@ def store_count(data_dir: Path) -> int:
         db.close()
 
 
-def build(data_dir: Path, source: Path, articles: int, entities: bool) -> None:
+def build(data_dir: Path, source: Path, articles: int | None, entities: bool) -> None:
     have = store_count(data_dir)
-    if have >= articles:
+    if (have and articles is None) or have >= (articles or 10_000):
         print(f"reusing {data_dir}: {have} articles", file=sys.stderr)
         return
+    articles = articles or 10_000
     data_dir.mkdir(parents=True, exist_ok=True)
     export = data_dir.parent / f"{data_dir.name}-first-{articles}.jsonl"
     with gzip.open(source, "rt", encoding="utf-8") as src, open(export, "w", encoding="utf-8") as out:
@@ -174,6 +177,37 @@ def client(port: int, work: Workload, seed: int, stop_at: float, budget: list[in
     conn.close()
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a live process and its live children (Linux
+    /proc; 0.0 elsewhere)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0
+    try:
+        entries = [e for e in Path("/proc").iterdir() if e.name.isdigit()]
+    except OSError:
+        return 0.0
+    for entry in entries:
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def machine_busy() -> float:
+    """CPU seconds the whole machine has been busy since boot (Linux /proc/stat; 0.0 elsewhere)."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[:8])
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    return (user + nice + system + irq + softirq + steal) / tick
+
+
 def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -206,31 +240,45 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data-dir", type=Path, default=Path("/tmp/quarry-loadtest"))
     ap.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
-    ap.add_argument("--articles", type=int, default=10_000)
+    ap.add_argument("--articles", type=int, default=None,
+                    help="build an archive of the first N articles (default 10000) unless --data-dir "
+                    "already holds one (with N: unless it holds at least N)")
     ap.add_argument("--no-entities", action="store_true", help="build without entity tagging (quick)")
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--duration", type=float, default=60.0, help="seconds of load")
     ap.add_argument("--max-requests", type=int, default=100_000)
-    ap.add_argument("--threads", type=int, default=8, help="waitress threads")
+    ap.add_argument("--workers", type=int, default=0,
+                    help="server processes: 0 = one per CPU (serve's default), 1 = waitress (one "
+                    "process), 2+ = gunicorn workers")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="threads per server process (default: quarry serve's, 8 waitress / 2 per gunicorn worker)")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
 
     build(args.data_dir, args.source, args.articles, not args.no_entities)
     port = free_port()
-    server = subprocess.Popen(
-        quarry("serve", "--production", "--host", HOST, "--port", str(port), "--threads",
-               str(args.threads), "--data-dir", str(args.data_dir)),
-        cwd=ROOT, stdin=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
+    cmd = quarry("serve", "--production", "--host", HOST, "--port", str(port), "--workers",
+                 str(args.workers), "--data-dir", str(args.data_dir))  # fmt: skip
+    if args.threads:
+        cmd += ["--threads", str(args.threads)]
+    server = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, start_new_session=True)
     try:
         wait_ready(port, server)
         work = Workload(port, args.seed)
-        # warm up: one request of each kind, not counted
+        # warm up, not counted: 30 requests on each of several connections at once, so that
+        # every server process (each opens its own archive) has answered some of each kind
         warm: list = []
-        client(port, work, 0, time.monotonic() + 10, [30], threading.Lock(), warm)
+        warm_budget, warm_lock, warm_until = [30 * 4], threading.Lock(), time.monotonic() + 20
+        warmers = [threading.Thread(target=client, args=(port, work, -i, warm_until, warm_budget, warm_lock, warm))
+                   for i in range(4)]  # fmt: skip
+        for t in warmers:
+            t.start()
+        for t in warmers:
+            t.join()
         results: list[tuple[str, float, bool]] = []
         budget, lock = [args.max_requests], threading.Lock()
         t0 = time.monotonic()
+        cpu0, server_cpu0, busy0 = os.times(), tree_cpu(server.pid), machine_busy()
         stop_at = t0 + args.duration
         threads = [
             threading.Thread(target=client, args=(port, work, args.seed * 1000 + i, stop_at, budget, lock, results))
@@ -241,6 +289,7 @@ def main() -> None:
         for t in threads:
             t.join()
         elapsed = time.monotonic() - t0
+        cpu1, server_cpu1, busy1 = os.times(), tree_cpu(server.pid), machine_busy()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -248,8 +297,18 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+    workers = args.workers or len(os.sched_getaffinity(0))
+    per = args.threads or (8 if workers <= 1 else 2)
+    served = (f"waitress, 1 process x {per} threads" if workers <= 1
+              else f"gunicorn, {workers} workers x {per} threads")  # fmt: skip
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"\narchive: {store_count(args.data_dir)} articles in {args.data_dir}; "
-          f"{args.clients} clients, {elapsed:.0f} s, waitress threads {args.threads}\n")  # fmt: skip
+          f"{args.clients} clients, {elapsed:.0f} s; {served}; load average after: {load}")  # fmt: skip
+    client_cpu = (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)
+    server_cpu = server_cpu1 - server_cpu0
+    others = max(0.0, (busy1 - busy0) - server_cpu - client_cpu)
+    print(f"CPU during the load: server {server_cpu:.0f} s, load clients {client_cpu:.0f} s, "
+          f"other processes {others:.0f} s, of {elapsed:.0f} s x {os.cpu_count()} CPUs\n")  # fmt: skip
     print(report(results, elapsed))
 
 

@@ -684,11 +684,14 @@ def test_serve_warns_when_binding_beyond_loopback(host, production, remote_ok, w
     from click.testing import CliRunner
     from flask import Flask
 
+    import web.cli
     from web.cli import main
 
     calls = []
     monkeypatch.setattr(Flask, "run", lambda self, **kw: calls.append(("flask", kw)))
     monkeypatch.setattr(waitress, "serve", lambda app, **kw: calls.append(("waitress", kw)))
+    monkeypatch.setattr(web.cli, "_gunicorn", lambda config, host, *a: calls.append(("gunicorn", {"host": host})))
+    monkeypatch.setattr(web.cli, "_cpu_count", lambda: 2)
     if remote_ok:
         monkeypatch.setenv("QUARRY_ALLOW_REMOTE", "1")
     else:
@@ -696,7 +699,8 @@ def test_serve_warns_when_binding_beyond_loopback(host, production, remote_ok, w
     args = ["serve", "--data-dir", str(built_archive), "--host", host, "--port", "8099"]
     result = CliRunner().invoke(main, args + (["--production"] if production else []))
     assert result.exit_code == 0, result.output
-    assert calls and calls[0][0] == ("waitress" if production else "flask")
+    # --production: one gunicorn worker per core (2 here)
+    assert calls and calls[0][0] == ("gunicorn" if production else "flask")
     assert calls[0][1]["host"] == host
     warned = "warning: binding to" in result.output and "QUARRY_ALLOW_REMOTE" in result.output
     assert warned == warns, result.output

@@ -365,20 +365,49 @@ def search(query, filters, excludes, date_from, date_to, sort, page, size, as_js
 @click.option(
     "--production",
     is_flag=True,
-    help="Serve with waitress (several threads) instead of Flask's development server.",
+    help="Serve with a production server instead of Flask's development server: waitress "
+    "(one process, several threads), or gunicorn with --workers N processes.",
 )
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=None,
+    help="With --production: worker processes. 2 or more serve with gunicorn (each worker opens "
+    "its own archive); 1 serves with waitress in one process; 0 (the default) means one per CPU.",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --production: threads per process [default: 8 with waitress, 2 per gunicorn worker].",
+)
+@click.option(
+    "--max-requests",
+    type=click.IntRange(min=0),
+    default=0,
+    help="With gunicorn: restart a worker after this many requests (plus up to 10% jitter); "
+    "0 never does.",
+)
+@click.option("--access-log", is_flag=True, help="With gunicorn: log every request to stderr.")
 @click.option(
     "--sample",
     is_flag=True,
     help="Serve the bundled sample archive (ingested on first run) when the data directory is empty.",
 )
 @click.option("--live-links", is_flag=True, help="Show outbound article links as live links.")
-def serve(data_dir, host, port, production, threads, sample, live_links):
+def serve(data_dir, host, port, production, workers, threads, max_requests, access_log, sample,
+          live_links):  # fmt: skip
     """Run the web app."""
     from index.build import check_index, current_version, store_path
     from web import create_app
 
+    if not production and (workers is not None or max_requests or access_log):
+        raise click.UsageError("--workers, --max-requests and --access-log need --production")
+    if production and not workers:
+        workers = _cpu_count()  # searching is pure Python: one process per core uses them all
+    gunicorn = production and workers is not None and workers > 1
+    if production and not gunicorn and (max_requests or access_log):
+        _err("note: --max-requests and --access-log apply to gunicorn (--workers 2 or more)")
     if sample and not store_path(data_dir).exists():
         _ingest_sample(data_dir)
     if store_path(data_dir).exists() and current_version(data_dir) is None:
@@ -398,14 +427,80 @@ def serve(data_dir, host, port, production, threads, sample, live_links):
             f"warning: binding to {host} makes this archive reachable from other machines; "
             "set QUARRY_ALLOW_REMOTE=1 to silence this warning once that is intended"
         )
-    app = create_app({"DATA_DIR": data_dir, "LIVE_LINKS": live_links})
-    _err(f"Quarry: serving {data_dir} on http://{host}:{port}/")
+    app_config = {"DATA_DIR": data_dir, "LIVE_LINKS": live_links}
+    if gunicorn:
+        threads = threads or 2
+        _err(f"Quarry: serving {data_dir} on http://{_netloc(host, port)}/ "
+             f"(gunicorn: {workers} workers x {threads} threads)")  # fmt: skip
+        _gunicorn(app_config, host, port, workers, threads, max_requests, access_log)
+        return
+    app = create_app(app_config)
+    _err(f"Quarry: serving {data_dir} on http://{_netloc(host, port)}/")
     if production:
         from waitress import serve as waitress_serve
 
-        waitress_serve(app, host=host, port=port, threads=threads)
+        waitress_serve(app, host=host, port=port, threads=threads or 8)
     else:
         app.run(host=host, port=port, debug=False, threaded=True)
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _netloc(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def _gunicorn(app_config: dict, host: str, port: int, workers: int, threads: int,
+              max_requests: int, access_log: bool) -> None:  # fmt: skip
+    """Serve with gunicorn: a master process and ``workers`` gthread workers.
+
+    Nothing is preloaded: each worker builds its own app (and so its own Archive, Whoosh file
+    handles and SQLite connections) after the fork, in :meth:`QuarryGunicorn.load`.
+    """
+    try:
+        from gunicorn.app.base import BaseApplication
+    except ImportError:  # not installed, or not on this platform (gunicorn needs POSIX)
+        _err("gunicorn is not available here (pip install gunicorn); "
+             "--workers 1 serves with waitress in one process")  # fmt: skip
+        sys.exit(1)
+
+    class QuarryGunicorn(BaseApplication):
+        def load_config(self) -> None:
+            settings = {
+                "bind": [_netloc(host, port)],
+                "workers": workers,
+                "worker_class": "gthread",
+                "threads": threads,
+                "preload_app": False,
+                # a worker that stops checking in for this long is killed and replaced; requests
+                # themselves are bounded by REQUEST_TIME_BUDGET (2 s) for their facets
+                "timeout": 60,
+                "graceful_timeout": 10,  # SIGTERM: let requests in flight finish, at most this
+                "keepalive": 5,
+                "max_requests": max_requests,
+                "max_requests_jitter": max_requests // 10,
+                "accesslog": "-" if access_log else None,
+                "errorlog": "-",
+                "proc_name": "quarry",
+                # gunicorn >= 25 opens a control socket in a shared place ($HOME/.gunicorn): a
+                # second server would take it over, and Quarry does not use it
+                "control_socket_disable": True,
+            }
+            for key, value in settings.items():
+                if key in self.cfg.settings:  # settings this gunicorn version knows
+                    self.cfg.set(key, value)
+
+        def load(self):
+            from web import create_app
+
+            return create_app(app_config)
+
+    QuarryGunicorn().run()
 
 
 def _ingest_sample(data_dir: Path) -> None:
