@@ -4,10 +4,12 @@ Whoosh matches a query by stepping through postings one document at a time in Py
 for the top 20 of a narrow query, slow when the page needs every match (exact totals and facet
 counts) of a query that matches half the archive. Here each term's postings are decoded block
 by block into arrays, and AND, OR and NOT become operations on a mask and a score vector of
-one entry per document. Scores are Whoosh's own BM25F (same idf, average and per-document field
-lengths, B and K1), so rankings agree with ``Searcher.search``. Query types without an array
-form here (phrases, proximity, spans, numeric ranges) are run by Whoosh's matcher for their
-subtree only, and their matches and scores join the arrays.
+one entry per document; phrases and proximity compare (document, position) keys of the
+candidate documents. Scores are Whoosh's own BM25F (same idf, average and per-document field
+lengths, B and K1), so results and rankings agree with ``Searcher.search`` (tests/test_arraymatch.py
+checks both). Query types without an array form here (numeric ranges, spans, very wide
+proximity) are run by Whoosh's matcher for their subtree only, and their matches and scores join
+the arrays.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ _POS_BITS = 32  # a (document, position) key: document << 32 | position
 
 
 class Unsupported(Exception):
-    """The searcher's weighting has no array form: match with Whoosh instead."""
+    """The searcher weights with something other than the default BM25F reproduced here."""
 
 
 class ArrayMatcher:
@@ -384,23 +386,31 @@ _SPLICE_LIMIT = 1000  # pickle batches longer lists' appends
 
 def _decode_positions(values: list[bytes]) -> tuple[np.ndarray, list[int]]:
     """The number of positions of each posting and all their deltas, concatenated."""
-    counts = np.fromiter((int.from_bytes(v[:4], "big") for v in values), dtype=np.int64, count=len(values))
-    pieces = []
-    for v, n in zip(values, counts.tolist(), strict=True):
-        end = len(v) - 1 if v.endswith(b".") else len(v)
-        if v[4:9] != _LIST_HEAD or not 0 < n <= _SPLICE_LIMIT:
-            break
-        tail = v[end - 1 : end]
-        if n == 1 and tail == b"a":
-            pieces.append(v[9 : end - 1])
-        elif n > 1 and tail == b"e" and v[9:10] == b"(":
-            pieces.append(v[10 : end - 1])
-        else:
-            break
-    else:
-        deltas = loads(b"\x80\x02(" + b"".join(pieces) + b"l.")
+    buf = np.frombuffer(b"".join(values), dtype=np.uint8)
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    ok = bool(len(values)) and bool((lengths >= 11).all())
+    if ok:
+        counts = ((buf[starts].astype(np.int64) << 24) | (buf[starts + 1].astype(np.int64) << 16)
+                  | (buf[starts + 2].astype(np.int64) << 8) | buf[starts + 3])  # fmt: skip
+        for k, byte in enumerate(_LIST_HEAD):
+            ok = ok and bool((buf[starts + 4 + k] == byte).all())
+        body_end = ends - (buf[ends - 1] == ord("."))
+        multi = counts > 1
+        ok = (ok and bool(((counts > 0) & (counts <= _SPLICE_LIMIT)).all())
+              and bool((buf[body_end - 1] == np.where(multi, ord("e"), ord("a"))).all())
+              and bool((buf[starts[multi] + 9] == ord("(")).all()))  # fmt: skip
+    if ok:
+        # keep each posting's items: from after its header (and MARK) to before APPEND(S)
+        edges = np.zeros(len(buf) + 1, dtype=np.int8)
+        edges[starts + 9 + multi] = 1
+        edges[body_end - 1] = -1
+        items = buf[np.cumsum(edges[:-1]) > 0].tobytes()
+        deltas = loads(b"\x80\x02(" + items + b"l.")
         if len(deltas) == int(counts.sum()):
             return counts, deltas
+    counts = np.fromiter((int.from_bytes(v[:4], "big") for v in values), dtype=np.int64, count=len(values))
     # anything unexpected: one posting at a time, as Whoosh decodes them
     deltas = []
     for v in values:
