@@ -15,6 +15,8 @@ from datetime import date
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive.model import Article, Entities, Provenance
 from index.api import (
@@ -357,3 +359,33 @@ def test_unknown_export_format_404(fake_client):
     assert fake_client.get("/export.pdf").status_code == 404
     assert fake_client.get("/article/a1b2c3d4e5f60718/cite.pdf").status_code == 404
     assert fake_client.get("/article/a1b2c3d4e5f60718/cite.ris").status_code == 200
+
+
+_values = st.sampled_from(["a", "b", "c d", "é&=?", "x/y"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    filters=st.dictionaries(st.sampled_from(list(FACETS)), st.lists(_values, max_size=2, unique=True), max_size=3),
+    excludes=st.dictionaries(st.sampled_from(list(FACETS)), st.lists(_values, max_size=2, unique=True), max_size=3),
+    facet=st.sampled_from(list(FACETS)),
+    q=st.sampled_from(["", "oil", "a&b"]),
+    page=st.integers(1, 3),
+    date_from=st.sampled_from([None, "2020"]),
+)
+def test_facet_value_urls_equal_one_url_at_a_time(filters, excludes, facet, q, page, date_from):
+    from web import urls
+
+    app = create_app({"TESTING": True, "DATA_DIR": "/nonexistent"})
+    req = SearchRequest(q=q, filters=filters, excludes=excludes, page=page, date_from=date_from,
+                        facet_limits={"person": 20})
+    values = ["a", "b", "c d", "é&=?", "x/y"]
+    with app.test_request_context("/search"):
+        batch = urls.facet_value_urls(req, facet, values)
+        one = [(urls.toggle_url(req, facet, v), urls.exclude_url(req, facet, v)) for v in values]
+        entity = urls.facet_value_urls(req, facet, values, endpoint="entities.page",
+                                       view_args={"type": "person", "name": "A B"})
+        entity_one = [urls.toggle_url(req, facet, v, endpoint="entities.page",
+                                      view_args={"type": "person", "name": "A B"}) for v in values]
+    assert batch == one
+    assert [t for t, _ in entity] == entity_one

@@ -25,9 +25,9 @@ def result_json(result: SearchResult, **kw: Any) -> dict[str, Any]:
     data = result.to_json()
     req = result.request
     for name, values in data["facets"].items():
-        for v in values:
-            v["toggle_url"] = urls.toggle_url(req, name, v["value"], **kw)
-            v["exclude_url"] = urls.exclude_url(req, name, v["value"], **kw)
+        links = urls.facet_value_urls(req, name, [v["value"] for v in values], **kw)
+        for v, (toggle, exclude) in zip(values, links, strict=True):
+            v["toggle_url"], v["exclude_url"] = toggle, exclude
     return data
 
 

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import request, url_for
+from flask import g, request, url_for
 
-from index.api import SearchRequest
+from index.api import FACETS, SearchRequest
 
 
 def _copy(req: SearchRequest) -> SearchRequest:
@@ -43,9 +43,20 @@ def request_url(
         endpoint = request.endpoint or "search.index"
         if view_args is None:
             view_args = dict(request.view_args or {})
-    base = url_for(endpoint, **(view_args or {}))
+    base = _base_url(endpoint, view_args or {})
     args = req.to_args()
     return base + ("?" + urlencode(args) if args else "")
+
+
+def _base_url(endpoint: str, view_args: dict[str, Any]) -> str:
+    """``url_for`` once per endpoint and arguments per request: a results page builds a URL for
+    every facet value shown (two, with its exclude link)."""
+    cache = g.setdefault("_quarry_base_urls", {})
+    key = (endpoint, tuple(sorted(view_args.items())))
+    base = cache.get(key)
+    if base is None:
+        base = cache[key] = url_for(endpoint, **view_args)
+    return base
 
 
 def _without(values: dict[str, list[str]], facet: str, value: str) -> None:
@@ -76,6 +87,49 @@ def exclude_url(req: SearchRequest, facet: str, value: str, **kw: Any) -> str:
         new.excludes.setdefault(facet, []).append(value)
         _without(new.filters, facet, value)
     return request_url(new, **kw)
+
+
+def facet_value_urls(req: SearchRequest, facet: str, values: Iterable[str],
+                     **kw: Any) -> list[tuple[str, str]]:
+    """(toggle_url, exclude_url) of many values of one facet: the same URLs as those two
+    functions give, with the arguments that do not change encoded once (a results page shows
+    dozens of facet values)."""
+    endpoint, view_args = kw.get("endpoint"), kw.get("view_args")
+    if endpoint is None:
+        endpoint = request.endpoint or "search.index"
+        if view_args is None:
+            view_args = dict(request.view_args or {})
+    if facet not in FACETS:
+        return [(toggle_url(req, facet, v, **kw), exclude_url(req, facet, v, **kw)) for v in values]
+    base = _base_url(endpoint, view_args or {})
+    new = _clone(req)
+    included = new.filters.get(facet, [])
+    excluded = new.excludes.get(facet, [])
+    # the arguments around this facet's include and exclude lists, found with sentinel values
+    new.filters[facet], new.excludes[facet] = ["\0f"], ["\0x"]
+    args = new.to_args()
+    at_f = args.index(("f." + facet, "\0f"))
+    at_x = args.index(("x." + facet, "\0x"))
+    pre, mid, post = urlencode(args[:at_f]), urlencode(args[at_f + 1 : at_x]), urlencode(args[at_x + 1 :])
+
+    def url(inc: list[str], exc: list[str]) -> str:
+        parts = [pre, urlencode([("f." + facet, v) for v in inc]), mid,
+                 urlencode([("x." + facet, v) for v in exc]), post]  # fmt: skip
+        query = "&".join(p for p in parts if p)
+        return base + ("?" + query if query else "")
+
+    out = []
+    for value in values:
+        if value in included:
+            toggle = url([v for v in included if v != value], excluded)
+        else:
+            toggle = url([*included, value], [v for v in excluded if v != value])
+        if value in excluded:
+            exclude = url(included, [v for v in excluded if v != value])
+        else:
+            exclude = url([v for v in included if v != value], [*excluded, value])
+        out.append((toggle, exclude))
+    return out
 
 
 def remove_url(req: SearchRequest, facet: str, value: str, **kw: Any) -> str:

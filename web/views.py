@@ -64,7 +64,9 @@ def facet_dicts(result: SearchResult, **kw: Any) -> list[dict[str, Any]]:
     for name, label in FACETS.items():
         facet = by_name.get(name)
         values = []
-        for v in facet.values if facet else []:
+        shown = facet.values if facet else []
+        links = urls.facet_value_urls(req, name, [v.value for v in shown], **kw)
+        for v, (toggle, exclude) in zip(shown, links, strict=True):
             values.append(
                 {
                     "value": v.value,
@@ -74,8 +76,8 @@ def facet_dicts(result: SearchResult, **kw: Any) -> list[dict[str, Any]]:
                     "count": v.count,
                     "selected": v.selected or v.value in req.filters.get(name, []),
                     "excluded": v.excluded or v.value in req.excludes.get(name, []),
-                    "toggle_url": urls.toggle_url(req, name, v.value, **kw),
-                    "exclude_url": urls.exclude_url(req, name, v.value, **kw),
+                    "toggle_url": toggle,
+                    "exclude_url": exclude,
                 }
             )
         limit = req.facet_limits.get(name)
