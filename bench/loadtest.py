@@ -197,6 +197,24 @@ def tree_cpu(pid: int) -> float:
     return total / tick
 
 
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory (VmRSS) of a process and its direct children, summed, MB (Linux /proc)."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            if int(entry.name) != pid and int(stat[stat.rindex(")") + 2 :].split()[1]) != pid:
+                continue
+            for line in (entry / "status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except (OSError, ValueError):
+            continue
+    return total / 1024
+
+
 def machine_busy() -> float:
     """CPU seconds the whole machine has been busy since boot (Linux /proc/stat; 0.0 elsewhere)."""
     try:
@@ -290,6 +308,7 @@ def main() -> None:
             t.join()
         elapsed = time.monotonic() - t0
         cpu1, server_cpu1, busy1 = os.times(), tree_cpu(server.pid), machine_busy()
+        server_rss = tree_rss_mb(server.pid)  # caches filled by the run
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -308,7 +327,8 @@ def main() -> None:
     server_cpu = server_cpu1 - server_cpu0
     others = max(0.0, (busy1 - busy0) - server_cpu - client_cpu)
     print(f"CPU during the load: server {server_cpu:.0f} s, load clients {client_cpu:.0f} s, "
-          f"other processes {others:.0f} s, of {elapsed:.0f} s x {os.cpu_count()} CPUs\n")  # fmt: skip
+          f"other processes {others:.0f} s, of {elapsed:.0f} s x {os.cpu_count()} CPUs; "
+          f"server memory after the run (VmRSS, all its processes): {server_rss:.0f} MB\n")  # fmt: skip
     print(report(results, elapsed))
 
 
