@@ -412,3 +412,26 @@ def test_shared_fundus_sample() -> None:
         art = extract_html(raw_of(content, url=row["url"], name=row["html_file"]))
         found += art is not None and bool(art.body)
     assert found >= 4
+
+
+def _with_ld_authors(*names: str) -> Article | None:
+    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Reservoirs fall",
+                     "author": [{"@type": "Person", "name": n} for n in names]})
+    head = f'<title>Reservoirs fall</title><script type="application/ld+json">{ld}</script>'
+    return extract_html(raw_of(page(head=head)))
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        (["Ana Ruiz and Bo Lindqvist"], ["Ana Ruiz", "Bo Lindqvist"]),
+        (["Ana Ruiz, Bo Lindqvist, Chen Wei and Dara Okafor"], ["Ana Ruiz", "Bo Lindqvist", "Chen Wei", "Dara Okafor"]),
+        (["Ana Ruiz", "(Image: Getty Images/iStockphoto)", "(Image: Getty Images)"], ["Ana Ruiz"]),
+        (["Ruiz, Ana"], ["Ruiz, Ana"]),  # one person, surname first: not two
+        (["AFP, Manila"], ["AFP, Manila"]),  # an agency and a place, not two people
+        (["Ana Ruiz", "Ana Ruiz and Bo Lindqvist"], ["Ana Ruiz", "Bo Lindqvist"]),
+    ],
+)
+def test_author_facet_values_are_people(given, expected):
+    art = _with_ld_authors(*given)
+    assert art is not None and art.authors == expected

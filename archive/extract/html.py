@@ -569,6 +569,23 @@ def _byline_authors(tree: etree._Element) -> list[str]:
     return []
 
 
+_CREDIT = re.compile(r"\b(?:image|photo|picture|foto|bild)s?\s*:|getty images|istock|shutterstock", re.I)
+
+
+def _people(authors: list[str]) -> list[str]:
+    """One facet value per person: a name list given as one value ("A B and C D", "A B, C D
+    and E F") is split when every part is a full name; picture credits are dropped."""
+    out: list[str] = []
+    for name in authors:
+        if _CREDIT.search(name) or (name.startswith("(") and name.endswith(")")):
+            continue
+        parts = split_authors(name) if re.search(r",|&|\band\b", name) else [name]
+        if len(parts) < 2 or any(len(p.split()) < 2 for p in parts):
+            parts = [name]  # "Smith, John", "AFP, Manila": one value as given
+        out += [p for p in parts if p not in out]
+    return out
+
+
 def _drop_head_lines(body: list[str], title: str, authors: list[str]) -> list[str]:
     """Drop the headline, byline and dateline that trafilatura keeps at the top of the text."""
     title_key = _squash(title)
@@ -666,6 +683,7 @@ def extract_html(raw: RawDocument) -> Article | None:
     if not authors:
         lead = next((p for p in body[:4] if _BYLINE_LINE.match(p) and len(p.split()) <= 12), None)
         authors = split_authors(lead) if lead else []
+    authors = _people(authors)
     body = _drop_head_lines(body, title, authors)
     if not body:
         return None
