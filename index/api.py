@@ -171,7 +171,8 @@ class SearchResult:
     hits: list[Hit]
     facets: list[Facet] = field(default_factory=list)
     histogram: list[HistogramBin] = field(default_factory=list)
-    query_error: str | None = None  # set when the query could not be parsed as written
+    query_error: str | None = None  # set when the query could not be parsed (or run) as written
+    query_refused: bool = False  # the query was not run at all (the error says why), not re-read
     suggestion: str | None = None  # "did you mean"
     elapsed_ms: float = 0.0
     undated: int = 0  # matching articles without a date (not in the histogram)
@@ -188,6 +189,7 @@ class SearchResult:
             "page_size": self.request.page_size,
             "query_error": self.query_error,
             "suggestion": self.suggestion,
+            "query_refused": self.query_refused,
             "results": [asdict(h) for h in self.hits],
             "facets": {
                 f.name: [

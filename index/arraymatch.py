@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import zlib
 from collections import OrderedDict
+from itertools import islice
 from math import log
 from pickle import loads
 
@@ -31,6 +32,19 @@ _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.flo
 POSTINGS_CACHE_BYTES = 64 * 1024 * 1024
 MAX_ARRAY_SLOP = 64  # wider proximity searches are left to Whoosh
 _POS_BITS = 32  # a (document, position) key: document << 32 | position
+
+
+MAX_EXPANSIONS = 1024  # words one wildcard, fuzzy term or range may stand for, per field
+
+
+class TooManyTerms(Exception):
+    """A wildcard, fuzzy term or range stands for more words than a search may OR together."""
+
+    def __init__(self, q, limit: int):
+        shown = str(q)
+        if isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
+            shown = shown.split(":", 1)[-1]  # as typed, without the field it was run on
+        super().__init__(f"“{shown}” stands for more than {limit:,} different words: make it more specific")
 
 
 class Unsupported(Exception):
@@ -150,11 +164,20 @@ class ArrayMatcher:
         # reach the scorer), and so do we
         fieldname = q.field()
         mask, scores = self._empty()
-        for text in q._btexts(self.reader):
+        if fieldname not in self.schema:
+            return mask, scores
+        field = self.schema[fieldname]
+        texts = list(islice(q._btexts(self.reader), MAX_EXPANSIONS + 1))
+        if len(texts) > MAX_EXPANSIONS:
+            # each word costs a posting list read; past this the answer would take seconds
+            raise TooManyTerms(q, MAX_EXPANSIONS)
+        for text in texts:
             if text:
-                m, s = self._term(fieldname, text, q.boost)
-                mask |= m
-                scores += s
+                tbytes = field.to_bytes(text) if not isinstance(text, bytes) else text
+                ids, weights, _ = self._postings_of(fieldname, tbytes)
+                if len(ids):
+                    mask[ids] = True
+                    scores[ids] += self._values(fieldname, tbytes, ids, weights, q.boost)
         return mask, scores
 
     def _phrase(self, q) -> tuple[np.ndarray, np.ndarray]:
@@ -241,9 +264,14 @@ class ArrayMatcher:
                 boost: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
         """A term's postings as a mask and Whoosh's BM25F scores."""
         mask, scores = self._empty()
-        if not len(ids):
-            return mask, scores
-        mask[ids] = True
+        if len(ids):
+            mask[ids] = True
+            scores[ids] = self._values(fieldname, tbytes, ids, weights, boost)
+        return mask, scores
+
+    def _values(self, fieldname: str, tbytes: bytes, ids: np.ndarray, weights: np.ndarray,
+                boost: float = 1.0) -> np.ndarray:
+        """Whoosh's BM25F score of each posting of a term (its weight for unscored fields)."""
         if self.schema[fieldname].scorable:
             n = self.searcher.doc_frequency(fieldname, tbytes)
             idf = log(self.doc_count_all / (n + 1)) + 1
@@ -253,8 +281,7 @@ class ArrayMatcher:
             values = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * fl / avgfl)))
         else:
             values = weights
-        scores[ids] = values * boost if boost != 1.0 else values
-        return mask, scores
+        return values * boost if boost != 1.0 else values
 
     def _postings_of(self, fieldname: str, tbytes: bytes, with_values: bool = False):
         """Every docnum and weight (and, asked, undecoded value) of one term across the

@@ -35,7 +35,7 @@ from .api import (
     SearchRequest,
     SearchResult,
 )
-from .arraymatch import POSTINGS_CACHE_BYTES, ArrayMatcher
+from .arraymatch import POSTINGS_CACHE_BYTES, ArrayMatcher, TooManyTerms
 from .build import INDEX_NAME, columns_path, current_version, store_path
 from .columns import Columns, build_columns, load_columns, save_columns
 from .schema import LANGUAGE_FIELDS, language_field
@@ -215,7 +215,7 @@ class Archive:
         if cached is not None:
             return cached[0], cached[1], parsed, parsed.error
         with state.lock:
-            mask, scores = state.matcher.evaluate(parsed.query)
+            mask, scores = state.matcher.evaluate(parsed.query)  # may raise TooManyTerms
         mask = mask & columns.live
         scores = scores.astype(np.float32)  # half the memory in the cache; ties order by docnum
         mask.flags.writeable = False  # shared through the cache
@@ -260,8 +260,11 @@ class Archive:
             return self._search(state, req, within, t0)
         except RecursionError:
             # a query nested or chained beyond what the parser and matchers can recurse
-            return SearchResult(request=req, total=0, hits=[],
+            return SearchResult(request=req, total=0, hits=[], query_refused=True,
                                 query_error="the query is too deeply nested to run; simplify it")
+        except TooManyTerms as exc:
+            # no partial answer: counts over some of a wildcard's words would mislead
+            return SearchResult(request=req, total=0, hits=[], query_error=str(exc), query_refused=True)
 
     def _search(self, state: _State, req: SearchRequest, within, t0: float) -> SearchResult:
         shown = req
@@ -506,7 +509,10 @@ class Archive:
         req = _date_range_as_filter(req)
         within = within or req.within
         state = self._current()
-        qmask, scores, _, _ = self._match(state, req)
+        try:
+            qmask, scores, _, _ = self._match(state, req)
+        except TooManyTerms:
+            return  # refused on the results page too: nothing to export
         includes, other = self._filter_masks(state.columns, req, within)
         final = qmask & other
         for mask in includes.values():

@@ -143,3 +143,14 @@ def test_positions_decode_like_whoosh(position_lists, cut_stop):
 def _deltas(fmt, value: bytes) -> list[int]:
     positions = fmt.decode_positions(value)
     return [b - a for a, b in zip([0, *positions[:-1]], positions, strict=True)]
+
+
+def test_a_wildcard_for_too_many_words_is_refused(searcher, monkeypatch):
+    import index.arraymatch as am
+
+    monkeypatch.setattr(am, "MAX_EXPANSIONS", 3)
+    ndocs = searcher.reader().doc_count_all()
+    with pytest.raises(am.TooManyTerms, match="more than 3 different words"):
+        am.ArrayMatcher(searcher, ndocs).evaluate(_parse(searcher, "title:[a TO z]"))
+    mask, _ = am.ArrayMatcher(searcher, ndocs).evaluate(_parse(searcher, "gol*"))  # one word: fine
+    assert mask.any()

@@ -256,3 +256,15 @@ def test_a_within_restriction_is_shown_and_removable(client):
     assert "Only Location" in page and "Mali" in page
     data = client.get("/api/search?in.location=Mali").get_json()
     assert 0 < data["total"] < client.get("/api/search").get_json()["total"]
+
+
+def test_wildcard_over_too_many_words_says_so_instead_of_counting_part(built_archive, monkeypatch):
+    import index.arraymatch as am
+
+    monkeypatch.setattr(am, "MAX_EXPANSIONS", 3)
+    r = Archive(built_archive).search(SearchRequest(q="t*"))
+    assert r.total == 0 and r.hits == []
+    assert "“t*” stands for more than 3 different words" in r.query_error and r.query_refused
+    assert all(v.count == 0 for f in r.facets for v in f.values)
+    monkeypatch.setattr(am, "MAX_EXPANSIONS", 100_000)
+    assert Archive(built_archive).search(SearchRequest(q="t*")).total > 0

@@ -418,3 +418,14 @@ def test_empty_data_dir_explains_itself(tmp_path):
 def test_bad_dates_are_reported_not_fatal(client):
     html = client.get("/?from=2020-13&to=soon").get_data(as_text=True)
     assert "Ignored from = “2020-13”, to = “soon”" in html
+
+
+def test_refused_query_says_it_was_not_run(client, monkeypatch):
+    import index.arraymatch as am
+
+    monkeypatch.setattr(am, "MAX_EXPANSIONS", 3)
+    html = client.get("/?q=t*").get_data(as_text=True)
+    assert "Could not search “t*”" in html and "searched the plain words" not in html
+    data = client.get("/api/search?q=t*").get_json()
+    assert data["query_refused"] is True and data["total"] == 0
+    assert client.get("/export.csv?q=t*").status_code == 200
