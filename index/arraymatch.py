@@ -73,12 +73,16 @@ class ArrayMatcher:
         self._postings_bytes = 0
         self.cache_bytes = cache_bytes  # decoded postings kept across queries (0: none)
         self._with_values: dict = {}  # this query's postings with their values
+        self._phrase_words: set[tuple[str, str]] = set()
 
     # -- evaluation ----------------------------------------------------------------------------
 
     def evaluate(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
         """The query's matching documents (bool mask) and their scores (float64)."""
         self._with_values = {}
+        # the words of the query's phrases: their values (positions) are kept when first read
+        self._phrase_words = {(leaf.fieldname, word) for leaf in _leaves(q) if isinstance(leaf, wq.Phrase)
+                              for word in leaf.words}  # fmt: skip
         try:
             return self._eval(q)
         finally:
@@ -296,8 +300,9 @@ class ArrayMatcher:
         if full is not None:
             return full
         fmt = self.schema[fieldname].format
-        # values come with every block anyway: keep them for a phrase of this query
-        with_values = fmt.supports("positions")
+        # values come with every block anyway: keep them if a phrase of this query needs them
+        word = tbytes.decode("utf-8", "replace")
+        with_values = with_values or (fieldname, word) in self._phrase_words
         all_ids, all_weights, all_values = [], [], []
         for leaf, base in self.leaves:
             if (fieldname, tbytes) not in leaf:
@@ -369,6 +374,14 @@ def _leaf_postings(m, with_values: bool = False) -> tuple[np.ndarray, np.ndarray
         if with_values:
             values.extend(block_values)
     return np.concatenate(id_parts), np.concatenate(weight_parts), values
+
+
+def _leaves(q):
+    """Every leaf query of a tree (a query that is itself a leaf included)."""
+    try:
+        return list(q.leaves()) if q.children() else [q]
+    except (AttributeError, TypeError):
+        return [q]
 
 
 def _blocks(m):
