@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import zlib
 from collections import OrderedDict
-from itertools import islice
 from math import log
 from pickle import loads
 
@@ -74,6 +73,7 @@ class ArrayMatcher:
         self.cache_bytes = cache_bytes  # decoded postings kept across queries (0: none)
         self._with_values: dict = {}  # this query's postings with their values
         self._phrase_words: set[tuple[str, str]] = set()
+        self._expansions: dict[tuple[str, str], list[bytes]] = {}
 
     # -- evaluation ----------------------------------------------------------------------------
 
@@ -170,19 +170,39 @@ class ArrayMatcher:
         mask, scores = self._empty()
         if fieldname not in self.schema:
             return mask, scores
-        field = self.schema[fieldname]
-        texts = list(islice(q._btexts(self.reader), MAX_EXPANSIONS + 1))
-        if len(texts) > MAX_EXPANSIONS:
-            # each word costs a posting list read; past this the answer would take seconds
-            raise TooManyTerms(q, MAX_EXPANSIONS)
-        for text in texts:
-            if text:
-                tbytes = field.to_bytes(text) if not isinstance(text, bytes) else text
-                ids, weights, _ = self._postings_of(fieldname, tbytes)
-                if len(ids):
-                    mask[ids] = True
-                    scores[ids] += self._values(fieldname, tbytes, ids, weights, q.boost)
+        for tbytes in self.expand(q):
+            ids, weights, _ = self._postings_of(fieldname, tbytes)
+            if len(ids):
+                mask[ids] = True
+                scores[ids] += self._values(fieldname, tbytes, ids, weights, q.boost)
         return mask, scores
+
+    def expand(self, q) -> list[bytes]:
+        """The indexed words a wildcard, fuzzy term or range stands for (cached); raises
+        TooManyTerms past MAX_EXPANSIONS."""
+        key = (type(q).__name__, repr(q))
+        found = self._expansions.get(key)
+        if found is None:
+            field = self.schema[q.field()]
+            if isinstance(q, wq.FuzzyTerm) and len(self.leaves) > 1:
+                # each segment finds its words with its own automaton; over the whole reader
+                # Whoosh measures the edit distance to every word of the field instead
+                sources = [leaf for leaf, _ in self.leaves]
+            else:
+                sources = [self.reader]
+            words: dict[bytes, None] = {}
+            for source in sources:
+                for text in q._btexts(source):
+                    if text:
+                        words[field.to_bytes(text) if not isinstance(text, bytes) else text] = None
+                    if len(words) > MAX_EXPANSIONS:
+                        # each word costs a posting list read; past this it would take seconds
+                        raise TooManyTerms(q, MAX_EXPANSIONS)
+            found = sorted(words)
+            if len(self._expansions) > 1024:
+                self._expansions.clear()
+            self._expansions[key] = found
+        return found
 
     def _phrase(self, q) -> tuple[np.ndarray, np.ndarray]:
         """Whoosh's phrase semantics (its ordered ``SpanNear2`` with ``mindist`` 1): each next

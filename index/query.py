@@ -1,6 +1,6 @@
 """Parsing the researcher's query language into a Whoosh query, with alias expansion.
 
-Words, "phrases", AND/OR/NOT, parentheses, ``field:value``, wildcards, ``term~`` fuzzy,
+Words, "phrases", AND/OR/NOT (and ``-word``), parentheses, ``field:value``, wildcards, ``term~`` fuzzy,
 ``"a b"~5`` proximity and ``published:[2021-01 TO 2022-06]`` ranges. A query that cannot be
 parsed as written is reported and its plain words are searched instead.
 """
@@ -30,6 +30,9 @@ _DATE_RANGE = re.compile(
     r"\b(?:published|date):\[\s*(\d{4}(?:-\d{2})?)?\s*\bTO\b\s*(\d{4}(?:-\d{2})?)?\s*\]", re.IGNORECASE
 )
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+# a minus before a word, phrase, group or field at the start of a term: "oil -gas" is NOT gas
+# (Whoosh would drop the sign and require the word); "al-Shabaab" and "oil - gas" stay as written
+_MINUS = re.compile(r'(^|[\s(])-(?=[\w"(])')
 
 
 @dataclass
@@ -127,6 +130,7 @@ def expand(text: str, authority=None, vocab=None) -> str:
     ``vocab`` maps a facet field to a function resolving a value case-insensitively.
     """
     text = _DATE_RANGE.sub(_month_range, text)
+    text = _MINUS.sub(r"\1NOT ", text)
     tokens = _TOKEN.findall(text)
     out: list[str] = []
     i = 0

@@ -338,10 +338,16 @@ class Archive:
         terms: dict[str, set[str]] = {}
         if parsed is None:
             return terms
-        searcher = self._searcher(state)
+        reader = self._searcher(state).reader()
         try:
+            found: list[tuple[str, bytes | str]] = []
             with state.lock:
-                found = list(parsed.query.existing_terms(searcher.reader(), expand=True))
+                for leaf in parsed.query.leaves() if parsed.query.children() else [parsed.query]:
+                    if isinstance(leaf, wq.MultiTerm) and not isinstance(leaf, wq.NumericRange):
+                        # the matcher's own (cached) expansion, not Whoosh's second one
+                        found += [(leaf.field(), t) for t in state.matcher.expand(leaf)]
+                    else:
+                        found += leaf.existing_terms(reader)
             for fieldname, text in found:
                 if fieldname in ("title", "body") or fieldname.startswith("text_"):
                     word = text.decode("utf-8") if isinstance(text, bytes) else text

@@ -268,3 +268,16 @@ def test_wildcard_over_too_many_words_says_so_instead_of_counting_part(built_arc
     assert all(v.count == 0 for f in r.facets for v in f.values)
     monkeypatch.setattr(am, "MAX_EXPANSIONS", 100_000)
     assert Archive(built_archive).search(SearchRequest(q="t*")).total > 0
+
+
+def test_minus_excludes_a_word_and_hyphenated_names_stay_whole(built_archive):
+    archive = Archive(built_archive)
+
+    def ids(q: str) -> set[str]:
+        return {h.id for h in archive.search(SearchRequest(q=q, page_size=100)).hits}
+
+    without = ids("islamic -taliban")
+    assert without and without == ids("islamic NOT taliban")
+    assert ids("islamic taliban") and not without & ids("islamic taliban")
+    assert without | ids("islamic taliban") == ids("islamic")
+    assert ids("far-right") == ids('"far right"') != set()
