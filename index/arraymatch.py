@@ -81,7 +81,7 @@ class ArrayMatcher:
         """The query's matching documents (bool mask) and their scores (float64)."""
         self._with_values = {}
         # the words of the query's phrases: their values (positions) are kept when first read
-        self._phrase_words = {(leaf.fieldname, word) for leaf in _leaves(q) if isinstance(leaf, wq.Phrase)
+        self._phrase_words = {(leaf.fieldname, word) for leaf in leaves_of(q) if isinstance(leaf, wq.Phrase)
                               for word in leaf.words}  # fmt: skip
         try:
             return self._eval(q)
@@ -118,7 +118,7 @@ class ArrayMatcher:
             return mask, np.where(mask, scores + maybe, 0.0)
         if isinstance(q, wq.Phrase) and 0 < q.slop <= MAX_ARRAY_SLOP:
             return self._phrase(q)
-        if isinstance(q, wq.MultiTerm) and not isinstance(q, wq.NumericRange):
+        if expands(q):
             return self._multiterm(q)
         return self._by_whoosh(q)
 
@@ -396,7 +396,13 @@ def _leaf_postings(m, with_values: bool = False) -> tuple[np.ndarray, np.ndarray
     return np.concatenate(id_parts), np.concatenate(weight_parts), values
 
 
-def _leaves(q):
+def expands(q) -> bool:
+    """True for a query standing for several indexed words (wildcard, fuzzy term, range) that
+    :meth:`ArrayMatcher.expand` lists; numeric ranges are left to Whoosh."""
+    return isinstance(q, wq.MultiTerm) and not isinstance(q, wq.NumericRange)
+
+
+def leaves_of(q) -> list:
     """Every leaf query of a tree (a query that is itself a leaf included)."""
     try:
         return list(q.leaves()) if q.children() else [q]

@@ -35,7 +35,7 @@ from .api import (
     SearchRequest,
     SearchResult,
 )
-from .arraymatch import POSTINGS_CACHE_BYTES, ArrayMatcher, TooManyTerms
+from .arraymatch import POSTINGS_CACHE_BYTES, ArrayMatcher, TooManyTerms, expands, leaves_of
 from .build import INDEX_NAME, columns_path, current_version, store_path
 from .columns import Columns, build_columns, load_columns, save_columns
 from .schema import LANGUAGE_FIELDS, language_field
@@ -342,8 +342,8 @@ class Archive:
         try:
             found: list[tuple[str, bytes | str]] = []
             with state.lock:
-                for leaf in parsed.query.leaves() if parsed.query.children() else [parsed.query]:
-                    if isinstance(leaf, wq.MultiTerm) and not isinstance(leaf, wq.NumericRange):
+                for leaf in leaves_of(parsed.query):
+                    if expands(leaf):
                         # the matcher's own (cached) expansion, not Whoosh's second one
                         found += [(leaf.field(), t) for t in state.matcher.expand(leaf)]
                     else:
