@@ -177,15 +177,14 @@ def client(port: int, work: Workload, seed: int, stop_at: float, budget: list[in
     conn.close()
 
 
-def tree_cpu(pid: int) -> float:
-    """CPU seconds (user + system) used so far by a live process and its live children (Linux
-    /proc; 0.0 elsewhere)."""
-    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-    total = 0
+def _tree_entries(pid: int) -> list[tuple[Path, list[str]]]:
+    """(/proc entry, stat fields after the command name) of a live process and its direct
+    children (Linux /proc; none elsewhere)."""
     try:
         entries = [e for e in Path("/proc").iterdir() if e.name.isdigit()]
     except OSError:
-        return 0.0
+        return []
+    found = []
     for entry in entries:
         try:
             stat = (entry / "stat").read_text()
@@ -193,20 +192,21 @@ def tree_cpu(pid: int) -> float:
             continue
         fields = stat[stat.rindex(")") + 2 :].split()
         if int(entry.name) == pid or int(fields[1]) == pid:
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / tick
+            found.append((entry, fields))
+    return found
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a live process and its live children."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    return sum(int(f[11]) + int(f[12]) for _, f in _tree_entries(pid)) / tick  # utime, stime
 
 
 def tree_rss_mb(pid: int) -> float:
-    """Resident memory (VmRSS) of a process and its direct children, summed, MB (Linux /proc)."""
+    """Resident memory (VmRSS) of a process and its direct children, summed, MB."""
     total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for entry, _ in _tree_entries(pid):
         try:
-            stat = (entry / "stat").read_text()
-            if int(entry.name) != pid and int(stat[stat.rindex(")") + 2 :].split()[1]) != pid:
-                continue
             for line in (entry / "status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])

@@ -75,8 +75,8 @@ def quarry_cmd() -> list[str]:
     return [sys.executable, "-m", "web.cli"]
 
 
-def _tree_rss_kb(pid: int, key: str = "VmRSS") -> int:
-    """Summed VmRSS (or another /proc status figure) of a process and its descendants (kB)."""
+def _tree_pids(pid: int) -> list[int]:
+    """A process and all its descendants (from the parent pid of every /proc entry)."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -87,27 +87,22 @@ def _tree_rss_kb(pid: int, key: str = "VmRSS") -> int:
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(ppid, []).append(int(entry))
-    total, todo = 0, [pid]
+    found, todo = [], [pid]
     while todo:
         p = todo.pop()
-        total += proc_status(p).get(key, 0)
+        found.append(p)
         todo.extend(children.get(p, []))
-    return total
+    return found
+
+
+def _tree_rss_kb(pid: int, key: str = "VmRSS") -> int:
+    """Summed VmRSS (or another /proc status figure) of a process and its descendants (kB)."""
+    return sum(proc_status(p).get(key, 0) for p in _tree_pids(pid))
 
 
 def _tree_size(pid: int) -> int:
     """How many processes the tree under ``pid`` holds (itself included)."""
-    count = 0
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    fields = fh.read().rsplit(")", 1)[1].split()
-            except (OSError, IndexError):
-                continue
-            # direct children and the process itself (gunicorn workers are the master's children)
-            count += int(entry) == pid or fields[1] == str(pid)
-    return count
+    return len(_tree_pids(pid))
 
 
 def proc_status(pid: int) -> dict[str, int]:

@@ -39,18 +39,20 @@ def request_url(
     req: SearchRequest, endpoint: str | None = None, view_args: dict[str, Any] | None = None
 ) -> str:
     """The URL of ``req`` on ``endpoint`` (default: the current one)."""
-    if endpoint is None:
-        endpoint = request.endpoint or "search.index"
-        if view_args is None:
-            view_args = dict(request.view_args or {})
-    base = _base_url(endpoint, view_args or {})
+    base = _base_url(endpoint, view_args)
     args = req.to_args()
     return base + ("?" + urlencode(args) if args else "")
 
 
-def _base_url(endpoint: str, view_args: dict[str, Any]) -> str:
-    """``url_for`` once per endpoint and arguments per request: a results page builds a URL for
+def _base_url(endpoint: str | None, view_args: dict[str, Any] | None) -> str:
+    """The path of ``endpoint`` (default: the current one, with its view arguments), from
+    ``url_for`` once per endpoint and arguments per request: a results page builds a URL for
     every facet value shown (two, with its exclude link)."""
+    if endpoint is None:
+        endpoint = request.endpoint or "search.index"
+        if view_args is None:
+            view_args = dict(request.view_args or {})
+    view_args = view_args or {}
     cache = g.setdefault("_quarry_base_urls", {})
     key = (endpoint, tuple(sorted(view_args.items())))
     base = cache.get(key)
@@ -94,14 +96,9 @@ def facet_value_urls(req: SearchRequest, facet: str, values: Iterable[str],
     """(toggle_url, exclude_url) of many values of one facet: the same URLs as those two
     functions give, with the arguments that do not change encoded once (a results page shows
     dozens of facet values)."""
-    endpoint, view_args = kw.get("endpoint"), kw.get("view_args")
-    if endpoint is None:
-        endpoint = request.endpoint or "search.index"
-        if view_args is None:
-            view_args = dict(request.view_args or {})
     if facet not in FACETS:
         return [(toggle_url(req, facet, v, **kw), exclude_url(req, facet, v, **kw)) for v in values]
-    base = _base_url(endpoint, view_args or {})
+    base = _base_url(kw.get("endpoint"), kw.get("view_args"))
     new = _clone(req)
     included = new.filters.get(facet, [])
     excluded = new.excludes.get(facet, [])
