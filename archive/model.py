@@ -104,6 +104,9 @@ class Article:
     published: date | datetime | None = None
     authors: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
+    # the page's other headlines for the article (social-card, search-engine variants): searched
+    # with the title and shown beside it, never instead of it
+    other_titles: list[str] = field(default_factory=list)
     site: str | None = None
     language: str | None = None
     views: int | None = None

@@ -26,7 +26,7 @@ import lxml.html
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from archive.extract.html import extract_html, guess_language  # noqa: E402
+from archive.extract.html import extract_html, guess_language, headline_candidates  # noqa: E402
 from archive.extract.metadata import parse_date_text, split_authors  # noqa: E402
 from archive.model import RawDocument  # noqa: E402
 
@@ -40,8 +40,13 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"
                          "‚": "'", "–": "-", "—": "-", "\u00a0": " "})  # fmt: skip
 
 
+# Soft hyphens, zero-width spaces and joiners, BOM: invisible, not part of what a title says
+# (some gold titles end in a zero-width space).
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+
+
 def norm_title(text: str | None) -> str:
-    text = unicodedata.normalize("NFKC", text or "").translate(_QUOTES)
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text or "")).translate(_QUOTES)
     return " ".join(text.split()).strip(" \"'").casefold()
 
 
@@ -129,6 +134,8 @@ def score(task: dict[str, Any]) -> dict[str, Any]:
     gold = task["gold"]
     if "title" in gold:
         result["title"] = float(norm_title(out.get("title")) == norm_title(gold["title"]))
+        if not BASELINE and task["set"] == "fundus":
+            result["title_sources"] = title_sources(str(path), content, task.get("url"), gold["title"])
     if gold.get("authors"):
         g = {norm_name(a) for a in gold["authors"] if norm_name(a)}
         p = {norm_name(a) for a in out.get("authors") or [] if norm_name(a)}
@@ -148,6 +155,65 @@ def score(task: dict[str, Any]) -> dict[str, Any]:
     }
     result["want"] = {k: gold.get(k) for k in ("title", "authors", "date")}
     return result
+
+
+# ------------------------------------------------------------------ title sources
+
+SOURCES = ("og:title", "ld:headline", "twitter:title", "title", "h1")
+
+
+def title_sources(path: str, content: bytes, url: str | None, gold: str) -> dict[str, Any]:
+    """How the page's headline sources agree: groups of sources that give the same text, and
+    the group whose text is the gold title (None when no source gives it)."""
+    raw = RawDocument(source=path, kind="html", content=content, url=url, format="html")
+    texts: dict[str, str] = {}
+    for source, text in headline_candidates(raw):
+        if source in SOURCES and source not in texts:
+            texts[source] = norm_title(text)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for source in SOURCES:
+        if source in texts:
+            groups[texts[source]].append(source)
+    return {
+        "groups": sorted("+".join(g) for g in groups.values()),
+        "gold": "+".join(groups[norm_title(gold)]) if norm_title(gold) in groups else None,
+    }
+
+
+def title_ceiling(results: list[dict[str, Any]]) -> str:
+    """The best title accuracy of any rule that decides from how the sources agree.
+
+    Pages are grouped by their agreement pattern (e.g. og:title+twitter:title vs
+    ld:headline+title+h1); the best such rule returns, for each pattern, the group most often
+    gold. It is fitted to the gold itself, so it bounds what layout rules can reach here.
+    """
+    lines = ["| lang | n | title | best agreement rule | contested patterns (gold group: pages) |",
+             "|---|---|---|---|---|"]  # fmt: skip
+    by_lang: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in results:
+        if "title_sources" in r:
+            by_lang["all"].append(r)
+            by_lang[r["lang"]].append(r)
+    for lang in ("all", "en", "de"):
+        rows = by_lang.get(lang, [])
+        if not rows:
+            continue
+        patterns: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+        for r in rows:
+            patterns[tuple(r["title_sources"]["groups"])][r["title_sources"]["gold"]] += 1
+        best = sum(max((n for g, n in c.items() if g), default=0) for c in patterns.values())
+        contested = [
+            "; ".join(f"{g or 'none'}: {n}" for g, n in c.most_common())
+            for c in patterns.values()
+            if len([g for g in c if g]) > 1
+        ]
+        current = sum(r["title"] for r in rows)
+        lines.append(
+            f"| {lang} | {len(rows)} | {current / len(rows):.3f} | {best / len(rows):.3f} | "
+            + " / ".join(contested)
+            + " |"
+        )
+    return "\n".join(lines)
 
 
 # ------------------------------------------------------------------ gold sets
@@ -286,6 +352,9 @@ def main(argv: list[str] | None = None) -> int:
     mode = "baseline (plain trafilatura)" if BASELINE else "quarry extract_html"
     print(f"## Extraction eval: {mode}, {len(results)} pages, {elapsed:.1f} s\n")
     print(table(results))
+    if any("title_sources" in r for r in results):
+        print("\n### Fundus titles: how far rules on agreeing sources can go\n")
+        print(title_ceiling(results))
     errors = [r for r in results if r["error"]]
     if errors:
         print(

@@ -156,6 +156,9 @@ class Hit:
     snippet: str  # HTML-safe: text escaped, matches wrapped in <mark>
     entities: dict[str, list[str]] = field(default_factory=dict)
     score: float | None = None
+    # HTML-safe like ``snippet``: another headline of the article that has a query word the
+    # title lacks (empty when the title shows why it matched)
+    also_titled: str = ""
 
 
 @dataclass

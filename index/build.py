@@ -219,6 +219,14 @@ def index_up_to_date(data_dir: Path) -> str | None:
     return version_dir.name
 
 
+def outdated_schema(data_dir: Path) -> str | None:
+    """A message when the current index was built for another schema (by an older Quarry)."""
+    version_dir = current_version(data_dir)
+    if version_dir is None or read_meta(version_dir).get("schema") == SCHEMA_VERSION:
+        return None
+    return "the index was built by an older version of Quarry; `quarry rebuild` brings it up to date"
+
+
 def check_index(data_dir: Path) -> str | None:
     """A message saying what is wrong with the index, or None when it opens and reads."""
     version_dir = current_version(data_dir)

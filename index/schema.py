@@ -11,7 +11,7 @@ from whoosh.formats import Existence
 from archive.model import Article
 
 VALUE_SEP = "\x1f"
-SCHEMA_VERSION = 1  # raise when the schema or to_document changes: rebuilds become necessary
+SCHEMA_VERSION = 2  # raise when the schema or to_document changes: rebuilds become necessary
 # facet name -> Article attribute (or entity type)
 FACET_FIELDS = ("category", "author", "site", "language", "person", "organization", "location")
 DATE_FACETS = ("year", "month")
@@ -102,15 +102,18 @@ def facet_values(article: Article) -> dict[str, list[str]]:
 
 def to_document(article: Article) -> dict:
     """A Whoosh document for an article."""
+    # the page's other headlines are searched as title words: a researcher who saw the
+    # social-card headline finds the article by it
+    titles = "\n".join([article.title or "", *article.other_titles])
     doc: dict = {
         "id": article.id,
-        "title": article.title or "",
+        "title": titles,
         "body": article.text,
         "day": article.published_day.toordinal() if article.published_day else -1,
     }
     extra = language_field(article.language)
     if extra:
-        doc[extra] = (article.title or "") + "\n\n" + article.text
+        doc[extra] = titles + "\n\n" + article.text
     if article.published is not None:
         doc["published"] = _as_naive_utc(article.published)
     for name, values in facet_values(article).items():

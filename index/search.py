@@ -39,7 +39,7 @@ from .arraymatch import POSTINGS_CACHE_BYTES, ArrayMatcher, TooManyTerms, expand
 from .build import INDEX_NAME, columns_path, current_version, store_path
 from .columns import Columns, build_columns, load_columns, save_columns
 from .schema import LANGUAGE_FIELDS, language_field
-from .snippets import WordMatcher, snippet
+from .snippets import WordMatcher, kwic, snippet
 
 SNIPPET_CHARS = 300
 HIGHLIGHT_WINDOW = 3000
@@ -329,8 +329,11 @@ class Archive:
             article = articles.get(aid)
             if article is None:
                 continue
-            snippet = self._snippet(state, article, terms) if req.with_snippets else ""
-            hits.append(_hit(article, snippet, scores[n] if scores else None))
+            snippet = also = ""
+            if req.with_snippets:
+                snippet = self._snippet(state, article, terms)
+                also = self._also_titled(state, article, terms) if article.other_titles else ""
+            hits.append(_hit(article, snippet, scores[n] if scores else None, also))
         return hits
 
     def _terms(self, state: _State, parsed) -> dict[str, set[str]]:
@@ -356,8 +359,9 @@ class Archive:
             pass
         return terms
 
-    def _snippet(self, state: _State, article: Article, terms: dict[str, set[str]]) -> str:
-        """Keyword-in-context from the stored text: escaped, with matches in <mark>."""
+    def _words(self, state: _State, article: Article,
+               terms: dict[str, set[str]]) -> tuple[WordMatcher | None, frozenset[str]]:
+        """The word matcher of the field the article's text is searched in, and its query terms."""
         fieldname = language_field(article.language) or "body"
         if fieldname not in terms and "body" in terms:
             fieldname = "body"
@@ -366,8 +370,27 @@ class Archive:
             matcher = state.words.get(fieldname)
             if matcher is None:
                 matcher = state.words[fieldname] = WordMatcher.for_field(state.schema[fieldname])
-        return snippet(article.text, matcher, frozenset(terms.get(fieldname, ())), HIGHLIGHT_WINDOW,
-                       SNIPPET_CHARS)
+        return matcher, frozenset(terms.get(fieldname, ()))
+
+    def _snippet(self, state: _State, article: Article, terms: dict[str, set[str]]) -> str:
+        """Keyword-in-context from the stored text: escaped, with matches in <mark>."""
+        matcher, words = self._words(state, article, terms)
+        return snippet(article.text, matcher, words, HIGHLIGHT_WINDOW, SNIPPET_CHARS)
+
+    def _also_titled(self, state: _State, article: Article, terms: dict[str, set[str]]) -> str:
+        """The first other headline with a query word the title lacks, marked: it says why an
+        article whose title does not show the words was found."""
+        matcher, words = self._words(state, article, terms)
+        if matcher is None:
+            return ""
+        title = article.title
+        in_title = {t for a, b in matcher.spans(title, words) for t in matcher.terms_of(title[a:b])}
+        for other in article.other_titles:
+            spans = matcher.spans(other, words)
+            if any(set(matcher.terms_of(other[a:b])) - in_title for a, b in spans):
+                whole = len(other)  # one passage: the whole headline
+                return kwic(other, spans, max_fragments=1, fragment_chars=whole, surround=whole)
+        return ""
 
     def _facets(self, columns: Columns, req: SearchRequest, base, includes, t0: float) -> list[Facet]:
         facets = []
@@ -672,11 +695,12 @@ def _top_values(candidates: np.ndarray, counts: np.ndarray, limit: int, chronolo
     return [int(v) for v in candidates[order][:limit]]
 
 
-def _hit(article: Article, snippet: str, score: float | None) -> Hit:
+def _hit(article: Article, snippet: str, score: float | None, also_titled: str = "") -> Hit:
     ents = article.entities.as_dict()
     return Hit(
         id=article.id,
         title=article.title,
+        also_titled=also_titled,
         date=article.published_iso,
         url=article.url,
         site=article.site,

@@ -10,7 +10,7 @@ from conftest import BAD, CORPUS, make_archive
 
 from archive.store import Store
 from index.api import SearchRequest
-from index.build import build_index, current_version, store_path
+from index.build import build_index, current_version, outdated_schema, store_path
 from index.search import Archive
 from web.cli import main
 
@@ -167,7 +167,8 @@ def test_cli_extract_contract(runner):
     out = runner.invoke(main, ["extract", "--no-entities", str(CORPUS / "pages" / "eer-12k-views.txt")])
     assert out.exit_code == 0
     (record,) = [json.loads(line) for line in out.output.splitlines() if line.startswith("{")]
-    assert set(record) >= {"source", "url", "title", "date", "authors", "categories", "body", "language", "entities"}
+    assert set(record) >= {"source", "url", "title", "other_titles", "date", "authors", "categories", "body",
+                           "language", "entities"}
     assert record["date"] == "2022-11-09"
     assert record["body"].count("\n\n") >= 2
 
@@ -193,6 +194,13 @@ def test_rebuild_with_nothing_changed_says_so_and_force_rebuilds(archive_copy, r
     out = runner.invoke(main, ["rebuild", "--data-dir", str(archive_copy)])
     assert out.exit_code == 0 and "rebuilt" in out.output
     assert Archive(archive_copy).search(SearchRequest()).total == len(EXPECTED)
+    # an index an older Quarry built (another schema) is named as such and rebuilt without --force
+    meta_path = current_version(archive_copy) / "meta.json"
+    meta_path.write_text(json.dumps({**json.loads(meta_path.read_text()), "schema": 1}))
+    assert "older version of Quarry" in outdated_schema(archive_copy)
+    out = runner.invoke(main, ["rebuild", "--data-dir", str(archive_copy)])
+    assert out.exit_code == 0 and "rebuilt" in out.output
+    assert outdated_schema(archive_copy) is None
 
 
 def test_quoted_field_values_and_date_ranges(built_archive):
@@ -281,3 +289,20 @@ def test_minus_excludes_a_word_and_hyphenated_names_stay_whole(built_archive):
     assert ids("islamic taliban") and not without & ids("islamic taliban")
     assert without | ids("islamic taliban") == ids("islamic")
     assert ids("far-right") == ids('"far right"') != set()
+
+
+def test_other_headline_finds_the_article_and_says_so(built_archive, client):
+    # hamas-funding.html gives a social-card headline (twitter:title) whose word "ledgers" is
+    # neither in its title nor in its text
+    archive = Archive(built_archive)
+    r = archive.search(SearchRequest(q="ledgers"))
+    assert [h.title for h in r.hits] == ["How Hamas Moves Money Through Crypto Exchanges"]
+    assert r.hits[0].also_titled == "Inside the <mark>ledgers</mark> of Hamas&#x27;s crypto fundraising"
+    assert [h.id for h in archive.search(SearchRequest(q="title:ledger")).hits] == [r.hits[0].id]
+    # a word the title shows needs no second headline to explain the match
+    shown = {h.id: h for h in archive.search(SearchRequest(q="hamas crypto")).hits}
+    assert shown[r.hits[0].id].also_titled == ""
+    page = client.get(f"/article/{r.hits[0].id}").get_data(as_text=True)
+    assert "Also headlined: <q>Inside the ledgers of Hamas&#39;s crypto fundraising</q>" in page
+    listing = client.get("/?q=ledgers").get_data(as_text=True)
+    assert "Also headlined: Inside the <mark>ledgers</mark>" in listing

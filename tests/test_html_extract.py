@@ -298,6 +298,60 @@ def test_title_without_metadata_prefers_heading_named_in_document_title() -> Non
     assert title_of(titled_page(head, headings)) == "Low water: reservoirs at twenty-year low"
 
 
+def test_title_cut_short_by_an_unescaped_quote_taken_whole_from_heading() -> None:
+    # the page wrote content="Reservoirs at a "historic" low": the attribute ends at the quote
+    head = '<meta property="og:title" content="Reservoirs at a "historic" low">'
+    heading = '<h1>Reservoirs at a "historic" low</h1>'
+    assert title_of(titled_page(head, heading)) == 'Reservoirs at a "historic" low'
+    # a shorter title that all metadata agree on is not replaced by a longer heading
+    head = '<meta property="og:title" content="Reservoirs at a low">'
+    assert title_of(titled_page(head, "<h1>Reservoirs at a low, experts warn</h1>")) == (
+        "Reservoirs at a low"
+    )
+
+
+def other_titles_of(raw: RawDocument) -> tuple[str, list[str]]:
+    art = extract_html(raw)
+    assert art is not None
+    return art.title, art.other_titles
+
+
+def test_other_headlines_kept_beside_the_title() -> None:
+    head = (
+        "<title>Households told to save water as reservoirs fall | Environment | Valley Times"
+        "</title>"
+        '<meta property="og:site_name" content="Valley Times">'
+        '<meta property="og:title" content="Dry spring leaves reservoirs at record low">'
+        + ld_headline("Reservoirs fall to their lowest level in twenty years")
+    )
+    heading = "<h1>Reservoirs fall to their lowest level in twenty years</h1>"
+    title, others = other_titles_of(titled_page(head, heading))
+    assert title == "Reservoirs fall to their lowest level in twenty years"
+    # the social-card headline, then the <title> headline without its section and site parts
+    assert others == [
+        "Dry spring leaves reservoirs at record low",
+        "Households told to save water as reservoirs fall",
+    ]
+
+
+def test_other_headlines_that_add_nothing_are_not_kept() -> None:
+    head = (
+        "<title>Reservoirs fall to their lowest level in twenty years - Valley Times</title>"
+        '<meta property="og:site_name" content="Valley Times">'
+        # a shortened variant, the title plus a section, the site's name, the title and a date
+        '<meta property="og:title" content="Reservoirs fall to lowest level">'
+        '<meta name="twitter:title" content="Reservoirs fall to their lowest level in twenty '
+        'years - National">'
+        '<meta name="parsely-title" content="Reservoirs fall to their lowest level in twenty '
+        'years, Valley Times, 02.05.2024">'
+        + ld_headline("Reservoirs fall to their lowest level in twenty years", name="Valley Times")
+    )
+    heading = "<h1>Reservoirs fall to their lowest level in twenty years</h1><h1>Log In</h1>"
+    title, others = other_titles_of(titled_page(head, heading))
+    assert title == "Reservoirs fall to their lowest level in twenty years"
+    assert others == []
+
+
 def test_language_from_text_when_declared_wrong() -> None:
     body = (
         "<p>Die Wasserbehörde der Region teilte am Montag mit, dass die Pegel der Stauseen auf den "

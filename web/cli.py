@@ -264,6 +264,7 @@ def extract(paths, no_entities, mapping, fmt, workers, data_dir):
                     "source": source,
                     "url": a.url,
                     "title": a.title,
+                    "other_titles": a.other_titles,
                     "date": a.published_iso,
                     "authors": a.authors,
                     "categories": a.categories,
@@ -398,7 +399,7 @@ def search(query, filters, excludes, date_from, date_to, sort, page, size, as_js
 def serve(data_dir, host, port, production, workers, threads, max_requests, access_log, sample,
           live_links):  # fmt: skip
     """Run the web app."""
-    from index.build import check_index, current_version, store_path
+    from index.build import check_index, current_version, outdated_schema, store_path
     from web import create_app
 
     if not production and (workers is not None or max_requests or access_log):
@@ -419,7 +420,7 @@ def serve(data_dir, host, port, production, workers, threads, max_requests, acce
                     build_index(data_dir)
         except Busy:
             _err("another quarry process is writing to this archive; serving what is there")
-    problem = check_index(data_dir)
+    problem = check_index(data_dir) or outdated_schema(data_dir)
     if problem:
         _err(f"warning: {problem}")
     if host not in ("127.0.0.1", "localhost", "::1") and not os.environ.get("QUARRY_ALLOW_REMOTE"):

@@ -352,6 +352,11 @@ def _pick_title(
         best = next((t for t in texts if _covers(html_title, t)), None)
     if best is None:
         best = texts[0]
+        # a metadata title cut short (an unescaped quote ends the attribute) that the heading
+        # shows whole: "Sieger und" for 'Sieger und "royaler Besuch"'
+        for h in h1s:
+            if h.startswith(best) and h[len(best) :].lstrip()[:1] in ('"', "„", "“", "«"):
+                return h
     # A heading that the chosen title merely extends by a trailing part ("Headline | Site"
     # where the site name went unrecognised) is the cleaner title.
     parts = _SEPARATORS.split(best)
@@ -364,17 +369,103 @@ def _pick_title(
     return best
 
 
-def _choose_title(
-    tree: etree._Element, md: dict[str, Any], traf_title: str | None, host: str | None
-) -> str:
+def _page_titles(tree: etree._Element) -> tuple[str, list[str]]:
+    """The page's <title> text and the texts of its first <h1> elements."""
     html_title = ""
     title_el = tree.find(".//title")
     if title_el is not None:
         html_title = _clean(title_el.text_content())
-    h1s = [h for h in _h1_texts(tree) if h]
-    title = _pick_title(md["titles"], md["sites"], host, html_title, h1s)
-    title = title or _clean(traf_title or "")
+    return html_title, [h for h in _h1_texts(tree) if h]
+
+
+def _tidy(title: str) -> str:
     return " ".join(_INVISIBLE.sub("", title).split())
+
+
+def _choose_title(
+    tree: etree._Element, md: dict[str, Any], traf_title: str | None, host: str | None
+) -> tuple[str, list[str]]:
+    """The article title, and the other headlines the page gives for it."""
+    html_title, h1s = _page_titles(tree)
+    title = _pick_title(md["titles"], md["sites"], host, html_title, h1s)
+    title = _tidy(title or _clean(traf_title or ""))
+    return title, _other_headlines(_candidates(md, host, html_title, h1s), title, md["sites"], host)
+
+
+def _candidates(
+    md: dict[str, Any], host: str | None, html_title: str, h1s: list[str]
+) -> list[tuple[str, str]]:
+    """Every headline the page states, as (source, text): metadata first, in order of trust,
+    then the <title> (site name and trailing section names dropped) and the first <h1>."""
+    found = sorted(
+        ((k, _strip_site(t, md["sites"], host)) for k, t in md["titles"]), key=lambda kt: _rank(kt[0])
+    )
+    if html_title:
+        stripped = _strip_site(html_title, md["sites"], host)
+        parts = _SEPARATORS.split(stripped)
+        # "Headline | Politics News | Metro": short trailing parts name sections, not the article
+        while len(parts) > 1 and len(parts[-1].split()) <= 2:
+            stripped = stripped[: stripped.rfind(parts[-1])].rstrip(" |-–—·•:»«/")
+            parts = parts[:-1]
+        found.append(("title", stripped))
+    if h1s:
+        found.append(("h1", h1s[0]))
+    return [(k, _tidy(t)) for k, t in found if _tidy(t)]
+
+
+def headline_candidates(raw: RawDocument) -> list[tuple[str, str]]:
+    """The headlines an HTML page states, as (source, text) pairs: ``og:title``,
+    ``ld:headline``, ``twitter:title``, ... then ``title`` and ``h1``. For measuring how
+    the sources agree (bench/extraction_eval.py); extraction itself uses the same list."""
+    try:
+        tree = _parse(decode_bytes(raw.content, raw.encoding, is_html=True))
+    except DecodeError:
+        return []
+    if tree is None:
+        return []
+    md = html_metadata(tree, raw.url)
+    url = raw.url or md["canonical"]
+    html_title, h1s = _page_titles(tree)
+    return _candidates(md, urlsplit(url).hostname if url else None, html_title, h1s)
+
+
+MAX_OTHER_HEADLINES = 4
+_WORD = re.compile(r"\w+")
+
+
+def _other_headlines(
+    candidates: list[tuple[str, str]], title: str, sites: list[str], host: str | None
+) -> list[str]:
+    """The headlines of the page that differ from ``title`` in wording: the social-card and
+    search-engine variants editors write, so that a search for any of them finds the article.
+
+    A variant is kept only when it adds a word the title and the variants kept before it do
+    not have (so "Title - National", a kicker-less title or a truncated one are not kept), and
+    when it is not the site's name or an identifier.
+    """
+    names = _site_names(sites, host)
+    # words that only name the site or give a date add nothing ("Title, Tageszeitung junge Welt,
+    # 26.04.2024"); nor do headings of under three words ("Log In")
+    site_words = {w.casefold() for s in [*sites, host or ""] for w in _WORD.findall(s)}
+    seen = {w.casefold() for w in _WORD.findall(title)}
+    kept: list[str] = []
+    for _, text in candidates:
+        new = {w.casefold() for w in _WORD.findall(text)} - seen
+        if (
+            len(text.split()) < 3
+            or len(text) > 300
+            or all(w in site_words or w.isdigit() for w in new)
+            or _is_site_part(text, names)
+        ):
+            continue
+        # the title (or a kept variant) with a site or section part added, or spaced otherwise
+        if any(_covers(text, t) for t in [title, *kept]):
+            continue
+        kept.append(text)
+        seen |= new
+        if len(kept) == MAX_OTHER_HEADLINES:
+            break
+    return kept
 
 
 # ---------------------------------------------------------------- dates
@@ -667,7 +758,7 @@ def extract_html(raw: RawDocument) -> Article | None:
 
     url = raw.url or md["canonical"] or doc.url
     host = urlsplit(url).hostname if url else None
-    title = _choose_title(tree, md, doc.title, host)
+    title, other_titles = _choose_title(tree, md, doc.title, host)
     if _NOT_FOUND.search(title) and words < 150:
         return None
 
@@ -702,6 +793,7 @@ def extract_html(raw: RawDocument) -> Article | None:
     return Article(
         id=article_id(url, body, title),
         title=title,
+        other_titles=other_titles,
         body=body,
         url=url,
         published=published,
