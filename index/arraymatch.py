@@ -26,6 +26,8 @@ from whoosh.matching import ListMatcher
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
+from .fuzzy import Vocabulary
+
 # byte -> field length, as Whoosh decodes the one-byte length it stores per document and field
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 POSTINGS_CACHE_BYTES = 64 * 1024 * 1024
@@ -74,6 +76,7 @@ class ArrayMatcher:
         self._with_values: dict = {}  # this query's postings with their values
         self._phrase_words: set[tuple[str, str]] = set()
         self._expansions: dict[tuple[str, str], list[bytes]] = {}
+        self._vocabularies: dict[str, Vocabulary] = {}  # per field, for fuzzy terms
 
     # -- evaluation ----------------------------------------------------------------------------
 
@@ -184,15 +187,15 @@ class ArrayMatcher:
         found = self._expansions.get(key)
         if found is None:
             field = self.schema[q.field()]
-            if isinstance(q, wq.FuzzyTerm) and len(self.leaves) > 1:
-                # each segment finds its words with its own automaton; over the whole reader
-                # Whoosh measures the edit distance to every word of the field instead
-                sources = [leaf for leaf, _ in self.leaves]
+            if isinstance(q, wq.FuzzyTerm):
+                # the field's words in memory, all distances at once (Whoosh seeks on disk
+                # through each segment's term table, one seek per candidate)
+                sources = [self._vocabulary(q.field()).within(q.text, q.maxdist, q.prefixlength)]
             else:
-                sources = [self.reader]
+                sources = [q._btexts(self.reader)]
             words: dict[bytes, None] = {}
             for source in sources:
-                for text in q._btexts(source):
+                for text in source:
                     if text:
                         words[field.to_bytes(text) if not isinstance(text, bytes) else text] = None
                     if len(words) > MAX_EXPANSIONS:
@@ -203,6 +206,12 @@ class ArrayMatcher:
                 self._expansions.clear()
             self._expansions[key] = found
         return found
+
+    def _vocabulary(self, fieldname: str) -> Vocabulary:
+        vocabulary = self._vocabularies.get(fieldname)
+        if vocabulary is None:
+            vocabulary = self._vocabularies[fieldname] = Vocabulary.of_field(self.reader, fieldname)
+        return vocabulary
 
     def _phrase(self, q) -> tuple[np.ndarray, np.ndarray]:
         """Whoosh's phrase semantics (its ordered ``SpanNear2`` with ``mindist`` 1): each next

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.columns import Column
+from index.fuzzy import Vocabulary
 from index.schema import make_schema
 from index.snippets import WordMatcher, kwic, snippet
 
@@ -79,3 +80,25 @@ def test_kwic_never_cuts_a_word():
     html = kwic(text, words.spans(text, frozenset(words.terms_of("target"))))
     for piece in html.replace("<mark>", " ").replace("</mark>", " ").replace("…", " ").split():
         assert piece in {"Abcdefghij", "Klmnopqrst", "target"}
+
+
+def _levenshtein(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+_fuzzy_word = st.text(alphabet="abcé", max_size=7)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_fuzzy_word, max_size=60, unique=True), _fuzzy_word, st.integers(0, 3), st.integers(0, 3))
+def test_fuzzy_vocabulary_finds_every_word_within_the_distance(words, text, maxdist, prefix):
+    # Whoosh's automaton: plain Levenshtein distance after an exactly equal prefix
+    head = text[:prefix]
+    expected = {w for w in words if w.startswith(head) and _levenshtein(w[len(head):], text[len(head):]) <= maxdist}
+    assert set(Vocabulary(words).within(text, maxdist, prefix)) == expected
