@@ -484,6 +484,11 @@ def _with_ld_authors(*names: str) -> Article | None:
         (["Ruiz, Ana"], ["Ruiz, Ana"]),  # one person, surname first: not two
         (["AFP, Manila"], ["AFP, Manila"]),  # an agency and a place, not two people
         (["Ana Ruiz", "Ana Ruiz and Bo Lindqvist"], ["Ana Ruiz", "Bo Lindqvist"]),
+        (["Ana Ruiz und Bo Lindqvist, dpa"], ["Ana Ruiz", "Bo Lindqvist", "dpa"]),  # an agency beside
+        (["Ana Ruiz og Bo Lindqvist"], ["Ana Ruiz", "Bo Lindqvist"]),
+        (["Ana Ruiz, Manila"], ["Ana Ruiz, Manila"]),  # a place is no agency
+        (["Ana Ruiz (aru)", "Bo Lindqvist (bli.)"], ["Ana Ruiz", "Bo Lindqvist"]),  # handles dropped
+        (["Ana Ruiz (AFP)"], ["Ana Ruiz (AFP)"]),
     ],
 )
 def test_author_facet_values_are_people(given, expected):

@@ -663,15 +663,26 @@ def _byline_authors(tree: etree._Element) -> list[str]:
 _CREDIT = re.compile(r"\b(?:image|photo|picture|foto|bild)s?\s*:|getty images|istock|shutterstock", re.I)
 
 
+# News agencies credited beside the writers ("Felix Schröder und Jörg Soldwisch, dpa")
+_AGENCIES = {
+    "afp", "ap", "apa", "ani", "ansa", "anp", "belga", "dpa", "efe", "epd", "kna", "kyodo", "pap",
+    "pti", "reuters", "ritzau", "sda", "sid", "tass", "upi", "xinhua", "yonhap",
+}  # fmt: skip
+# a writer's handle after the name: "Elena Oberholzer (obe)", "Corina Gall (cog.)"
+_HANDLE = re.compile(r"\s*\([a-zäöüß]{2,4}\.?\)$")
+
+
 def _people(authors: list[str]) -> list[str]:
     """One facet value per person: a name list given as one value ("A B and C D", "A B, C D
-    and E F") is split when every part is a full name; picture credits are dropped."""
+    und E F", "A B og C D", "A B, C D, dpa") is split when every part is a full name or a news
+    agency; a writer's handle in parentheses after the name and picture credits are dropped."""
     out: list[str] = []
     for name in authors:
         if _CREDIT.search(name) or (name.startswith("(") and name.endswith(")")):
             continue
-        parts = split_authors(name) if re.search(r",|&|\band\b", name) else [name]
-        if len(parts) < 2 or any(len(p.split()) < 2 for p in parts):
+        name = _HANDLE.sub("", name)
+        parts = split_authors(name)
+        if len(parts) < 2 or any(len(p.split()) < 2 and p.casefold() not in _AGENCIES for p in parts):
             parts = [name]  # "Smith, John", "AFP, Manila": one value as given
         out += [p for p in parts if p not in out]
     return out
