@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from collections import Counter
@@ -306,3 +308,5 @@ def test_other_headline_finds_the_article_and_says_so(built_archive, client):
     assert "Also headlined: <q>Inside the ledgers of Hamas&#39;s crypto fundraising</q>" in page
     listing = client.get("/?q=ledgers").get_data(as_text=True)
     assert "Also headlined: Inside the <mark>ledgers</mark>" in listing
+    header, row = csv.reader(io.StringIO(client.get("/export.csv?q=ledgers").get_data(as_text=True)))
+    assert dict(zip(header, row, strict=True))["other_titles"] == "Inside the ledgers of Hamas's crypto fundraising"

@@ -33,8 +33,8 @@ MONTHS = (
 )  # fmt: skip
 
 CSV_FIELDS = (
-    "id", "title", "published", "authors", "categories", "site", "language", "views", "url",
-    "persons", "organizations", "locations", "sources", "text",
+    "id", "title", "other_titles", "published", "authors", "categories", "site", "language",
+    "views", "url", "persons", "organizations", "locations", "sources", "text",
 )  # fmt: skip
 _CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
@@ -55,6 +55,7 @@ def article_to_csv_row(a: Article) -> list[Any]:
     row = [
         a.id,
         a.title,
+        "; ".join(a.other_titles),
         a.published_iso or "",
         "; ".join(a.authors),
         "; ".join(a.categories),
