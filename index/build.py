@@ -167,14 +167,19 @@ def _cleanup(root: Path, keep: str) -> None:
 
 
 def sync_index(data_dir: Path, progress: ProgressFn | None = None) -> int:
-    """Bring the current index up to date with the store; build one when there is none.
+    """Bring the current index up to date with the store; build one when there is none (or
+    when the one there was built for another schema).
 
     Returns the number of articles written. Safe to interrupt: the store records what is
     stored, the index records up to which store timestamp it is synced, and the next call
     continues from there (``update_document`` replaces, so nothing is doubled).
     """
     version_dir = current_version(data_dir)
-    if version_dir is None or not whoosh_index.exists_in(str(version_dir), indexname=INDEX_NAME):
+    if (
+        version_dir is None
+        or not whoosh_index.exists_in(str(version_dir), indexname=INDEX_NAME)
+        or read_meta(version_dir).get("schema") != SCHEMA_VERSION  # an older Quarry built it
+    ):
         path = build_index(data_dir, progress=progress)
         return read_meta(path).get("articles", 0)
     meta = read_meta(version_dir)

@@ -203,6 +203,14 @@ def test_rebuild_with_nothing_changed_says_so_and_force_rebuilds(archive_copy, r
     out = runner.invoke(main, ["rebuild", "--data-dir", str(archive_copy)])
     assert out.exit_code == 0 and "rebuilt" in out.output
     assert outdated_schema(archive_copy) is None
+    # ingesting into such an index rebuilds it whole rather than adding documents of a new make
+    meta_path = current_version(archive_copy) / "meta.json"
+    meta_path.write_text(json.dumps({**json.loads(meta_path.read_text()), "schema": 1}))
+    before = current_version(archive_copy)
+    out = runner.invoke(main, ["ingest", "--data-dir", str(archive_copy), str(CORPUS / "html")])
+    assert out.exit_code == 0, out.output
+    assert current_version(archive_copy) != before and outdated_schema(archive_copy) is None
+    assert Archive(archive_copy).search(SearchRequest()).total == len(EXPECTED)
 
 
 def test_quoted_field_values_and_date_ranges(built_archive):
