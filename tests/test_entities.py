@@ -366,3 +366,25 @@ def test_org_names_keep_their_of_phrase(extractor: EntityExtractor) -> None:
     assert "People's Protection Units" in ents.organization
     assert "Sheikh Jarrah" in ents.location
     assert "Assimi Goïta" in ents.person
+
+
+def test_institution_names_are_made_whole(extractor: EntityExtractor) -> None:
+    def orgs_of(sentence: str) -> list[str]:
+        return extractor.extract([sentence]).organization
+
+    # the tagger cuts these after the head word, or takes their tail for a place
+    assert orgs_of("Analysts at the Meridian Institute for Near East Policy said the talks stalled.") == [
+        "Meridian Institute for Near East Policy"
+    ]
+    assert orgs_of("Researchers at the Institute of Strategic and International Studies said so.") == [
+        "Institute of Strategic and International Studies"
+    ]
+    assert orgs_of("Officials from the Karoo Weather Service issued a warning on Monday.") == [
+        "Karoo Weather Service"
+    ]
+    # ... but two names joined by "and" stay two, a title ends the name, places stay places
+    assert sorted(orgs_of("The Ministry of Defence and Hamas traded accusations.")) == ["Hamas", "Ministry of Defence"]
+    ents = extractor.extract(["Bank of England Governor Andrew Bailey spoke. Settlers in the West Bank attacked."])
+    assert "Bank of England" in ents.organization and "Andrew Bailey" in ents.person
+    assert "West Bank" in ents.location and "West Bank" not in ents.organization
+    assert extractor.extract(["Each Party shall notify the other. No Party may assign it."]).organization == []

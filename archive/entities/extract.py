@@ -263,7 +263,8 @@ class EntityExtractor:
             with self._lock:
                 labels = self._tagger.tag(sentence_features(toks, gaz))
             covered: set[int] = set()
-            merged = _coordinate(toks, _extend_orgs(toks, _merge(toks, labels, matches)))
+            merged = _extend_orgs(toks, _merge(toks, labels, matches))
+            merged = _coordinate(toks, _institutions(toks, merged, matches))
             for b, e, typ, canon, forced in merged:
                 covered.update(range(b, e))
                 if canon is None:  # "Al-Qard al-Hassan, the association that ..."
@@ -562,6 +563,91 @@ def _extend_orgs(
                 out[-1] = (pb, e, ptyp, None, False)  # "Department of Climate Change and Energy"
                 continue
         out.append((b, e, typ, canon, forced))
+    return out
+
+
+_DETERMINERS = frozenset(
+    "the a an this that these those its their his her our each every no any all some such either "
+    "neither both".split()
+)
+# heads that also end place names ("West Bank", "Earls Court"): a name ending in one is left as
+# the tagger or the authority typed it
+_PLACE_HEADS = frozenset({"bank", "court", "center", "centre", "school", "college"})
+
+
+def _title_cased(tok: str) -> bool:
+    """A word of an institution's name: capitalised, not a person's title ("Governor")."""
+    return (
+        tok[:1].isupper()
+        and any(c.isalpha() for c in tok)
+        and tok.lower().rstrip(".") not in PERSON_TITLES
+        and tok.lower() not in _DETERMINERS
+    )
+
+
+def _institutions(
+    toks: list[str], spans: list[tuple[int, int, str, str | None, bool]], matches: list
+) -> list[tuple[int, int, str, str | None, bool]]:
+    """Names of institutions the tagger cut short or took for places, made whole.
+
+    Two shapes, in a run of capitalised words: a head word followed by an of/for phrase of
+    capitalised words ("Institute of Strategic and International Studies", "Washington
+    Institute for Near East Policy"; "and" only inside that phrase and not before a known
+    name: "Ministry of Defence and Hamas" stays two), and a run ending in a head word ("Gauteng
+    Provincial Disaster Management Centre", "South African Weather Service"). The whole name
+    replaces the pieces inside it; a name the authority knows is never overridden or split.
+    """
+    n = len(toks)
+    known = [(m.start, m.end) for m in matches if not m.weak]
+    known_starts = {b for b, _ in known}
+    found: list[tuple[int, int]] = []
+    i = 0
+    while i < n:
+        if not _title_cased(toks[i]):
+            i += 1
+            continue
+        e = i + 1
+        while e < n and _title_cased(toks[e]):
+            e += 1
+        head = e - 1  # the run [i, e) of capitalised words; does it end in a head word?
+        if toks[head].lower() in ORG_HEADS and e + 1 < n and toks[e].lower() in ("of", "for"):
+            k, last, in_phrase = e, None, True
+            while k < n and in_phrase:
+                low = toks[k].lower()
+                if low in ("of", "for", "on", "&", "and", "the"):
+                    nxt = k + 1 + (k + 1 < n and toks[k + 1].lower() == "the" and low != "the")
+                    if nxt >= n or not _title_cased(toks[nxt]) or (low == "and" and nxt in known_starts):
+                        break
+                    k = nxt
+                    continue
+                if _title_cased(toks[k]):
+                    last = k
+                    k += 1
+                else:
+                    in_phrase = False
+            if last is not None:
+                found.append((i, last + 1))
+                i = last + 1
+                continue
+        if e - i >= 2 and toks[head].lower() in ORG_HEADS and toks[head].lower() not in _PLACE_HEADS:
+            found.append((i, e))
+        i = e
+    if not found:
+        return spans
+    out = list(spans)
+    for b, e in found:
+        if any(kb < e and b < ke and not (b <= kb and ke <= e) for kb, ke in known):
+            continue  # crosses a known name
+        if any(kb == b and ke == e for kb, ke in known):
+            continue  # the authority's own name
+        inside = [sp for sp in out if b <= sp[0] and sp[1] <= e]
+        crossing = [sp for sp in out if sp[0] < e and b < sp[1] and sp not in inside]
+        if crossing:
+            continue
+        if len(inside) == 1 and inside[0][:3] == (b, e, "organization"):
+            continue
+        out = [sp for sp in out if sp not in inside] + [(b, e, "organization", None, False)]
+    out.sort()
     return out
 
 
