@@ -276,10 +276,11 @@ def raws_from_captures(store: Store, data_dir: Path, sources: set[str]) -> Itera
             content = read_capture(data_dir, p.content_hash)
             if content is None:
                 continue
-            kind = "pagetext" if p.format.split(".")[0] == "pagetext" else "html"
+            fmt = p.format.split(".")[0]
+            kind = "pagetext" if fmt == "pagetext" else "html"
+            # the URL a web archive or a saved page gave (a loose page finds its own again)
+            url = p.member if fmt in ("warc", "arc") else article.url if fmt == "mhtml" else None
             yield RawDocument(
                 source=p.source, kind=kind, content=content, member=p.member, offset=p.offset,
-                record_id=p.record_id,
-                url=p.member if p.format.split(".")[0] in ("warc", "arc") else None,
-                captured=p.captured, format=p.format,
+                record_id=p.record_id, url=url, captured=p.captured, format=p.format,
             )

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from archive.lock import Busy, writer_lock
-from archive.readers import ReadOptions
+from archive.readers import FORMATS, ReadOptions
 
 DEFAULT_DATA_DIR = "./quarry-data"
 
@@ -85,7 +85,7 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["warc", "arc", "html", "pagetext", "jsonl", "csv"]),
+    type=click.Choice(list(FORMATS)),
     help="Force the input format instead of detecting it.",
 )
 @click.option("--no-entities", is_flag=True, help="Skip named-entity extraction.")
@@ -235,7 +235,7 @@ def _reextract(store, data_dir: Path) -> int:
     "--map", "mapping", multiple=True, metavar="FIELD=COLUMN", help="Field mapping for JSONL/CSV."
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["warc", "arc", "html", "pagetext", "jsonl", "csv"])
+    "--format", "fmt", type=click.Choice(list(FORMATS))
 )
 @click.option("--workers", type=int, default=None)
 @data_dir_option

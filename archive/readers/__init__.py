@@ -16,9 +16,9 @@ from ..model import RawDocument
 from .base import Problem, ReadOptions
 from .exports import read_csv, read_jsonl
 
-__all__ = ["Problem", "ReadOptions", "RawDocument", "detect_format", "iter_files", "read_path"]
+__all__ = ["FORMATS", "Problem", "ReadOptions", "RawDocument", "detect_format", "iter_files", "read_path"]
 
-FORMATS = ("warc", "arc", "html", "pagetext", "jsonl", "csv")
+FORMATS = ("warc", "arc", "wacz", "zip", "mhtml", "html", "pagetext", "jsonl", "csv")
 _SKIP_NAMES = {".DS_Store", "Thumbs.db"}
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -64,6 +64,12 @@ def detect_format(path: Path, head: bytes | None = None) -> str | None:
         return "warc"
     if is_arc(head):
         return "arc"
+    if head[:4] == b"PK\x03\x04" or head[:4] == b"PK\x05\x06":  # a zip (an empty one: PK56)
+        return "wacz" if name.endswith(".wacz") else "zip"
+    from .containers import is_mhtml
+
+    if is_mhtml(head, name):  # before HTML: its HTML part may show in the first bytes
+        return "mhtml"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     lower = stripped[:4096].lower()
     if _looks_utf16(head):
@@ -125,6 +131,10 @@ def read_path(path: Path, options: ReadOptions | None = None) -> Iterator[RawDoc
             from .warc import read_warc
 
             yield from read_warc(path, options)
+        elif fmt in ("zip", "wacz") and not gz:
+            from .containers import read_zip
+
+            yield from read_zip(path, options)
         elif fmt == "jsonl":
             yield from read_jsonl(path, options)
         elif fmt == "csv":
@@ -164,6 +174,11 @@ def _read_page(
         return
     if not content.strip():
         yield Problem(source, "empty file")
+        return
+    if fmt == "mhtml":
+        from .containers import mhtml_documents
+
+        yield from mhtml_documents(content, source)
         return
     if looks_binary(content):
         yield Problem(source, "binary file, not a text or HTML page")

@@ -29,7 +29,7 @@ from warcio.recordloader import ArcWarcRecord
 from archive.model import RawDocument
 from archive.readers.base import MAX_FILE_BYTES, Problem, ReadOptions
 
-__all__ = ["is_arc", "is_warc", "read_record", "read_warc"]
+__all__ = ["is_arc", "is_warc", "read_record", "read_warc", "read_warc_stream"]
 
 GZIP_MAGIC = b"\x1f\x8b"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -156,14 +156,18 @@ class _NonChunked(Exception):
 class _Reader:
     """State for one archive: where damage was, which format, how records map to output."""
 
-    def __init__(self, path: Path, options: ReadOptions, fmt: str, gz: bool) -> None:
-        self.source = str(path)
+    def __init__(
+        self, source: str, size: int, options: ReadOptions, fmt: str, gz: bool, inner: str | None
+    ) -> None:
+        self.source = source
+        # where damage is reported: the archive file, and the archive inside it (in a WACZ/zip)
+        self.where = f"{source}#{inner}" if inner else source
         self.options = options
         self.format = fmt
         self.gz = gz
         self.records_seen = 0  # records parsed in order from offset 0 (for the fallback)
         self.resynced = False
-        self.size = path.stat().st_size if path.exists() else 0
+        self.size = size
         self.last_offset = 0  # start of the last record read (its gzip member)
 
     # -- classification of one record -------------------------------------------------
@@ -189,7 +193,7 @@ class _Reader:
             encoding = (http.get_header("Content-Encoding") or "").strip().lower()
             supported = BufferedReader.get_supported_decompressors()
             if encoding and encoding != "identity" and encoding not in supported:
-                return Problem(self.source, f"unsupported Content-Encoding {encoding}", uri, offset)
+                return Problem(self.where, f"unsupported Content-Encoding {encoding}", uri, offset)
         elif rtype == "response" and (uri or "").startswith(("http:", "https:")):
             return self.skip("no HTTP response in record", uri, offset)
         else:  # resource records and non-HTTP responses (dns:, ...) carry the type in WARC
@@ -219,10 +223,10 @@ class _Reader:
         )
 
     def skip(self, reason: str, uri: str | None, offset: int | None) -> Problem:
-        return Problem(self.source, reason, member=uri, offset=offset, skipped=True)
+        return Problem(self.where, reason, member=uri, offset=offset, skipped=True)
 
     def damage(self, what: str, offset: int | None, uri: str | None = None) -> Problem:
-        return Problem(self.source, f"damaged archive: {what}", member=uri, offset=offset)
+        return Problem(self.where, f"damaged archive: {what}", member=uri, offset=offset)
 
     # -- damage checks after a record was read to its end -------------------------------
 
@@ -361,13 +365,12 @@ class _Reader:
             self.gz = gz
 
 
-def _detect_format(path: Path, head: bytes) -> str:
+def _detect_format(name: str, head: bytes) -> str:
     if is_arc(head):
         return "arc"
     if is_warc(head):
         return "warc"
-    name = path.name.lower()
-    return "arc" if name.endswith((".arc", ".arc.gz")) else "warc"
+    return "arc" if name.lower().endswith((".arc", ".arc.gz")) else "warc"
 
 
 def read_warc(path: Path, options: ReadOptions) -> Iterator[RawDocument | Problem]:
@@ -379,31 +382,46 @@ def read_warc(path: Path, options: ReadOptions) -> Iterator[RawDocument | Proble
     source = str(path)
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed below, generator may stop early
+        size = path.stat().st_size
     except OSError as exc:
         yield Problem(source, f"cannot open: {_describe(exc)}")
         return
     with fh:
-        try:
-            head = fh.read(4096)
-        except OSError as exc:
-            yield Problem(source, f"cannot read: {_describe(exc)}")
+        yield from read_warc_stream(fh, source, size, options, name=path.name)
+
+
+def read_warc_stream(
+    fh: IO[bytes],
+    source: str,
+    size: int,
+    options: ReadOptions,
+    name: str = "",
+    inner: str | None = None,
+) -> Iterator[RawDocument | Problem]:
+    """The captures of an archive open as a seekable binary stream of ``size`` bytes: a file,
+    or ``inner``, an archive inside the container ``source`` (a WACZ or zip member)."""
+    where = f"{source}#{inner}" if inner else source
+    try:
+        head = fh.read(4096)
+    except OSError as exc:
+        yield Problem(where, f"cannot read: {_describe(exc)}")
+        return
+    if not head:
+        yield Problem(where, "damaged archive: empty file", offset=0)
+        return
+    fmt = options.format if options.format in ("warc", "arc") else _detect_format(name, head)
+    reader = _Reader(source, size, options, fmt, gz=head[:2] == GZIP_MAGIC, inner=inner)
+    if not _is_record_start(_gunzip_head(head) if reader.gz else head):
+        yield reader.damage("no WARC/ARC header at start of file", 0)
+        start = reader.resync(fh, 1)
+        if start is None:
             return
-        if not head:
-            yield Problem(source, "damaged archive: empty file", offset=0)
-            return
-        fmt = options.format if options.format in ("warc", "arc") else _detect_format(path, head)
-        reader = _Reader(path, options, fmt, gz=head[:2] == GZIP_MAGIC)
-        if not _is_record_start(_gunzip_head(head) if reader.gz else head):
-            yield reader.damage("no WARC/ARC header at start of file", 0)
-            start = reader.resync(fh, 1)
-            if start is None:
-                return
-        else:
-            start = 0
-        try:
-            yield from reader.read_from(fh, start)
-        except OSError as exc:  # the file itself became unreadable mid-way
-            yield reader.damage(f"read error: {_describe(exc)}", None)
+    else:
+        start = 0
+    try:
+        yield from reader.read_from(fh, start)
+    except OSError as exc:  # the file itself became unreadable mid-way
+        yield reader.damage(f"read error: {_describe(exc)}", None)
 
 
 # --------------------------------------------------------------------------- read_record

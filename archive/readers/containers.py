@@ -1,0 +1,175 @@
+"""Pages that come packed: MHTML single-file pages, zipped folders of pages, WACZ web archives.
+
+- MHTML (``.mht``, ``.mhtml``: a browser's "save as single file") is a MIME message; its HTML
+  part is the page, its ``Content-Location`` the page's URL and its ``Date`` when it was saved.
+- A zip is read like a folder: every page and web archive in it, each member found by its
+  content as loose files are.
+- A WACZ (what ArchiveWeb.page, Webrecorder and Browsertrix export) is a zip whose
+  ``archive/`` folder holds the WARC files; its indexes and page lists are not captures.
+
+Nothing is unpacked to disk; a member is read within the same size limits as a loose file.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import gzip
+import io
+import zipfile
+import zlib
+from collections.abc import Iterator
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+from ..decode import looks_binary
+from ..model import RawDocument
+from .base import Problem, ReadOptions
+
+_SKIP_MEMBERS = {".DS_Store", "Thumbs.db"}
+
+
+def is_mhtml(head: bytes, name: str = "") -> bool:
+    """True for the start of an MHTML file: MIME headers announcing a multipart/related body."""
+    top = head[:4096].lstrip().lower()
+    if b"multipart/related" not in top:
+        return False
+    headers = top.split(b"\n\n", 1)[0].split(b"\r\n\r\n", 1)[0]
+    return (
+        b"mime-version:" in headers
+        or name.lower().endswith((".mht", ".mhtml"))
+        or top.startswith((b"from:", b"snapshot-content-location:", b"subject:", b"date:"))
+    )
+
+
+def mhtml_documents(
+    content: bytes, source: str, member: str | None = None
+) -> Iterator[RawDocument | Problem]:
+    """The page inside an MHTML file: its first HTML part."""
+    try:
+        message = email.message_from_bytes(content, policy=email.policy.compat32)
+    except Exception as exc:  # noqa: BLE001 - the email parser is lenient; anything else is damage
+        yield Problem(source, f"damaged MHTML file ({type(exc).__name__}: {exc})", member=member)
+        return
+    part = next(
+        (p for p in message.walk() if p.get_content_type() in ("text/html", "application/xhtml+xml")),
+        None,
+    )
+    if part is None:
+        yield Problem(source, "MHTML file without an HTML part", member=member, skipped=True)
+        return
+    html = part.get_payload(decode=True) or b""
+    if not html.strip():
+        yield Problem(source, "MHTML file with an empty page", member=member)
+        return
+    url = part.get("Content-Location") or message.get("Snapshot-Content-Location")
+    captured = None
+    if message.get("Date"):
+        try:
+            captured = parsedate_to_datetime(str(message["Date"])).isoformat()
+        except (TypeError, ValueError):
+            captured = None
+    yield RawDocument(
+        source=source,
+        kind="html",
+        content=html,
+        member=member,
+        url=str(url).strip() if url else None,
+        captured=captured,
+        encoding=part.get_content_charset(),
+        format="mhtml",
+    )
+
+
+def read_zip(path: Path, options: ReadOptions) -> Iterator[RawDocument | Problem]:
+    """The pages and web archives in a zip (or a WACZ), member by member."""
+    from . import detect_format  # the same detection as for loose files
+    from .warc import read_warc_stream
+
+    source = str(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        yield Problem(source, f"damaged zip file ({exc})")
+        return
+    with archive:
+        names = set(archive.namelist())
+        wacz = "datapackage.json" in names or path.name.lower().endswith(".wacz")
+        opened = 0
+        for info in archive.infolist():
+            name = info.filename
+            base = name.rsplit("/", 1)[-1]
+            if info.is_dir() or not base or base.startswith(".") or base in _SKIP_MEMBERS:
+                continue
+            if name.startswith("__MACOSX/") or (wacz and not name.startswith("archive/")):
+                continue  # resource forks; a WACZ's indexes, page lists and metadata
+            opened += 1
+            try:
+                with archive.open(info) as fh:
+                    head = fh.read(8192)
+                if head[:2] == b"\x1f\x8b":
+                    gz_head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head)
+                else:
+                    gz_head = None
+            except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, zlib.error) as exc:
+                yield Problem(source, f"damaged zip member ({exc})", member=name)
+                continue
+            if not head:
+                yield Problem(source, "empty file", member=name)
+                continue
+            fmt = detect_format(Path(name), head if gz_head is None else gz_head)
+            try:
+                if fmt in ("warc", "arc"):
+                    with archive.open(info) as fh:
+                        yield from read_warc_stream(fh, source, info.file_size, options, name=name, inner=name)
+                elif fmt in ("html", "pagetext", "mhtml"):
+                    yield from _zip_page(archive, info, source, fmt, gz_head is not None, options)
+                elif fmt == "zip":
+                    yield Problem(source, "a zip inside a zip is not opened: unpack it first", member=name,
+                                  skipped=True)  # fmt: skip
+                else:
+                    yield Problem(source, f"{fmt.upper()} export inside a zip is not read: unpack it first",
+                                  member=name, skipped=True)  # fmt: skip
+            except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, zlib.error) as exc:
+                yield Problem(source, f"damaged zip member ({exc})", member=name)
+        if not opened:
+            yield Problem(source, "WACZ without web archives (nothing under archive/)" if wacz
+                          else "empty zip file")  # fmt: skip
+
+
+def _zip_page(
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    source: str,
+    fmt: str,
+    gz: bool,
+    options: ReadOptions,
+) -> Iterator[RawDocument | Problem]:
+    name = info.filename
+    limit = options.max_bytes
+    if info.file_size > limit:
+        yield Problem(source, f"file too large ({info.file_size / 1e6:.0f} MB > {limit / 1e6:.0f} MB limit "
+                      "for a page)", member=name)  # fmt: skip
+        return
+    with archive.open(info) as fh:
+        content = fh.read(limit + 1)
+    if gz:
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(content)) as inner:
+                content = inner.read(limit + 1)
+        except (OSError, EOFError) as exc:
+            yield Problem(source, f"damaged gzip file ({exc})", member=name)
+            return
+    if len(content) > limit:
+        yield Problem(source, f"file too large (over {limit / 1e6:.0f} MB decompressed)", member=name)
+        return
+    if not content.strip():
+        yield Problem(source, "empty file", member=name)
+        return
+    if fmt == "mhtml":
+        yield from mhtml_documents(content, source, member=name)
+        return
+    if looks_binary(content):
+        yield Problem(source, "binary file, not a text or HTML page", member=name)
+        return
+    yield RawDocument(source=source, kind=fmt, content=content, member=name, format=fmt)
