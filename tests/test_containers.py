@@ -26,7 +26,7 @@ URL = "https://security-review.example/2023/04/hamas-crypto"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 
 
-def _mhtml(html: bytes = PAGE, url: str = URL, charset: str = "utf-8") -> bytes:
+def _mhtml(html: bytes = PAGE, url: str = URL, charset: str | None = "utf-8") -> bytes:
     """A page as Chrome saves it ("Webpage, Single File"): quoted-printable HTML, base64 image."""
     import base64
 
@@ -41,7 +41,7 @@ def _mhtml(html: bytes = PAGE, url: str = URL, charset: str = "utf-8") -> bytes:
         "",
         "",
         f"--{boundary}",
-        f"Content-Type: text/html; charset={charset}",
+        "Content-Type: text/html" + (f"; charset={charset}" if charset else ""),
         "Content-ID: <frame-1@mhtml.blink>",
         "Content-Transfer-Encoding: quoted-printable",
         f"Content-Location: {url}",
@@ -201,3 +201,30 @@ def test_pywb_sample_waczs() -> None:
     assert [d.url for d in docs if not isinstance(d, Problem)] == ["http://www.example.com/"]
     (problem,) = list(read_path(folder / "invalid_example_1.wacz"))
     assert problem.reason == "WACZ without web archives (nothing under archive/)"
+
+
+def test_fundus_pages_give_the_same_articles_loose_or_packed(tmp_path: Path) -> None:
+    import gzip
+
+    from conftest import shared_path
+
+    from archive.model import RawDocument
+
+    root = shared_path("corpus", "fundus-news-html")
+    manifest = [json.loads(line) for line in (root / "gold_manifest.jsonl").open()]
+    pages = {m["url"]: gzip.decompress((root / m["html_file"]).read_bytes()) for m in manifest[::20]}
+    loose = {url: extract(RawDocument(source="x", kind="html", content=body, url=url)) for url, body in pages.items()}
+    wacz = _wacz(tmp_path / "fundus.wacz", _warc(pages))
+    bundle = tmp_path / "fundus.zip"
+    with zipfile.ZipFile(bundle, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for n, (url, body) in enumerate(pages.items()):
+            z.writestr(f"saved/{n}.mhtml", _mhtml(body, url=url, charset=None))
+    for packed in (wacz, bundle):
+        articles, problems = _articles(packed)
+        assert problems == []
+        assert sorted(a.url for a in articles) == sorted(pages)  # the URL the archive or file gave
+        for article in articles:
+            want = loose[article.url]
+            assert (article.title, article.published, article.authors, article.body, article.language) == (
+                want.title, want.published, want.authors, want.body, want.language
+            ), article.url
