@@ -121,20 +121,22 @@ def read_zip(path: Path, options: ReadOptions) -> Iterator[RawDocument | Problem
             try:
                 if fmt in ("warc", "arc"):
                     with archive.open(info) as fh:
-                        yield from read_warc_stream(fh, source, info.file_size, options, name=name, inner=name)
+                        yield from read_warc_stream(
+                            fh, source, info.file_size, options, name=name, inner=name
+                        )
                 elif fmt in ("html", "pagetext", "mhtml"):
                     yield from _zip_page(archive, info, source, fmt, gz_head is not None, options)
-                elif fmt == "zip":
-                    yield Problem(source, "a zip inside a zip is not opened: unpack it first", member=name,
-                                  skipped=True)  # fmt: skip
+                elif fmt in ("zip", "wacz"):
+                    why = "a zip inside a zip is not opened: unpack it first"
+                    yield Problem(source, why, member=name, skipped=True)
                 else:
-                    yield Problem(source, f"{fmt.upper()} export inside a zip is not read: unpack it first",
-                                  member=name, skipped=True)  # fmt: skip
+                    why = f"{fmt.upper()} export inside a zip is not read: unpack it first"
+                    yield Problem(source, why, member=name, skipped=True)
             except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, zlib.error) as exc:
                 yield Problem(source, f"damaged zip member ({exc})", member=name)
         if not opened:
-            yield Problem(source, "WACZ without web archives (nothing under archive/)" if wacz
-                          else "empty zip file")  # fmt: skip
+            why = "WACZ without web archives (nothing under archive/)" if wacz else "empty zip file"
+            yield Problem(source, why)
 
 
 def _zip_page(
@@ -148,8 +150,8 @@ def _zip_page(
     name = info.filename
     limit = options.max_bytes
     if info.file_size > limit:
-        yield Problem(source, f"file too large ({info.file_size / 1e6:.0f} MB > {limit / 1e6:.0f} MB limit "
-                      "for a page)", member=name)  # fmt: skip
+        why = f"file too large ({info.file_size / 1e6:.0f} MB > {limit / 1e6:.0f} MB limit for a page)"
+        yield Problem(source, why, member=name)
         return
     with archive.open(info) as fh:
         content = fh.read(limit + 1)
