@@ -388,3 +388,8 @@ def test_institution_names_are_made_whole(extractor: EntityExtractor) -> None:
     assert "Bank of England" in ents.organization and "Andrew Bailey" in ents.person
     assert "West Bank" in ents.location and "West Bank" not in ents.organization
     assert extractor.extract(["Each Party shall notify the other. No Party may assign it."]).organization == []
+
+
+def test_a_descriptor_before_a_name_types_it(extractor: EntityExtractor) -> None:
+    ents = extractor.extract(["The minister told Swedish daily Nordlys Tidende that the leak was grave."])
+    assert "Nordlys Tidende" in ents.organization and "Nordlys Tidende" not in ents.person

@@ -268,7 +268,7 @@ class EntityExtractor:
             for b, e, typ, canon, forced in merged:
                 covered.update(range(b, e))
                 if canon is None:  # "Al-Qard al-Hassan, the association that ..."
-                    typ = _appositive(toks, e) or typ
+                    typ = _appositive(toks, e) or _descriptor(toks, b) or typ
                 for span in self._finish(paragraph, sent, b, e, typ, canon, forced):
                     if self._keep(span, paragraph, lowered, chrome_para):
                         out.append(span)
@@ -789,6 +789,21 @@ def _appositive(toks: list[str], e: int) -> str | None:
         head = toks[k].lower()
         k += 1
     return APPOSITIVE_HEADS.get(head or "")
+
+
+# Nouns that say what the name right after them is: "Swedish daily Dagens Nyheter", "the
+# broadcaster NRK", "militant group Tanzim al-Shabab"
+DESCRIPTOR_HEADS = frozenset(
+    """newspaper daily tabloid weekly magazine broadcaster outlet website channel agency group
+    militia organisation organization company firm charity party movement""".split()
+)
+
+
+def _descriptor(toks: list[str], b: int) -> str | None:
+    """Type given by the noun right before a name (``newspaper X``: an organization)."""
+    if b > 0 and toks[b - 1].lower() in DESCRIPTOR_HEADS:
+        return "organization"
+    return None
 
 
 def _appositive_runs(toks: list[str], covered: set[int]) -> list[tuple[int, int, str]]:
