@@ -190,7 +190,7 @@ class ArrayMatcher:
             if isinstance(q, wq.FuzzyTerm):
                 # the field's words in memory, all distances at once (Whoosh seeks on disk
                 # through each segment's term table, one seek per candidate)
-                sources = [self._vocabulary(q.field()).within(q.text, q.maxdist, q.prefixlength)]
+                sources = [self.vocabulary(q.field()).within(q.text, q.maxdist, q.prefixlength)]
             else:
                 sources = [q._btexts(self.reader)]
             words: dict[bytes, None] = {}
@@ -207,7 +207,8 @@ class ArrayMatcher:
             self._expansions[key] = found
         return found
 
-    def _vocabulary(self, fieldname: str) -> Vocabulary:
+    def vocabulary(self, fieldname: str) -> Vocabulary:
+        """The field's indexed words, for edit-distance searches (built on first use)."""
         vocabulary = self._vocabularies.get(fieldname)
         if vocabulary is None:
             vocabulary = self._vocabularies[fieldname] = Vocabulary.of_field(self.reader, fieldname)

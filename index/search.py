@@ -469,14 +469,25 @@ class Archive:
             if not stems or any(reader.doc_frequency("body", s) for s in stems):
                 corrected.append(word)
                 continue
-            options = searcher.suggest("body", word.lower(), limit=1, maxdist=2, prefix=1)
-            surface = self._surface_form(state, options[0]) if options else None
+            best = self._closest_word(state, reader, word.lower())
+            surface = self._surface_form(state, best) if best else None
             if surface:
                 corrected.append(surface)
                 changed = True
             else:
                 corrected.append(word)
         return " ".join(corrected) if changed else None
+
+    @staticmethod
+    def _closest_word(state: _State, reader, word: str) -> str | None:
+        """The indexed word nearest to ``word`` (one edit before two; the same first letter),
+        the most frequent of equally near ones."""
+        vocabulary = state.matcher.vocabulary("body")
+        for maxdist in (1, 2):
+            options = [w for w in vocabulary.within(word, maxdist, prefix=1) if w != word]
+            if options:
+                return max(options, key=lambda w: (reader.doc_frequency("body", w), w))
+        return None
 
     def _surface_form(self, state: _State, stem: str) -> str | None:
         """A word as written in an article for an indexed stem ("negoti" -> "negotiations")."""
