@@ -172,11 +172,41 @@ def text_hash(paragraphs: list[str]) -> str:
 _TRACKING = re.compile(r"^(utm_|fbclid|gclid|ref$|ref_|mc_|cmpid|ocid|rss)", re.I)
 
 
+# A page replayed from a web archive: the archive's URL wraps the original and the capture time
+_REPLAY = (
+    # Wayback Machine: /web/20230412093000/https://..., also with a mode suffix (id_, if_, ...)
+    re.compile(r"^https?://(?:web\.|wayback\.)?archive\.org/web/(\d{4,14})(?:[a-z]{2}_)?/(.+)$", re.I),
+    # archive.today long form: /2023.04.12-093000/https://...
+    re.compile(r"^https?://archive\.(?:ph|is|today|li|vn|fo|md)/(\d{4}\.\d\d\.\d\d-\d{6})/(.+)$", re.I),
+)
+
+
+def replayed_url(url: str | None) -> tuple[str, str] | None:
+    """(original URL, capture time as ISO text) for the URL of a page replayed from the
+    Wayback Machine or archive.today; None for any other URL."""
+    for pattern in _REPLAY:
+        m = pattern.match((url or "").strip())
+        if m:
+            stamp, original = re.sub(r"\D", "", m.group(1)), m.group(2)
+            if not re.match(r"^[a-z][a-z0-9+.-]*:", original, re.I):
+                original = "http://" + original.lstrip("/")
+            parts = [stamp[i:j] for i, j in ((0, 4), (4, 6), (6, 8), (8, 10), (10, 12), (12, 14))]
+            date_part = "-".join(p for p in parts[:3] if p)
+            time_part = ":".join(p for p in parts[3:] if p)
+            captured = f"{date_part}T{time_part}Z" if len(stamp) == 14 else date_part
+            return original, captured
+    return None
+
+
 def canonical_url(url: str | None) -> str | None:
-    """A URL normalised for identity: lower-case host, no fragment, no tracking parameters."""
+    """A URL normalised for identity: lower-case host, no fragment, no tracking parameters;
+    a page replayed from a web archive is identified by its original URL."""
     if not url:
         return None
     url = url.strip()
+    replay = replayed_url(url)
+    if replay:
+        url = replay[0]
     try:
         parts = urlsplit(url)
     except ValueError:

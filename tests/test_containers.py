@@ -228,3 +228,33 @@ def test_fundus_pages_give_the_same_articles_loose_or_packed(tmp_path: Path) -> 
             assert (article.title, article.published, article.authors, article.body, article.language) == (
                 want.title, want.published, want.authors, want.body, want.language
             ), article.url
+
+
+WAYBACK = "https://web.archive.org/web/20230412093000/"
+
+
+def _wayback_copy(page: bytes = PAGE) -> bytes:
+    """The page as saved from the Wayback Machine: its toolbar inserted, its links rewritten."""
+    text = page.decode("utf-8")
+    text = text.replace("<body>", (
+        '<body><!-- BEGIN WAYBACK TOOLBAR INSERT --><div id="wm-ipp-base"><div id="wm-logo">'
+        '<a href="/web/">Wayback Machine</a></div><span>12 captures</span>'
+        "<span>11 Apr 2023 - 02 Jun 2024</span></div>"
+        f'<div id="wm-ipp-print">The Wayback Machine - {WAYBACK}{URL}</div>'
+        "<!-- END WAYBACK TOOLBAR INSERT -->"), 1)  # fmt: skip
+    text = text.replace(f'href="{URL}"', f'href="{WAYBACK}{URL}"').replace('href="/', f'href="{WAYBACK}https://security-review.example/')
+    return text.encode("utf-8")
+
+
+def test_page_saved_from_the_wayback_machine_is_the_original_article(tmp_path: Path) -> None:
+    saved = tmp_path / "wayback.html"
+    saved.write_bytes(_wayback_copy())
+    (article,), _ = _articles(saved)
+    loose = extract(next(iter(read_path(CORPUS / "html" / "hamas-funding.html"))))
+    assert (article.url, article.id, article.title, article.body) == (loose.url, loose.id, loose.title, loose.body)
+    assert article.provenance[0].captured == "2023-04-12T09:30:00Z"
+    assert not any("Wayback" in p or "captures" in p for p in article.body)
+    # stored once with the live copy, both sources listed
+    data = tmp_path / "data"
+    report = make_archive(data, saved, CORPUS / "html" / "hamas-funding.html", entities=False)
+    assert (report.new, report.duplicate) == (1, 1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Article, RawDocument
+from ..model import Article, RawDocument, replayed_url
 from .record import RecordError, extract_record
 
 
@@ -24,9 +24,13 @@ def extract(raw: RawDocument, field_map: dict[str, str] | None = None) -> Articl
         article = extract_html(raw)
     if article is None:
         raise NoArticle("no article found" if raw.kind != "record" else "no article found (no body text)")
-    if raw.captured and not any(p.captured for p in article.provenance):
+    replay = replayed_url(raw.url) or replayed_url(article.url)
+    if replay:  # a page replayed from a web archive: its original URL, and when it was captured
+        article.url = replay[0]
+    captured = raw.captured or (replay[1] if replay else None)
+    if captured and not any(p.captured for p in article.provenance):
         for p in article.provenance:
-            p.captured = raw.captured
+            p.captured = captured
     return article
 
 

@@ -28,7 +28,7 @@ from archive.extract.metadata import (
     split_authors,
     types_of,
 )
-from archive.model import Article, Provenance, RawDocument, article_id, text_hash
+from archive.model import Article, Provenance, RawDocument, article_id, replayed_url, text_hash
 
 __all__ = ["MIN_WORDS", "extract_html", "guess_language", "html_metadata"]
 
@@ -742,6 +742,13 @@ def _trafilatura(text: str, url: str | None) -> Any:
     )
 
 
+def _provenance(raw: RawDocument, replay: tuple[str, str] | None) -> Provenance:
+    prov = Provenance.from_raw(raw)
+    if replay and not prov.captured:
+        prov.captured = replay[1]  # the capture time in the Wayback URL
+    return prov
+
+
 def extract_html(raw: RawDocument) -> Article | None:
     """The article in an HTML page, or None when the page holds none (navigation, 404, empty).
 
@@ -768,6 +775,9 @@ def extract_html(raw: RawDocument) -> Article | None:
         return None
 
     url = raw.url or md["canonical"] or doc.url
+    replay = replayed_url(url)
+    if replay:  # saved from the Wayback Machine: the original page's URL and site
+        url = replay[0]
     host = urlsplit(url).hostname if url else None
     title, other_titles = _choose_title(tree, md, doc.title, host)
     if _NOT_FOUND.search(title) and words < 150:
@@ -812,6 +822,6 @@ def extract_html(raw: RawDocument) -> Article | None:
         categories=categories,
         site=site,
         language=language,
-        provenance=[Provenance.from_raw(raw)],
+        provenance=[_provenance(raw, replay)],
         text_hash=text_hash(body),
     )
