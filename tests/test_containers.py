@@ -258,3 +258,19 @@ def test_page_saved_from_the_wayback_machine_is_the_original_article(tmp_path: P
     data = tmp_path / "data"
     report = make_archive(data, saved, CORPUS / "html" / "hamas-funding.html", entities=False)
     assert (report.new, report.duplicate) == (1, 1)
+
+
+def test_pages_saved_by_browsers_keep_their_address_and_save_time(tmp_path: Path) -> None:
+    text = PAGE.decode("utf-8").replace(f'<link rel="canonical" href="{URL}">', "")
+    chrome = tmp_path / "chrome.html"  # "Save as: Webpage, complete" (the mark of the web)
+    chrome.write_text(f"<!-- saved from url=(0054){URL}?ref=home -->\n" + text, encoding="utf-8")
+    singlefile = tmp_path / "singlefile.html"
+    singlefile.write_text(text.replace("<!DOCTYPE html>", "<!DOCTYPE html> <!--\n Page saved with SingleFile \n"
+                                       f" url: {URL} \n saved date: Wed Apr 12 2023 09:30:00 GMT+0200 "
+                                       "(Central European Summer Time)\n-->"), encoding="utf-8")  # fmt: skip
+    (from_chrome,), _ = _articles(chrome)
+    (from_singlefile,), _ = _articles(singlefile)
+    assert from_chrome.url == f"{URL}?ref=home" and from_singlefile.url == URL
+    assert from_chrome.id == from_singlefile.id  # "?ref=" is a tracking parameter
+    assert from_chrome.provenance[0].captured is None
+    assert from_singlefile.provenance[0].captured == "2023-04-12T09:30:00+02:00"

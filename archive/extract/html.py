@@ -745,8 +745,30 @@ def _trafilatura(text: str, url: str | None) -> Any:
 def _provenance(raw: RawDocument, replay: tuple[str, str] | None) -> Provenance:
     prov = Provenance.from_raw(raw)
     if replay and not prov.captured:
-        prov.captured = replay[1]  # the capture time in the Wayback URL
+        prov.captured = replay[1]  # the capture time in the Wayback URL or the save note
     return prov
+
+
+# What browsers and SingleFile write at the top of a saved page: the address it came from
+# (Chrome's and IE's "saved from url=(0045)https://..."), and with SingleFile the time
+_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.I)
+_SINGLEFILE = re.compile(r"Page saved with SingleFile\s+url:\s*(\S+)\s+saved date:\s*([^\n(]+)", re.I)
+
+
+def saved_from(text: str) -> tuple[str | None, str | None]:
+    """(URL, save time as ISO text) noted at the top of a page saved by a browser."""
+    head = text[:4096]
+    m = _SINGLEFILE.search(head)
+    if m:
+        try:
+            when = datetime.strptime(m.group(2).strip(), "%a %b %d %Y %H:%M:%S GMT%z").isoformat()
+        except ValueError:
+            when = None
+        return m.group(1), when
+    m = _SAVED_FROM.search(head)
+    if m and m.group(1).startswith(("http://", "https://")):
+        return m.group(1), None
+    return None, None
 
 
 def extract_html(raw: RawDocument) -> Article | None:
@@ -774,10 +796,13 @@ def extract_html(raw: RawDocument) -> Article | None:
     if words < MIN_WORDS:
         return None
 
-    url = raw.url or md["canonical"] or doc.url
+    saved_url, saved_at = saved_from(text)
+    url = raw.url or saved_url or md["canonical"] or doc.url
     replay = replayed_url(url)
     if replay:  # saved from the Wayback Machine: the original page's URL and site
         url = replay[0]
+    elif saved_at:
+        replay = (url, saved_at) if url else None
     host = urlsplit(url).hostname if url else None
     title, other_titles = _choose_title(tree, md, doc.title, host)
     if _NOT_FOUND.search(title) and words < 150:
