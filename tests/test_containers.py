@@ -182,6 +182,20 @@ def test_zip_of_pages_reads_each_member_and_reports_the_rest(tmp_path: Path) -> 
     }
 
 
+def test_office_documents_are_not_opened_as_zips_of_pages(tmp_path: Path) -> None:
+    docx = tmp_path / "report.docx"
+    with zipfile.ZipFile(docx, "w") as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        z.writestr("word/document.xml", '<?xml version="1.0"?><w:document><w:body>' + "text " * 200 + "</w:body></w:document>")
+    epub = tmp_path / "book.epub"
+    with zipfile.ZipFile(epub, "w") as z:
+        z.writestr("mimetype", "application/epub+zip")
+        z.writestr("OEBPS/chapter1.xhtml", PAGE)
+    for path in (docx, epub):
+        (problem,) = list(read_path(path))
+        assert problem.reason == "an office document or e-book, not pages" and problem.skipped
+
+
 def test_damaged_zip_is_one_clear_line(tmp_path: Path) -> None:
     good = tmp_path / "ok.zip"
     with zipfile.ZipFile(good, "w") as z:

@@ -94,6 +94,10 @@ def read_zip(path: Path, options: ReadOptions) -> Iterator[RawDocument | Problem
         return
     with archive:
         names = set(archive.namelist())
+        if "[Content_Types].xml" in names or "mimetype" in names:
+            # Word/Excel/OpenDocument files and e-books are zips too, of a document's parts
+            yield Problem(source, "an office document or e-book, not pages", skipped=True)
+            return
         wacz = "datapackage.json" in names or path.name.lower().endswith(".wacz")
         opened = 0
         for info in archive.infolist():
