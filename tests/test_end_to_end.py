@@ -301,7 +301,7 @@ def test_minus_excludes_a_word_and_hyphenated_names_stay_whole(built_archive):
     assert ids("far-right") == ids('"far right"') != set()
 
 
-def test_other_headline_finds_the_article_and_says_so(built_archive, client):
+def test_other_headline_finds_the_article_and_says_so(built_archive, client, runner):
     # hamas-funding.html gives a social-card headline (twitter:title) whose word "ledgers" is
     # neither in its title nor in its text
     archive = Archive(built_archive)
@@ -316,5 +316,7 @@ def test_other_headline_finds_the_article_and_says_so(built_archive, client):
     assert "Also headlined: <q>Inside the ledgers of Hamas&#39;s crypto fundraising</q>" in page
     listing = client.get("/?q=ledgers").get_data(as_text=True)
     assert "Also headlined: Inside the <mark>ledgers</mark>" in listing
+    out = runner.invoke(main, ["search", "--data-dir", str(built_archive), "ledgers"])
+    assert "also headlined: Inside the ledgers of Hamas's crypto fundraising" in out.output
     header, row = csv.reader(io.StringIO(client.get("/export.csv?q=ledgers").get_data(as_text=True)))
     assert dict(zip(header, row, strict=True))["other_titles"] == "Inside the ledgers of Hamas's crypto fundraising"

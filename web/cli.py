@@ -6,8 +6,10 @@ failed, 2 for usage errors, 3 when the archive is busy or unusable.
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -351,6 +353,8 @@ def search(query, filters, excludes, date_from, date_to, sort, page, size, as_js
             x for x in [hit.date or "undated", hit.site or "", ", ".join(hit.categories)] if x
         )
         click.echo(f"{n:>4}. {hit.title}\n      {meta}\n      id {hit.id}")
+        if hit.also_titled:  # found through another of its headlines: say which
+            click.echo(f"      also headlined: {html.unescape(re.sub(r'</?mark>', '', hit.also_titled))}")
     if result.suggestion:
         click.echo(f"did you mean: {result.suggestion}")
     for facet in result.facets:
