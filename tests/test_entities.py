@@ -393,3 +393,14 @@ def test_institution_names_are_made_whole(extractor: EntityExtractor) -> None:
 def test_a_descriptor_before_a_name_types_it(extractor: EntityExtractor) -> None:
     ents = extractor.extract(["The minister told Swedish daily Nordlys Tidende that the leak was grave."])
     assert "Nordlys Tidende" in ents.organization and "Nordlys Tidende" not in ents.person
+
+
+def test_a_short_form_defined_after_a_name_is_that_name(extractor: EntityExtractor) -> None:
+    ents = extractor.extract([
+        "The Meridian Institute for Near East Policy (MINEP) published a report.",
+        "MINEP researchers said the talks had stalled.",
+    ])  # fmt: skip
+    assert ents.organization == ["Meridian Institute for Near East Policy"]
+    # letters that are not the name's initials define nothing
+    ents = extractor.extract(["The Meridian Institute for Near East Policy (XYZ) published it. XYZ agreed."])
+    assert "XYZ" in ents.organization

@@ -233,6 +233,8 @@ class EntityExtractor:
         ]
         running = "\n".join(p for p, h in zip(paragraphs, headings, strict=True) if not h)
         mentions: list[tuple[str, str, bool]] = []
+        unknown: list[bool] = []  # a mention the authority did not name
+        short_forms: dict[str, tuple[str, str]] = {}  # "PDMC" -> (type, the name it stands for)
         for p, heading in zip(paragraphs, headings, strict=True):
             for s in self._paragraph_spans(p, lowered):
                 text = p[s.start : s.end]
@@ -241,6 +243,16 @@ class EntityExtractor:
                 if heading and s.canonical is None and text not in running:
                     continue
                 mentions.append((s.type, s.canonical or text, s.forced))
+                unknown.append(s.canonical is None)
+                m = _SHORT_FORM.match(p, s.end)
+                if m and s.type != "person" and _abbreviates(m.group(1), s.canonical or text):
+                    short_forms.setdefault(m.group(1), (s.type, s.canonical or text))
+        if short_forms:
+            # "the Disaster Management Centre (DMC) ... DMC said": one organisation, not two
+            mentions = [
+                (*short_forms[name], forced) if new and name in short_forms else (typ, name, forced)
+                for (typ, name, forced), new in zip(mentions, unknown, strict=True)
+            ]
         return _collect(mentions)
 
     # ---- pipeline -------------------------------------------------------------
@@ -919,6 +931,25 @@ def _looks_like_chrome(paragraph: str) -> bool:
     words = paragraph.split()
     low = paragraph.casefold()
     return len(words) <= 8 or "share on" in low or "follow us" in low
+
+
+# A short form defined right after a name: "Provincial Disaster Management Centre (PDMC)"
+_SHORT_FORM = re.compile(r"\s*\(([A-Z][A-Za-z&]{1,9})\)")
+
+
+def _abbreviates(short: str, name: str) -> bool:
+    """True when ``short`` is made of the initials of ``name``'s words, in order, ending with
+    the last word's ("PDMC" for "Gauteng Provincial Disaster Management Centre", "Seri" for
+    "Social and Economic Research Initiative")."""
+    letters = [c for c in short.lower() if c.isalpha()]
+    initials = [w[0].lower() for w in re.findall(r"[^\W\d_][\w'-]*", name) if w[0].isupper()]
+    if len(letters) < 2 or not initials or letters[-1] != initials[-1] or short == name:
+        return False
+    k = 0
+    for c in initials:
+        if k < len(letters) and c == letters[k]:
+            k += 1
+    return k == len(letters)
 
 
 def _collect(mentions: list[tuple[str, str, bool]]) -> Entities:
