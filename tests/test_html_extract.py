@@ -494,3 +494,22 @@ def _with_ld_authors(*names: str) -> Article | None:
 def test_author_facet_values_are_people(given, expected):
     art = _with_ld_authors(*given)
     assert art is not None and art.authors == expected
+
+
+def test_stated_article_body_restores_text_split_across_containers() -> None:
+    from archive.extract.html import _fuller_body
+
+    paragraphs = [
+        f"Paragraph {n} of the report on the reservoirs, with enough words to count as running text."
+        for n in range(1, 9)
+    ]
+    extracted = paragraphs[:3]  # the extractor kept only the first container
+    stated = "+++dropcap\n\n" + "\n\n".join(paragraphs).replace(
+        "report", "[report](https://example.org/r)"
+    ).replace("reservoirs", "*reservoirs*{: .small}")
+    assert _fuller_body(extracted, [stated]) == paragraphs  # markdown and layout marks removed
+    # a summary, another article, or markup never replaces what was extracted
+    assert _fuller_body(extracted, ["\n\n".join(paragraphs[:2])]) == extracted
+    other = [p.replace("reservoirs", "harvest").replace("Paragraph", "Section") for p in paragraphs]
+    assert _fuller_body(extracted, ["\n\n".join(other * 2)]) == extracted
+    assert _fuller_body(extracted, ["\n\n".join(f"<p>{p}</p>" for p in paragraphs)]) == extracted

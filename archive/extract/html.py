@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from html import unescape as html_unescape
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -81,6 +82,7 @@ def html_metadata(tree: etree._Element, url: str | None = None) -> dict[str, Any
     categories: list[str] = []
     sites: list[str] = []
     langs: list[str] = []
+    bodies = [obj["articleBody"] for obj in articles if isinstance(obj.get("articleBody"), str)]
     for obj in articles:
         titles += [("ld:" + k, _clean(obj.get(k))) for k in ("headline", "name") if obj.get(k)]
         dates += [str(obj[k]) for k in ("datePublished", "dateCreated") if obj.get(k)]
@@ -174,6 +176,7 @@ def html_metadata(tree: etree._Element, url: str | None = None) -> dict[str, Any
         "langs": langs,
         "canonical": canonical,
         "meta": meta,
+        "bodies": bodies,
     }
 
 
@@ -641,6 +644,42 @@ def _paragraphs(text: str) -> list[str]:
     return paragraphs
 
 
+_CMS_MARK = re.compile(r"^\+{3}\w*$")  # "+++dropcap": a content system's layout marker
+# Markdown some publishers write articleBody in: [text](url), *emphasis*{: .small}
+_MD_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\s]+(?:\s+\"[^\"]*\")?\)")
+_MD_ATTR = re.compile(r"\{:[^}\n]*\}")
+_MD_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,2}|_{1,2})(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def _fuller_body(body: list[str], stated: list[str]) -> list[str]:
+    """The article's text as the page's JSON-LD ``articleBody`` gives it, when that holds
+    the extracted text and half as much again: pages that split an article into several
+    containers (between advertisements) lose all but the first to the extractor.
+
+    Only a stated body in paragraphs that begins like the extracted text and contains its last
+    paragraph is taken, so a summary, a teaser or another article never replaces the text.
+    """
+    if not body:
+        return body
+    words = sum(len(p.split()) for p in body)
+    first = " ".join(_words(body[0]).split()[:12])
+    last = " ".join(_words(body[-1]).split()[:12])
+    for text in stated:
+        if re.search(r"</?[a-z][^>]*>", text):
+            continue  # markup, not text
+        text = _MD_EMPHASIS.sub(r"\2", _MD_ATTR.sub("", _MD_LINK.sub(r"\1", html_unescape(text))))
+        paragraphs = [p for p in _paragraphs(text) if not _CMS_MARK.match(p)]
+        if len(paragraphs) < 4 or sum(len(p.split()) for p in paragraphs) < 1.5 * words:
+            continue
+        if first in _words(" ".join(paragraphs[:3])) and last in _words(text):
+            return paragraphs
+    return body
+
+
 _BYLINE_LINE = re.compile(r"^(?:by|von|par|por|di|door|av|af)\s+\S", re.I)
 _BYLINE_XPATH = (
     "//*[@rel='author' or @itemprop='author' or contains(@class,'byline') "
@@ -790,7 +829,7 @@ def extract_html(raw: RawDocument) -> Article | None:
         doc = None
     if doc is None:
         return None
-    body = _paragraphs(doc.text or "")
+    body = _fuller_body(_paragraphs(doc.text or ""), md["bodies"])
     body_text = "\n".join(body)
     words = _word_count(body_text)
     if words < MIN_WORDS:
