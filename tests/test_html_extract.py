@@ -513,3 +513,20 @@ def test_stated_article_body_restores_text_split_across_containers() -> None:
     other = [p.replace("reservoirs", "harvest").replace("Paragraph", "Section") for p in paragraphs]
     assert _fuller_body(extracted, ["\n\n".join(other * 2)]) == extracted
     assert _fuller_body(extracted, ["\n\n".join(f"<p>{p}</p>" for p in paragraphs)]) == extracted
+
+
+def test_placeholders_and_picture_credits_are_not_article_text() -> None:
+    from archive.extract.html import _paragraphs
+
+    lines = [
+        "The regional water authority said reservoir levels had fallen to a twenty-year low.",
+        "STR/AFP via Getty Images",
+        "External content not available",
+        "Officials asked households to cut their water use by a fifth.",
+        "Foto: Anna Berg",
+        "External content not available",
+        "Farmers in the valley have already reduced irrigation.",
+        "External content not available",
+        "A photo: the dam at dawn, seen from the north bank of the river, in May.",
+    ]
+    assert _paragraphs("\n".join(lines)) == [lines[0], lines[3], lines[6], lines[8]]

@@ -632,16 +632,31 @@ _CHROME = re.compile(
 )
 
 
+# a picture credit on a line of its own: "STR/AFP via Getty Images", "Foto: dpa"
+_CREDIT_LINE = re.compile(
+    r"(?:getty images|shutterstock|istock|\bimago\b|\bpicture alliance|"
+    r"/(?:afp|reuters|ap|epa|dpa)\b|\b(?:photo|foto|bild|image)\s*:)",
+    re.I,
+)
+
+
 def _paragraphs(text: str) -> list[str]:
     paragraphs: list[str] = []
     for line in text.split("\n"):
         line = " ".join(line.split())
         if not line or _CHROME.match(line):
             continue
+        if len(line.split()) <= 8 and _CREDIT_LINE.search(line) and not line.endswith((".", "?", "!")):
+            continue
         if paragraphs and paragraphs[-1] == line:
             continue
         paragraphs.append(line)
-    return paragraphs
+    # a line said three times or more is a placeholder ("External content not available"),
+    # not something the article says
+    counts: dict[str, int] = {}
+    for line in paragraphs:
+        counts[line] = counts.get(line, 0) + 1
+    return [line for line in paragraphs if counts[line] < 3]
 
 
 _CMS_MARK = re.compile(r"^\+{3}\w*$")  # "+++dropcap": a content system's layout marker
