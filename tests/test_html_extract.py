@@ -530,3 +530,6 @@ def test_placeholders_and_picture_credits_are_not_article_text() -> None:
         "A photo: the dam at dawn, seen from the north bank of the river, in May.",
     ]
     assert _paragraphs("\n".join(lines)) == [lines[0], lines[3], lines[6], lines[8]]
+    # code repeats itself and stays
+    code = ["SELECT status, count(*)", "FROM requests", "GROUP BY status", "ORDER BY status", "list: ["]
+    assert _paragraphs("\n".join(code * 3)) == code * 3

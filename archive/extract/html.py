@@ -651,12 +651,28 @@ def _paragraphs(text: str) -> list[str]:
         if paragraphs and paragraphs[-1] == line:
             continue
         paragraphs.append(line)
-    # a line said three times or more is a placeholder ("External content not available"),
-    # not something the article says
+    # a line of prose said three times or more is a placeholder ("External content not
+    # available", "Your privacy settings prevent loading ..."), not something the article
+    # says; code and other lines without words are left alone
     counts: dict[str, int] = {}
     for line in paragraphs:
         counts[line] = counts.get(line, 0) + 1
-    return [line for line in paragraphs if counts[line] < 3]
+    return [p for p in paragraphs if counts[p] < 3 or not _is_prose(p)]
+
+
+_CODE = re.compile(r"[\[\]{}=<>;$\\|_]|\w\(|::|[(,:]$")
+
+
+def _is_prose(line: str) -> bool:
+    """Three to thirty words of running text: not code, a command, or a line of capitals."""
+    words = line.split()
+    alphabetic = [w for w in words if re.search(r"[^\W\d_]{2,}", w)]
+    return (
+        3 <= len(words) <= 30
+        and len(alphabetic) >= 3
+        and not _CODE.search(line)
+        and sum(w.isupper() for w in alphabetic) * 2 < len(alphabetic)
+    )
 
 
 _CMS_MARK = re.compile(r"^\+{3}\w*$")  # "+++dropcap": a content system's layout marker
