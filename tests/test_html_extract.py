@@ -533,3 +533,23 @@ def test_placeholders_and_picture_credits_are_not_article_text() -> None:
     # code repeats itself and stays
     code = ["SELECT status, count(*)", "FROM requests", "GROUP BY status", "ORDER BY status", "list: ["]
     assert _paragraphs("\n".join(code * 3)) == code * 3
+
+
+def test_the_next_story_of_an_endless_scroll_page_is_not_this_article() -> None:
+    import lxml.html
+
+    from archive.extract.html import _one_article
+
+    first = [f"Reservoir paragraph {n}: the water authority reported falling levels across the valley."
+             for n in range(15)]  # fmt: skip
+    second = [f"Football paragraph {n}: the club confirmed talks with a new manager on Tuesday night."
+              for n in range(15)]  # fmt: skip
+
+    def article(paragraphs: list[str]) -> str:
+        return "<article>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article>"
+
+    tree = lxml.html.fromstring(f"<html><body>{article(first)}{article(second)}</body></html>")
+    assert _one_article(first + second[:5], tree) == first
+    # one article on the page, or text that is not in any article: nothing is dropped
+    alone = lxml.html.fromstring(f"<html><body>{article(first)}<div>{second[0]}</div></body></html>")
+    assert _one_article(first + second[:1], alone) == first + second[:1]

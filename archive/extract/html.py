@@ -711,6 +711,29 @@ def _fuller_body(body: list[str], stated: list[str]) -> list[str]:
     return body
 
 
+def _one_article(body: list[str], tree: etree._Element) -> list[str]:
+    """The text of the page's article only, when the page holds several whole articles (an
+    endless-scroll page appends the next story in another ``<article>``): paragraphs found
+    only in another of them are dropped, so their words and names are not this article's."""
+    if len(body) < 2:
+        return body
+    texts = []
+    for el in tree.iter("article"):
+        if any(a.tag == "article" for a in el.iterancestors()):
+            continue
+        text = _words(el.text_content())
+        if len(text.split()) >= 150:
+            texts.append(text)
+    if len(texts) < 2:
+        return body
+    keys = [" ".join(_words(p).split()[:12]) for p in body]
+    home = next((t for t in texts if keys[0] and keys[0] in t), None)
+    if home is None:
+        return body
+    others = [t for t in texts if t is not home]
+    return [p for p, k in zip(body, keys, strict=True) if k in home or not any(k in t for t in others)]
+
+
 _BYLINE_LINE = re.compile(r"^(?:by|von|par|por|di|door|av|af)\s+\S", re.I)
 _BYLINE_XPATH = (
     "//*[@rel='author' or @itemprop='author' or contains(@class,'byline') "
@@ -860,7 +883,7 @@ def extract_html(raw: RawDocument) -> Article | None:
         doc = None
     if doc is None:
         return None
-    body = _fuller_body(_paragraphs(doc.text or ""), md["bodies"])
+    body = _one_article(_fuller_body(_paragraphs(doc.text or ""), md["bodies"]), tree)
     body_text = "\n".join(body)
     words = _word_count(body_text)
     if words < MIN_WORDS:
