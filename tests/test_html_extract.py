@@ -553,3 +553,27 @@ def test_the_next_story_of_an_endless_scroll_page_is_not_this_article() -> None:
     # one article on the page, or text that is not in any article: nothing is dropped
     alone = lxml.html.fromstring(f"<html><body>{article(first)}<div>{second[0]}</div></body></html>")
     assert _one_article(first + second[:1], alone) == first + second[:1]
+
+
+def test_an_article_split_into_containers_of_one_kind_is_read_whole() -> None:
+    import lxml.html
+
+    from archive.extract.html import _continued
+
+    part1 = [f"Part one, paragraph {n}: the water authority reported falling levels in the valley."
+             for n in range(4)]  # fmt: skip
+    part2 = [f"Part two, paragraph {n}: farmers said the harvest would be smaller than last year."
+             for n in range(4)]  # fmt: skip
+    most_read = "".join(f"<li>Most read story number {n} about something else entirely</li>" for n in range(5))
+
+    def block(paragraphs: list[str]) -> str:
+        return '<div class="article-body">' + "".join(f"<p>{p}</p>" for p in paragraphs) + "</div>"
+
+    html = (f"<html><body>{block(part1)}<div class='ad'>Advertisement</div>{block(part2)}"
+            f'<div class="article-body"><ul>{most_read}</ul><p>Short teaser.</p></div></body></html>')  # fmt: skip
+    tree = lxml.html.fromstring(html)
+    assert _continued(part1, tree) == part1 + part2
+    # without a second container of the same kind, nothing is added
+    other = '<div class="related">' + "".join(f"<p>{p}</p>" for p in part2) + "</div>"
+    tree = lxml.html.fromstring(f"<html><body>{block(part1)}{other}</body></html>")
+    assert _continued(part1, tree) == part1

@@ -711,6 +711,64 @@ def _fuller_body(body: list[str], stated: list[str]) -> list[str]:
     return body
 
 
+_BLOCKS = ("p", "h2", "h3", "blockquote")
+
+
+def _continued(body: list[str], tree: etree._Element) -> list[str]:
+    """The extracted text and its continuations: pages that break an article into several
+    containers of the same kind (the same tag and class, between advertisements) lose all
+    but the first to the extractor; the paragraphs of the later ones are added.
+
+    The first container must hold little besides the extracted text, and a later one counts
+    only with two or more paragraphs of prose, so lists of links, tags or most-read headlines
+    that share a class with the article are never taken for its text.
+    """
+    if len(body) < 2:
+        return body
+    first = " ".join(_words(body[0]).split()[:12])
+    last = " ".join(_words(body[-1]).split()[:12])
+    if not first or not last:
+        return body
+    # the innermost classed container of the paragraph that ends the text and of the first one
+    home = None
+    for para in tree.iter("p"):
+        if last in _words(para.text_content()):
+            home = next(
+                (
+                    el for el in para.iterancestors("div", "section")
+                    if el.get("class") and first in _words(el.text_content())
+                ),
+                None,
+            )  # fmt: skip
+            break
+    words = sum(len(p.split()) for p in body)
+    if home is None or words < 0.5 * len(_words(home.text_content()).split()):
+        return body
+    seen = {" ".join(_words(p).split()[:12]) for p in body}
+    added: list[str] = []
+    for el in tree.iter(home.tag):
+        if el.get("class") != home.get("class") or el is home or _related(el, home):
+            continue
+        blocks = []
+        for block in el.iter(*_BLOCKS):
+            text = " ".join(block.text_content().split())
+            key = " ".join(_words(text).split()[:12])
+            if not text or key in seen or _CHROME.match(text):
+                continue
+            if block.tag in ("p", "blockquote") and len(text.split()) < 8:
+                continue
+            blocks.append((block.tag, text, key))
+        if sum(tag != "h2" and tag != "h3" for tag, _, _ in blocks) >= 2:
+            for _, text, key in blocks:
+                seen.add(key)
+                added.append(text)
+    return body + added if sum(len(p.split()) for p in added) >= 40 else body
+
+
+def _related(a: etree._Element, b: etree._Element) -> bool:
+    return a in b.iterancestors() or b in a.iterancestors()
+
+
 def _one_article(body: list[str], tree: etree._Element) -> list[str]:
     """The text of the page's article only, when the page holds several whole articles (an
     endless-scroll page appends the next story in another ``<article>``): paragraphs found
@@ -883,7 +941,8 @@ def extract_html(raw: RawDocument) -> Article | None:
         doc = None
     if doc is None:
         return None
-    body = _one_article(_fuller_body(_paragraphs(doc.text or ""), md["bodies"]), tree)
+    body = _fuller_body(_paragraphs(doc.text or ""), md["bodies"])
+    body = _one_article(_continued(body, tree), tree)
     body_text = "\n".join(body)
     words = _word_count(body_text)
     if words < MIN_WORDS:
