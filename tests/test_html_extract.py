@@ -497,7 +497,7 @@ def test_author_facet_values_are_people(given, expected):
 
 
 def test_stated_article_body_restores_text_split_across_containers() -> None:
-    from archive.extract.html import _fuller_body
+    from archive.extract.body import _fuller_body
 
     paragraphs = [
         f"Paragraph {n} of the report on the reservoirs, with enough words to count as running text."
@@ -516,7 +516,7 @@ def test_stated_article_body_restores_text_split_across_containers() -> None:
 
 
 def test_placeholders_and_picture_credits_are_not_article_text() -> None:
-    from archive.extract.html import _paragraphs
+    from archive.extract.body import paragraphs
 
     lines = [
         "The regional water authority said reservoir levels had fallen to a twenty-year low.",
@@ -529,16 +529,16 @@ def test_placeholders_and_picture_credits_are_not_article_text() -> None:
         "External content not available",
         "A photo: the dam at dawn, seen from the north bank of the river, in May.",
     ]
-    assert _paragraphs("\n".join(lines)) == [lines[0], lines[3], lines[6], lines[8]]
+    assert paragraphs("\n".join(lines)) == [lines[0], lines[3], lines[6], lines[8]]
     # code repeats itself and stays
     code = ["SELECT status, count(*)", "FROM requests", "GROUP BY status", "ORDER BY status", "list: ["]
-    assert _paragraphs("\n".join(code * 3)) == code * 3
+    assert paragraphs("\n".join(code * 3)) == code * 3
 
 
 def test_the_next_story_of_an_endless_scroll_page_is_not_this_article() -> None:
     import lxml.html
 
-    from archive.extract.html import _one_article
+    from archive.extract.body import _one_article
 
     first = [f"Reservoir paragraph {n}: the water authority reported falling levels across the valley."
              for n in range(15)]  # fmt: skip
@@ -558,7 +558,7 @@ def test_the_next_story_of_an_endless_scroll_page_is_not_this_article() -> None:
 def test_an_article_split_into_containers_of_one_kind_is_read_whole() -> None:
     import lxml.html
 
-    from archive.extract.html import _continued
+    from archive.extract.body import _continued
 
     part1 = [f"Part one, paragraph {n}: the water authority reported falling levels in the valley."
              for n in range(4)]  # fmt: skip

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from html import unescape as html_unescape
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -19,6 +18,7 @@ import lxml.html
 from lxml import etree
 
 from archive.decode import DecodeError, decode_bytes
+from archive.extract.body import article_text
 from archive.extract.metadata import (
     ARTICLE_TYPES,
     date_from_url,
@@ -433,7 +433,7 @@ def headline_candidates(raw: RawDocument) -> list[tuple[str, str]]:
 
 
 MAX_OTHER_HEADLINES = 4
-_WORD = re.compile(r"\w+")
+_HEADLINE_WORD = re.compile(r"[^\W\d_]+")  # letters: numbers and dates add no headline
 
 
 def _other_headlines(
@@ -449,15 +449,15 @@ def _other_headlines(
     names = _site_names(sites, host)
     # words that only name the site or give a date add nothing ("Title, Tageszeitung junge Welt,
     # 26.04.2024"); nor do headings of under three words ("Log In")
-    site_words = {w.casefold() for s in [*sites, host or ""] for w in _WORD.findall(s)}
-    seen = {w.casefold() for w in _WORD.findall(title)}
+    site_words = {w.casefold() for s in [*sites, host or ""] for w in _HEADLINE_WORD.findall(s)}
+    seen = {w.casefold() for w in _HEADLINE_WORD.findall(title)}
     kept: list[str] = []
     for _, text in candidates:
-        new = {w.casefold() for w in _WORD.findall(text)} - seen
+        new = {w.casefold() for w in _HEADLINE_WORD.findall(text)} - seen
         if (
             len(text.split()) < 3
             or len(text) > 300
-            or all(w in site_words or w.isdigit() for w in new)
+            or all(w in site_words for w in new)
             or _is_site_part(text, names)
         ):
             continue
@@ -616,182 +616,6 @@ def _choose_language(md: dict[str, Any], body_text: str) -> str | None:
 
 # ---------------------------------------------------------------- body
 
-_CHROME = re.compile(
-    r"^(?:share(?: this)?(?: article| story| on \w+)?|tweet|e-?mail|print|copy link|"
-    r"advertisement|anzeige|werbung|publicité|publicidad|pubblicità|sponsored|"
-    r"related(?: articles| stories| content| news| coverage)?|read more|more from .{0,40}|"
-    r"read next|see also|recommended|lesen sie auch|mehr zum thema|auch interessant|"
-    r"lire aussi|à lire aussi|leer más|te puede interesar|leggi anche|"
-    r"sign up.{0,80}|subscribe.{0,80}|follow us.{0,60}|newsletter|"
-    r"(?:all rights reserved|©|copyright\b).{0,120}|click here.{0,60}|"
-    r"(?:image|photo|foto|bild|video)(?: credit)?:?.{0,80}|getty images|"
-    r"(?:we use|this (?:site|website) uses) cookies.{0,300}|accept(?: all)? cookies|"
-    r"(?:zur|to the) (?:startseite|homepage)|"
-    r"loading\.{0,3}|skip (?:to|ad).{0,40}|comments?|\d+ comments?)\W*$",
-    re.I,
-)
-
-
-# a picture credit on a line of its own: "STR/AFP via Getty Images", "Foto: dpa"
-_CREDIT_LINE = re.compile(
-    r"(?:getty images|shutterstock|istock|\bimago\b|\bpicture alliance|"
-    r"/(?:afp|reuters|ap|epa|dpa)\b|\b(?:photo|foto|bild|image)\s*:)",
-    re.I,
-)
-
-
-def _paragraphs(text: str) -> list[str]:
-    paragraphs: list[str] = []
-    for line in text.split("\n"):
-        line = " ".join(line.split())
-        if not line or _CHROME.match(line):
-            continue
-        if len(line.split()) <= 8 and _CREDIT_LINE.search(line) and not line.endswith((".", "?", "!")):
-            continue
-        if paragraphs and paragraphs[-1] == line:
-            continue
-        paragraphs.append(line)
-    # a line of prose said three times or more is a placeholder ("External content not
-    # available", "Your privacy settings prevent loading ..."), not something the article
-    # says; code and other lines without words are left alone
-    counts: dict[str, int] = {}
-    for line in paragraphs:
-        counts[line] = counts.get(line, 0) + 1
-    return [p for p in paragraphs if counts[p] < 3 or not _is_prose(p)]
-
-
-_CODE = re.compile(r"[\[\]{}=<>;$\\|_]|\w\(|::|[(,:]$")
-
-
-def _is_prose(line: str) -> bool:
-    """Three to thirty words of running text: not code, a command, or a line of capitals."""
-    words = line.split()
-    alphabetic = [w for w in words if re.search(r"[^\W\d_]{2,}", w)]
-    return (
-        3 <= len(words) <= 30
-        and len(alphabetic) >= 3
-        and not _CODE.search(line)
-        and sum(w.isupper() for w in alphabetic) * 2 < len(alphabetic)
-    )
-
-
-_CMS_MARK = re.compile(r"^\+{3}\w*$")  # "+++dropcap": a content system's layout marker
-# Markdown some publishers write articleBody in: [text](url), *emphasis*{: .small}
-_MD_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\s]+(?:\s+\"[^\"]*\")?\)")
-_MD_ATTR = re.compile(r"\{:[^}\n]*\}")
-_MD_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,2}|_{1,2})(?=\S)(.+?)(?<=\S)\1(?![\w*])")
-
-
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
-
-
-def _fuller_body(body: list[str], stated: list[str]) -> list[str]:
-    """The article's text as the page's JSON-LD ``articleBody`` gives it, when that holds
-    the extracted text and half as much again: pages that split an article into several
-    containers (between advertisements) lose all but the first to the extractor.
-
-    Only a stated body in paragraphs that begins like the extracted text and contains its last
-    paragraph is taken, so a summary, a teaser or another article never replaces the text.
-    """
-    if not body:
-        return body
-    words = sum(len(p.split()) for p in body)
-    first = " ".join(_words(body[0]).split()[:12])
-    last = " ".join(_words(body[-1]).split()[:12])
-    for text in stated:
-        if re.search(r"</?[a-z][^>]*>", text):
-            continue  # markup, not text
-        text = _MD_EMPHASIS.sub(r"\2", _MD_ATTR.sub("", _MD_LINK.sub(r"\1", html_unescape(text))))
-        paragraphs = [p for p in _paragraphs(text) if not _CMS_MARK.match(p)]
-        if len(paragraphs) < 4 or sum(len(p.split()) for p in paragraphs) < 1.5 * words:
-            continue
-        if first in _words(" ".join(paragraphs[:3])) and last in _words(text):
-            return paragraphs
-    return body
-
-
-_BLOCKS = ("p", "h2", "h3", "blockquote")
-
-
-def _continued(body: list[str], tree: etree._Element) -> list[str]:
-    """The extracted text and its continuations: pages that break an article into several
-    containers of the same kind (the same tag and class, between advertisements) lose all
-    but the first to the extractor; the paragraphs of the later ones are added.
-
-    The first container must hold little besides the extracted text, and a later one counts
-    only with two or more paragraphs of prose, so lists of links, tags or most-read headlines
-    that share a class with the article are never taken for its text.
-    """
-    if len(body) < 2:
-        return body
-    first = " ".join(_words(body[0]).split()[:12])
-    last = " ".join(_words(body[-1]).split()[:12])
-    if not first or not last:
-        return body
-    # the innermost classed container of the paragraph that ends the text and of the first one
-    home = None
-    for para in tree.iter("p"):
-        if last in _words(para.text_content()):
-            home = next(
-                (
-                    el for el in para.iterancestors("div", "section")
-                    if el.get("class") and first in _words(el.text_content())
-                ),
-                None,
-            )  # fmt: skip
-            break
-    words = sum(len(p.split()) for p in body)
-    if home is None or words < 0.5 * len(_words(home.text_content()).split()):
-        return body
-    seen = {" ".join(_words(p).split()[:12]) for p in body}
-    added: list[str] = []
-    for el in tree.iter(home.tag):
-        if el.get("class") != home.get("class") or el is home or _related(el, home):
-            continue
-        blocks = []
-        for block in el.iter(*_BLOCKS):
-            text = " ".join(block.text_content().split())
-            key = " ".join(_words(text).split()[:12])
-            if not text or key in seen or _CHROME.match(text):
-                continue
-            if block.tag in ("p", "blockquote") and len(text.split()) < 8:
-                continue
-            blocks.append((block.tag, text, key))
-        if sum(tag != "h2" and tag != "h3" for tag, _, _ in blocks) >= 2:
-            for _, text, key in blocks:
-                seen.add(key)
-                added.append(text)
-    return body + added if sum(len(p.split()) for p in added) >= 40 else body
-
-
-def _related(a: etree._Element, b: etree._Element) -> bool:
-    return a in b.iterancestors() or b in a.iterancestors()
-
-
-def _one_article(body: list[str], tree: etree._Element) -> list[str]:
-    """The text of the page's article only, when the page holds several whole articles (an
-    endless-scroll page appends the next story in another ``<article>``): paragraphs found
-    only in another of them are dropped, so their words and names are not this article's."""
-    if len(body) < 2:
-        return body
-    texts = []
-    for el in tree.iter("article"):
-        if any(a.tag == "article" for a in el.iterancestors()):
-            continue
-        text = _words(el.text_content())
-        if len(text.split()) >= 150:
-            texts.append(text)
-    if len(texts) < 2:
-        return body
-    keys = [" ".join(_words(p).split()[:12]) for p in body]
-    home = next((t for t in texts if keys[0] and keys[0] in t), None)
-    if home is None:
-        return body
-    others = [t for t in texts if t is not home]
-    return [p for p, k in zip(body, keys, strict=True) if k in home or not any(k in t for t in others)]
-
-
 _BYLINE_LINE = re.compile(r"^(?:by|von|par|por|di|door|av|af)\s+\S", re.I)
 _BYLINE_XPATH = (
     "//*[@rel='author' or @itemprop='author' or contains(@class,'byline') "
@@ -941,8 +765,7 @@ def extract_html(raw: RawDocument) -> Article | None:
         doc = None
     if doc is None:
         return None
-    body = _fuller_body(_paragraphs(doc.text or ""), md["bodies"])
-    body = _one_article(_continued(body, tree), tree)
+    body = article_text(doc.text or "", md["bodies"], tree)
     body_text = "\n".join(body)
     words = _word_count(body_text)
     if words < MIN_WORDS:
