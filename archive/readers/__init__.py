@@ -16,7 +16,10 @@ from ..model import RawDocument
 from .base import Problem, ReadOptions
 from .exports import read_csv, read_jsonl
 
-__all__ = ["FORMATS", "Problem", "ReadOptions", "RawDocument", "detect_format", "iter_files", "read_path"]
+__all__ = [
+    "FORMATS", "Problem", "ReadOptions", "RawDocument", "detect_format", "iter_files", "page_documents",
+    "read_path",
+]  # fmt: skip
 
 FORMATS = ("warc", "arc", "wacz", "zip", "mhtml", "html", "pagetext", "jsonl", "csv")
 _SKIP_NAMES = {".DS_Store", "Thumbs.db"}
@@ -149,8 +152,6 @@ def _read_page(
     path: Path, fmt: str, gz: bool, size: int, options: ReadOptions
 ) -> Iterator[RawDocument | Problem]:
     """A single page file (HTML or a plain-text capture), read whole within the size limit."""
-    from ..decode import looks_binary
-
     source = str(path)
     if size > options.max_bytes:
         yield Problem(
@@ -167,20 +168,34 @@ def _read_page(
     except (OSError, EOFError) as exc:
         yield Problem(source, f"damaged gzip file ({exc})" if gz else f"cannot read file: {exc}")
         return
+    yield from page_documents(content, source, fmt, options, fmt + (".gz" if gz else ""))
+
+
+def page_documents(
+    content: bytes,
+    source: str,
+    fmt: str,
+    options: ReadOptions,
+    label: str,
+    member: str | None = None,
+) -> Iterator[RawDocument | Problem]:
+    """The page in the bytes of one file (loose or a zip member), once they are read: too
+    large, empty and binary content become problems; an MHTML file gives its HTML part."""
+    from ..decode import looks_binary
+
     if len(content) > options.max_bytes:
-        yield Problem(
-            source, f"file too large (over {options.max_bytes / 1e6:.0f} MB decompressed)"
-        )
+        why = f"file too large (over {options.max_bytes / 1e6:.0f} MB decompressed)"
+        yield Problem(source, why, member=member)
         return
     if not content.strip():
-        yield Problem(source, "empty file")
+        yield Problem(source, "empty file", member=member)
         return
     if fmt == "mhtml":
         from .containers import mhtml_documents
 
-        yield from mhtml_documents(content, source)
+        yield from mhtml_documents(content, source, member=member)
         return
     if looks_binary(content):
-        yield Problem(source, "binary file, not a text or HTML page")
+        yield Problem(source, "binary file, not a text or HTML page", member=member)
         return
-    yield RawDocument(source=source, kind=fmt, content=content, format=fmt + (".gz" if gz else ""))
+    yield RawDocument(source=source, kind=fmt, content=content, member=member, format=label)

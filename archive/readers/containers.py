@@ -22,7 +22,6 @@ from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from ..decode import looks_binary
 from ..model import RawDocument
 from .base import Problem, ReadOptions
 
@@ -151,6 +150,8 @@ def _zip_page(
     gz: bool,
     options: ReadOptions,
 ) -> Iterator[RawDocument | Problem]:
+    from . import page_documents  # the same checks as for a loose page
+
     name = info.filename
     limit = options.max_bytes
     if info.file_size > limit:
@@ -166,16 +167,4 @@ def _zip_page(
         except (OSError, EOFError) as exc:
             yield Problem(source, f"damaged gzip file ({exc})", member=name)
             return
-    if len(content) > limit:
-        yield Problem(source, f"file too large (over {limit / 1e6:.0f} MB decompressed)", member=name)
-        return
-    if not content.strip():
-        yield Problem(source, "empty file", member=name)
-        return
-    if fmt == "mhtml":
-        yield from mhtml_documents(content, source, member=name)
-        return
-    if looks_binary(content):
-        yield Problem(source, "binary file, not a text or HTML page", member=name)
-        return
-    yield RawDocument(source=source, kind=fmt, content=content, member=name, format=fmt)
+    yield from page_documents(content, source, fmt, options, fmt, member=name)
