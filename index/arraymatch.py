@@ -190,17 +190,16 @@ class ArrayMatcher:
             if isinstance(q, wq.FuzzyTerm):
                 # the field's words in memory, all distances at once (Whoosh seeks on disk
                 # through each segment's term table, one seek per candidate)
-                sources = [self.vocabulary(q.field()).within(q.text, q.maxdist, q.prefixlength)]
+                texts = self.vocabulary(q.field()).within(q.text, q.maxdist, q.prefixlength)
             else:
-                sources = [q._btexts(self.reader)]
+                texts = q._btexts(self.reader)
             words: dict[bytes, None] = {}
-            for source in sources:
-                for text in source:
-                    if text:
-                        words[field.to_bytes(text) if not isinstance(text, bytes) else text] = None
-                    if len(words) > MAX_EXPANSIONS:
-                        # each word costs a posting list read; past this it would take seconds
-                        raise TooManyTerms(q, MAX_EXPANSIONS)
+            for text in texts:
+                if text:
+                    words[field.to_bytes(text) if not isinstance(text, bytes) else text] = None
+                if len(words) > MAX_EXPANSIONS:
+                    # each word costs a posting list read; past this it would take seconds
+                    raise TooManyTerms(q, MAX_EXPANSIONS)
             found = sorted(words)
             if len(self._expansions) > 1024:
                 self._expansions.clear()

@@ -9,6 +9,7 @@ endless-scroll page taken as more of this one.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from html import unescape as html_unescape
 
 from lxml import etree
@@ -60,9 +61,7 @@ def paragraphs(text: str) -> list[str]:
     # a line of prose said three times or more is a placeholder ("External content not
     # available", "Your privacy settings prevent loading ..."), not something the article
     # says; code and other lines without words are left alone
-    counts: dict[str, int] = {}
-    for line in found:
-        counts[line] = counts.get(line, 0) + 1
+    counts = Counter(found)
     return [p for p in found if counts[p] < 3 or not _is_prose(p)]
 
 
@@ -92,6 +91,11 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
 
 
+def _opening(text: str) -> str:
+    """The first twelve words of a paragraph, as found again in another copy of the text."""
+    return " ".join(_words(text).split()[:12])
+
+
 def _fuller_body(body: list[str], stated: list[str]) -> list[str]:
     """The article's text as the page's JSON-LD ``articleBody`` gives it, when that holds
     the extracted text and half as much again: pages that split an article into several
@@ -103,8 +107,7 @@ def _fuller_body(body: list[str], stated: list[str]) -> list[str]:
     if not body:
         return body
     words = sum(len(p.split()) for p in body)
-    first = " ".join(_words(body[0]).split()[:12])
-    last = " ".join(_words(body[-1]).split()[:12])
+    first, last = _opening(body[0]), _opening(body[-1])
     for text in stated:
         if re.search(r"</?[a-z][^>]*>", text):
             continue  # markup, not text
@@ -131,8 +134,7 @@ def _continued(body: list[str], tree: etree._Element) -> list[str]:
     """
     if len(body) < 2:
         return body
-    first = " ".join(_words(body[0]).split()[:12])
-    last = " ".join(_words(body[-1]).split()[:12])
+    first, last = _opening(body[0]), _opening(body[-1])
     if not first or not last:
         return body
     # the innermost classed container of the paragraph that ends the text and of the first one
@@ -150,7 +152,7 @@ def _continued(body: list[str], tree: etree._Element) -> list[str]:
     words = sum(len(p.split()) for p in body)
     if home is None or words < 0.5 * len(_words(home.text_content()).split()):
         return body
-    seen = {" ".join(_words(p).split()[:12]) for p in body}
+    seen = {_opening(p) for p in body}
     added: list[str] = []
     for el in tree.iter(home.tag):
         if el.get("class") != home.get("class") or el is home or _related(el, home):
@@ -158,7 +160,7 @@ def _continued(body: list[str], tree: etree._Element) -> list[str]:
         blocks = []
         for block in el.iter(*_BLOCKS):
             text = " ".join(block.text_content().split())
-            key = " ".join(_words(text).split()[:12])
+            key = _opening(text)
             if not text or key in seen or _CHROME.match(text):
                 continue
             if block.tag in ("p", "blockquote") and len(text.split()) < 8:
@@ -190,7 +192,7 @@ def _one_article(body: list[str], tree: etree._Element) -> list[str]:
             texts.append(text)
     if len(texts) < 2:
         return body
-    keys = [" ".join(_words(p).split()[:12]) for p in body]
+    keys = [_opening(p) for p in body]
     home = next((t for t in texts if keys[0] and keys[0] in t), None)
     if home is None:
         return body
