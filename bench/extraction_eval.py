@@ -26,11 +26,9 @@ from typing import Any
 
 import lxml.html
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from archive.extract.html import extract_html, guess_language, headline_candidates  # noqa: E402
-from archive.extract.metadata import parse_date_text, split_authors  # noqa: E402
-from archive.model import RawDocument  # noqa: E402
+from quarry.archive.extract.html import extract_html, guess_language, headline_candidates  # noqa: E402
+from quarry.archive.extract.metadata import parse_date_text, split_authors  # noqa: E402
+from quarry.archive.model import RawDocument  # noqa: E402
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 BASELINE = False

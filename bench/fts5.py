@@ -62,8 +62,7 @@ CREATE VIRTUAL TABLE fts USING fts5(title, body, content='docs', content_rowid='
 
 def build(data_dir: Path, out: Path) -> dict:
     """Build the FTS5 database from a Quarry data directory's store; returns counts and seconds."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from archive.model import Article
+    from quarry.archive.model import Article
 
     t0 = time.perf_counter()
     out = Path(out)

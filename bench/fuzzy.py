@@ -15,19 +15,16 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from whoosh import index as whoosh_index  # noqa: E402
 from whoosh import query as wq  # noqa: E402
 
-from index.api import SearchRequest  # noqa: E402
-from index.build import INDEX_NAME, current_version  # noqa: E402
-from index.fuzzy import Vocabulary  # noqa: E402
-from index.search import Archive  # noqa: E402
+from quarry.index.api import SearchRequest  # noqa: E402
+from quarry.index.build import INDEX_NAME, current_version  # noqa: E402
+from quarry.index.fuzzy import Vocabulary  # noqa: E402
+from quarry.index.search import Archive  # noqa: E402
 
 FORMS = ((1, 0), (2, 0), (2, 1))
 

@@ -43,7 +43,7 @@ QUERIES = [
 
 
 def quarry(*args: str) -> list[str]:
-    return [sys.executable, "-m", "web.cli", *args]
+    return [sys.executable, "-m", "quarry.web.cli", *args]
 
 
 def store_count(data_dir: Path) -> int:

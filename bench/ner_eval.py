@@ -19,19 +19,17 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 _T0 = time.perf_counter()  # load time counts the imports too
 
-from archive.entities import get_authority, get_extractor  # noqa: E402
-from archive.entities.authority import normalise_name  # noqa: E402
-from archive.entities.extract import _collect  # noqa: E402
-from archive.model import ENTITY_TYPES, Entities  # noqa: E402
+from quarry.archive.entities import get_authority, get_extractor  # noqa: E402
+from quarry.archive.entities.authority import normalise_name  # noqa: E402
+from quarry.archive.entities.extract import _collect  # noqa: E402
+from quarry.archive.model import ENTITY_TYPES, Entities  # noqa: E402
 
 LONG = {"PER": "person", "ORG": "organization", "LOC": "location"}
 
@@ -114,7 +112,7 @@ def detok(sent: list[tuple[str, str]]) -> str:
 
 def eval_dev(shared: Path) -> dict:
     """(a) the held-out development split, per corpus and pooled."""
-    from archive.entities.train import load_corpora, split
+    from quarry.archive.entities.train import load_corpora, split
 
     ex = get_extractor()
     results = {}
@@ -166,10 +164,10 @@ def load_indomain() -> list[tuple[dict, list[str]]]:
     The body is what the ingest pipeline feeds the extractor: ``archive.extract.extract``
     on the raw page (``pagetext`` or ``html``) or export record, ``Article.body`` only.
     """
-    from archive.extract import extract
-    from archive.model import RawDocument
-    from archive.readers.base import ReadOptions
-    from archive.readers.exports import read_csv, read_jsonl
+    from quarry.archive.extract import extract
+    from quarry.archive.model import RawDocument
+    from quarry.archive.readers.base import ReadOptions
+    from quarry.archive.readers.exports import read_csv, read_jsonl
 
     gold = json.loads((ROOT / "bench" / "ner_gold_indomain.json").read_text(encoding="utf-8"))
     records: dict[tuple[str, str], RawDocument] = {}
@@ -234,7 +232,7 @@ def eval_indomain(shared: Path, show: bool = False) -> dict:
                     show_diff("held-out " + g["html_file"], g, pred)
         results["heldout"] = {"docs": len(hpairs), **score(hpairs)}
     if (shared / "ner-train" / "re3d").is_dir():
-        from archive.entities.train import read_re3d, split
+        from quarry.archive.entities.train import read_re3d, split
 
         _, dev = split(read_re3d(shared / "ner-train"))
         re3d = []
@@ -291,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", type=Path, help="evaluate this model file instead")
     args = ap.parse_args(argv)
     if args.model:
-        from archive.entities import extract as extract_mod
+        from quarry.archive.entities import extract as extract_mod
 
         extract_mod._EXTRACTORS[None] = extract_mod.EntityExtractor(args.model)
     get_extractor().extract(["Warm-up sentence about Kabul."])

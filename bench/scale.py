@@ -38,7 +38,6 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 DEFAULT_CORPUS = Path("/work/shared/corpus/reuters-news-106k/reuters_news_106k.jsonl.gz")
 QUERIES = Path(__file__).with_name("queries.txt")
@@ -72,7 +71,7 @@ def log(msg: str) -> None:
 
 
 def quarry_cmd() -> list[str]:
-    return [sys.executable, "-m", "web.cli"]
+    return [sys.executable, "-m", "quarry.web.cli"]
 
 
 def _tree_pids(pid: int) -> list[int]:
@@ -254,8 +253,8 @@ def _last_json_line(path: Path) -> dict | None:
 
 
 def stage_rebuild(run: Run, timeout: float) -> None:
-    from archive.store import Store
-    from index.build import store_path
+    from quarry.archive.store import Store
+    from quarry.index.build import store_path
 
     store = Store(store_path(run.data), readonly=True)
     count = store.count()
@@ -288,7 +287,7 @@ def du_mb(path: Path) -> float:
 
 
 def stage_sizes(run: Run) -> None:
-    from index.build import current_version
+    from quarry.index.build import current_version
 
     version = current_version(run.data)
     store = run.data / "store.sqlite"
@@ -348,7 +347,7 @@ def summarise(samples: dict[str, list[float]]) -> dict:
 
 
 def quarry_request(q: str, mode: str, filters: dict[str, str]):
-    from index.api import SearchRequest
+    from quarry.index.api import SearchRequest
 
     full = mode in ("c", "d")
     return SearchRequest(
@@ -363,7 +362,7 @@ def quarry_request(q: str, mode: str, filters: dict[str, str]):
 
 def pick_filters(archive) -> dict[str, str]:
     """The top category, year and location of the browse page (the three facet filters of (d))."""
-    from index.api import SearchRequest
+    from quarry.index.api import SearchRequest
 
     res = archive.search(SearchRequest(q="", sort="newest"))
     picked = {}
@@ -391,7 +390,7 @@ def stage_queries(run: Run, queries_path: Path, repeat: int) -> None:
     import gc
 
     sys.path.insert(0, str(Path(__file__).parent))
-    from index.search import Archive
+    from quarry.index.search import Archive
 
     queries = load_queries(queries_path)
     load_before = os.getloadavg()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from archive.store import Store, iter_updated_since
+from quarry.archive.store import Store, iter_updated_since
 
 from .columns import build_columns, save_columns
 from .schema import SCHEMA_VERSION, make_schema, to_document

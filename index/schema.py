@@ -8,7 +8,7 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, Stemmin
 from whoosh.fields import DATETIME, ID, NUMERIC, TEXT, FieldType, Schema
 from whoosh.formats import Existence
 
-from archive.model import Article
+from quarry.archive.model import Article
 
 VALUE_SEP = "\x1f"
 SCHEMA_VERSION = 2  # raise when the schema or to_document changes: rebuilds become necessary

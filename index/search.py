@@ -21,8 +21,8 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from archive.model import Article
-from archive.store import Store
+from quarry.archive.model import Article
+from quarry.archive.store import Store
 
 from . import query as qp
 from .api import (
@@ -171,7 +171,7 @@ class Archive:
     def authority(self):
         if self._authority is None:
             try:
-                from archive.entities import get_authority
+                from quarry.archive.entities import get_authority
 
                 self._authority = get_authority(self.data_dir)
             except Exception:  # noqa: BLE001 - search works without entity aliases

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from archive.pipeline import ingest
-from archive.store import Store
-from index.build import build_index, store_path
+from quarry.archive.pipeline import ingest
+from quarry.archive.store import Store
+from quarry.index.build import build_index, store_path
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = FIXTURES / "corpus"
@@ -53,7 +53,7 @@ def archive_copy(built_archive, tmp_path) -> Path:
 
 @pytest.fixture()
 def app(built_archive):
-    from web import create_app
+    from quarry.web import create_app
 
     return create_app({"TESTING": True, "DATA_DIR": built_archive})
 

@@ -16,8 +16,8 @@ from whoosh import index as whoosh_index
 from whoosh import qparser
 from whoosh import query as wq
 
-from index.arraymatch import ArrayMatcher
-from index.schema import make_schema
+from quarry.index.arraymatch import ArrayMatcher
+from quarry.index.schema import make_schema
 
 WORDS = ["oil", "price", "bank", "central", "york", "new", "gold", "rate", "war", "iran",
          "talk", "nuclear", "market", "fell", "rose", "share", "the", "of", "and", "said"]  # fmt: skip
@@ -129,7 +129,7 @@ def test_random_queries_agree_with_whoosh(searcher, text):
 def test_positions_decode_like_whoosh(position_lists, cut_stop):
     from whoosh.formats import Positions
 
-    from index.arraymatch import _decode_positions
+    from quarry.index.arraymatch import _decode_positions
 
     fmt = Positions()
     values = [fmt.encode(p) for p in position_lists]
@@ -147,7 +147,7 @@ def _deltas(fmt, value: bytes) -> list[int]:
 
 
 def test_a_wildcard_for_too_many_words_is_refused(searcher, monkeypatch):
-    import index.arraymatch as am
+    import quarry.index.arraymatch as am
 
     monkeypatch.setattr(am, "MAX_EXPANSIONS", 3)
     ndocs = searcher.reader().doc_count_all()

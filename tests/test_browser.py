@@ -27,10 +27,10 @@ from browser_support import SCREENSHOTS, LiveServer, PageWatch, launch_chromium
 from conftest import FIXTURES
 from markupsafe import escape
 
-from archive.pipeline import ingest
-from archive.readers import ReadOptions
-from archive.store import Store
-from index.build import build_index, store_path
+from quarry.archive.pipeline import ingest
+from quarry.archive.readers import ReadOptions
+from quarry.archive.store import Store
+from quarry.index.build import build_index, store_path
 
 HOSTILE = FIXTURES / "hostile"
 FIELD_MAP = {"person": "people", "organization": "orgs", "location": "places"}
@@ -108,7 +108,7 @@ def browser():
 
 @pytest.fixture(scope="session")
 def live_server(built_archive):
-    from web import create_app
+    from quarry.web import create_app
 
     server = LiveServer(create_app({"TESTING": True, "DATA_DIR": built_archive}))
     yield server
@@ -133,7 +133,7 @@ def hostile_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def hostile_server(hostile_dir):
-    from web import create_app
+    from quarry.web import create_app
 
     server = LiveServer(create_app({"TESTING": True, "DATA_DIR": hostile_dir}))
     yield server
@@ -142,7 +142,7 @@ def hostile_server(hostile_dir):
 
 @pytest.fixture()
 def hostile_client(hostile_dir):
-    from web import create_app
+    from quarry.web import create_app
 
     return create_app({"TESTING": True, "DATA_DIR": hostile_dir}).test_client()
 
@@ -549,7 +549,7 @@ def markup_problems(html: str) -> list[str]:
 
 @pytest.mark.parametrize("live_links", [False, True], ids=["links-as-text", "live-links"])
 def test_hostile_payloads_come_out_escaped(hostile_dir, live_links):
-    from web import create_app
+    from quarry.web import create_app
 
     app = create_app({"TESTING": True, "DATA_DIR": hostile_dir, "LIVE_LINKS": live_links})
     hostile_client = app.test_client()

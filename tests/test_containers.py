@@ -12,14 +12,14 @@ from conftest import CORPUS, make_archive
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archive.extract import extract
-from archive.readers import detect_format, read_path
-from archive.readers.base import Problem
-from archive.store import Store
-from index.api import SearchRequest
-from index.build import store_path
-from index.search import Archive
-from web.cli import main
+from quarry.archive.extract import extract
+from quarry.archive.readers import detect_format, read_path
+from quarry.archive.readers.base import Problem
+from quarry.archive.store import Store
+from quarry.index.api import SearchRequest
+from quarry.index.build import store_path
+from quarry.index.search import Archive
+from quarry.web.cli import main
 
 PAGE = (CORPUS / "html" / "hamas-funding.html").read_bytes()
 URL = "https://security-review.example/2023/04/hamas-crypto"
@@ -222,7 +222,7 @@ def test_fundus_pages_give_the_same_articles_loose_or_packed(tmp_path: Path) -> 
 
     from conftest import shared_path
 
-    from archive.model import RawDocument
+    from quarry.archive.model import RawDocument
 
     root = shared_path("corpus", "fundus-news-html")
     manifest = [json.loads(line) for line in (root / "gold_manifest.jsonl").open()]

@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from archive.decode import DecodeError, decode_bytes, looks_binary, repair_mojibake
+from quarry.archive.decode import DecodeError, decode_bytes, looks_binary, repair_mojibake
 
 TEXT = "Café déjà vu — “smart quotes” and naïve façade, 10 €"
 MOJIBAKE_MARKS = ("Ã", "â€", "Â")

@@ -10,11 +10,11 @@ from collections import Counter
 
 from conftest import BAD, CORPUS, make_archive
 
-from archive.store import Store
-from index.api import SearchRequest
-from index.build import build_index, current_version, outdated_schema, store_path
-from index.search import Archive
-from web.cli import main
+from quarry.archive.store import Store
+from quarry.index.api import SearchRequest
+from quarry.index.build import build_index, current_version, outdated_schema, store_path
+from quarry.index.search import Archive
+from quarry.web.cli import main
 
 # What each fixture article is, written down by hand (not computed by Quarry).
 EXPECTED = {
@@ -277,7 +277,7 @@ def test_a_within_restriction_is_shown_and_removable(client):
 
 
 def test_wildcard_over_too_many_words_says_so_instead_of_counting_part(built_archive, monkeypatch):
-    import index.arraymatch as am
+    import quarry.index.arraymatch as am
 
     monkeypatch.setattr(am, "MAX_EXPANSIONS", 3)
     r = Archive(built_archive).search(SearchRequest(q="t*"))

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from archive.entities import (
+from quarry.archive.entities import (
     Authority,
     EntityExtractor,
     extract_entities,
     get_authority,
     get_extractor,
 )
-from archive.entities.extract import _coordinate
-from archive.model import Entities
+from quarry.archive.entities.extract import _coordinate
+from quarry.archive.model import Entities
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED_DIR = SHARED / "corpus" / "seed-eer"

@@ -18,11 +18,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive.model import ENTITY_TYPES
-from index import query as qp
-from index.api import FACETS, SearchRequest
-from index.search import Archive
-from web.exports import EXPORT_FORMATS
+from quarry.archive.model import ENTITY_TYPES
+from quarry.index import query as qp
+from quarry.index.api import FACETS, SearchRequest
+from quarry.index.search import Archive
+from quarry.web.exports import EXPORT_FORMATS
 
 ROOT = Path(__file__).resolve().parents[1]
 # QUARRY_FUZZ_SCALE=0.1 runs a tenth of the cases (a quick local check); CI runs them all
@@ -47,7 +47,7 @@ def fuzz(n: int):
 
 @pytest.fixture(scope="module")
 def fapp(built_archive):
-    from web import create_app
+    from quarry.web import create_app
 
     return create_app({"TESTING": True, "DATA_DIR": built_archive})
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from archive.extract.html import extract_html, guess_language
-from archive.extract.metadata import date_from_url, parse_date_text, split_authors
-from archive.model import Article, RawDocument, article_id, text_hash
+from quarry.archive.extract.html import extract_html, guess_language
+from quarry.archive.extract.metadata import date_from_url, parse_date_text, split_authors
+from quarry.archive.model import Article, RawDocument, article_id, text_hash
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -497,7 +497,7 @@ def test_author_facet_values_are_people(given, expected):
 
 
 def test_stated_article_body_restores_text_split_across_containers() -> None:
-    from archive.extract.body import _fuller_body
+    from quarry.archive.extract.body import _fuller_body
 
     paragraphs = [
         f"Paragraph {n} of the report on the reservoirs, with enough words to count as running text."
@@ -516,7 +516,7 @@ def test_stated_article_body_restores_text_split_across_containers() -> None:
 
 
 def test_placeholders_and_picture_credits_are_not_article_text() -> None:
-    from archive.extract.body import paragraphs
+    from quarry.archive.extract.body import paragraphs
 
     lines = [
         "The regional water authority said reservoir levels had fallen to a twenty-year low.",
@@ -538,7 +538,7 @@ def test_placeholders_and_picture_credits_are_not_article_text() -> None:
 def test_the_next_story_of_an_endless_scroll_page_is_not_this_article() -> None:
     import lxml.html
 
-    from archive.extract.body import _one_article
+    from quarry.archive.extract.body import _one_article
 
     first = [f"Reservoir paragraph {n}: the water authority reported falling levels across the valley."
              for n in range(15)]  # fmt: skip
@@ -558,7 +558,7 @@ def test_the_next_story_of_an_endless_scroll_page_is_not_this_article() -> None:
 def test_an_article_split_into_containers_of_one_kind_is_read_whole() -> None:
     import lxml.html
 
-    from archive.extract.body import _continued
+    from quarry.archive.extract.body import _continued
 
     part1 = [f"Part one, paragraph {n}: the water authority reported falling levels in the valley."
              for n in range(4)]  # fmt: skip

@@ -6,10 +6,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.columns import Column
-from index.fuzzy import Vocabulary
-from index.schema import make_schema
-from index.snippets import WordMatcher, kwic, snippet
+from quarry.index.columns import Column
+from quarry.index.fuzzy import Vocabulary
+from quarry.index.schema import make_schema
+from quarry.index.snippets import WordMatcher, kwic, snippet
 
 
 def _column(per_doc: list[list[int]], nvalues: int) -> Column:

@@ -13,15 +13,15 @@ from conftest import CORPUS, FIXTURES, make_archive, shared_path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archive.extract import extract
-from archive.model import RawDocument
-from archive.pipeline import ingest
-from archive.readers import ReadOptions, read_path
-from archive.readers.base import Problem
-from archive.store import Store
-from index.api import SearchRequest
-from index.build import build_index, store_path
-from index.search import Archive
+from quarry.archive.extract import extract
+from quarry.archive.model import RawDocument
+from quarry.archive.pipeline import ingest
+from quarry.archive.readers import ReadOptions, read_path
+from quarry.archive.readers.base import Problem
+from quarry.archive.store import Store
+from quarry.index.api import SearchRequest
+from quarry.index.build import build_index, store_path
+from quarry.index.search import Archive
 
 HAMAS = CORPUS / "html" / "hamas-funding.html"
 HAMAS_URL = "https://security-review.example/2023/04/hamas-crypto"
@@ -60,7 +60,7 @@ def test_same_article_from_warc_html_and_jsonl_is_stored_once(tmp_path):
 
 
 def test_warc_capture_is_served_inert_from_the_data_dir(tmp_path):
-    from web import create_app
+    from quarry.web import create_app
 
     inputs = tmp_path / "in"
     inputs.mkdir()
@@ -188,7 +188,7 @@ def test_fundus_page_gives_the_same_article_loose_or_archived(tmp_path):
 
 
 def test_exports_whose_fields_hold_html_are_read_as_exports(tmp_path):
-    from archive.readers import detect_format
+    from quarry.archive.readers import detect_format
 
     jsonl = tmp_path / "scraped.jsonl"
     jsonl.write_text(json.dumps({"title": "T", "text": "<html><body onload=x()>page</body></html>"}) + "\n")

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from conftest import CORPUS, shared_path
 
-from archive.extract import NoArticle, extract
-from archive.extract.pagetext import parse_views
-from archive.model import RawDocument
+from quarry.archive.extract import NoArticle, extract
+from quarry.archive.extract.pagetext import parse_views
+from quarry.archive.model import RawDocument
 
 
 def _extract(path):

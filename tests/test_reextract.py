@@ -7,9 +7,9 @@ import shutil
 
 from conftest import CORPUS
 
-from archive.store import Store
-from index.build import store_path
-from web.cli import main
+from quarry.archive.store import Store
+from quarry.index.build import store_path
+from quarry.web.cli import main
 
 
 def test_reextract_uses_saved_mapping_and_kept_captures(tmp_path, runner):

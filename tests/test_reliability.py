@@ -2,7 +2,7 @@
 at a time, damaged indexes, a read-only web app, the facet time budget and the remote-bind
 warning.
 
-The writers run as real ``quarry`` subprocesses (``python -m web.cli``) in their own process
+The writers run as real ``quarry`` subprocesses (``python -m quarry.web.cli``) in their own process
 group, so a kill -9 takes the ingest workers with them.
 """
 
@@ -24,11 +24,11 @@ from pathlib import Path
 
 import pytest
 
-from archive.pipeline import ingest
-from archive.store import Store
-from index.api import FACETS, SearchRequest
-from index.build import check_index, current_version, index_root, store_path
-from index.search import Archive
+from quarry.archive.pipeline import ingest
+from quarry.archive.store import Store
+from quarry.index.api import FACETS, SearchRequest
+from quarry.index.build import check_index, current_version, index_root, store_path
+from quarry.index.search import Archive
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -78,7 +78,7 @@ def write_corpus(path: Path, n: int, seed: int = 7, offset: int = 0) -> Path:
 
 
 def quarry_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "web.cli", *args]
+    return [sys.executable, "-m", "quarry.web.cli", *args]
 
 
 def run_quarry(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -169,7 +169,7 @@ class Hammer:
     def __init__(self, data_dir: Path):
         from waitress.server import create_server
 
-        from web import create_app
+        from quarry.web import create_app
 
         self.archive = Archive(data_dir)
         app = create_app({"DATA_DIR": data_dir})
@@ -480,7 +480,7 @@ def test_lock_left_by_killed_writer_is_cleared(big_corpus, clean_run, tmp_path):
 
 
 def test_writer_lock_in_process(tmp_path):
-    from archive.lock import Busy, writer_lock
+    from quarry.archive.lock import Busy, writer_lock
 
     with writer_lock(tmp_path):
         with pytest.raises(Busy, match="--wait"):
@@ -546,8 +546,8 @@ def test_damaged_index_is_reported_and_rebuilt(damage, archive_copy, monkeypatch
     from click.testing import CliRunner
     from flask import Flask
 
-    from web import create_app
-    from web.cli import main
+    from quarry.web import create_app
+    from quarry.web.cli import main
 
     data = archive_copy
     reference = snapshot(data)
@@ -602,7 +602,7 @@ def test_damaged_index_is_reported_and_rebuilt(damage, archive_copy, monkeypatch
 
 
 def test_web_app_accepts_no_writes(archive_copy):
-    from web import create_app
+    from quarry.web import create_app
 
     data = archive_copy
     app = create_app({"TESTING": True, "DATA_DIR": data})
@@ -644,7 +644,7 @@ def test_web_app_accepts_no_writes(archive_copy):
 
 
 def test_tiny_facet_budget_reports_timed_out_and_page_renders(built_archive):
-    from web import create_app
+    from quarry.web import create_app
 
     full = Archive(built_archive).search(SearchRequest())
     result = Archive(built_archive, facet_time_budget=0.0).search(SearchRequest())
@@ -684,14 +684,14 @@ def test_serve_warns_when_binding_beyond_loopback(host, production, remote_ok, w
     from click.testing import CliRunner
     from flask import Flask
 
-    import web.cli
-    from web.cli import main
+    import quarry.web.cli
+    from quarry.web.cli import main
 
     calls = []
     monkeypatch.setattr(Flask, "run", lambda self, **kw: calls.append(("flask", kw)))
     monkeypatch.setattr(waitress, "serve", lambda app, **kw: calls.append(("waitress", kw)))
-    monkeypatch.setattr(web.cli, "_gunicorn", lambda config, host, *a: calls.append(("gunicorn", {"host": host})))
-    monkeypatch.setattr(web.cli, "_cpu_count", lambda: 2)
+    monkeypatch.setattr(quarry.web.cli, "_gunicorn", lambda config, host, *a: calls.append(("gunicorn", {"host": host})))
+    monkeypatch.setattr(quarry.web.cli, "_cpu_count", lambda: 2)
     if remote_ok:
         monkeypatch.setenv("QUARRY_ALLOW_REMOTE", "1")
     else:

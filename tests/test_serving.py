@@ -91,7 +91,7 @@ def alive(pid: int) -> bool:
 def server(archive_copy, tmp_path):
     port = free_port()
     log = open(tmp_path / "serve.log", "w+b")  # noqa: SIM115 - closed below
-    cmd = [sys.executable, "-m", "web.cli", "serve", "--production", "--workers", "2", "--threads", "2",
+    cmd = [sys.executable, "-m", "quarry.web.cli", "serve", "--production", "--workers", "2", "--threads", "2",
            "--port", str(port), "--data-dir", str(archive_copy)]  # fmt: skip
     proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)  # fmt: skip

@@ -11,9 +11,9 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archive.model import RawDocument
-from archive.readers.base import Problem, ReadOptions
-from archive.readers.warc import is_arc, is_warc, read_record, read_warc
+from quarry.archive.model import RawDocument
+from quarry.archive.readers.base import Problem, ReadOptions
+from quarry.archive.readers.warc import is_arc, is_warc, read_record, read_warc
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SAMPLES = SHARED / "corpus" / "pywb-sample-warcs" / "warcs"

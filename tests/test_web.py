@@ -15,9 +15,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
-from index.api import FACETS, SearchRequest
-from web.exports import EXPORT_FORMATS
-from web.security import SECURITY_HEADERS
+from quarry.index.api import FACETS, SearchRequest
+from quarry.web.exports import EXPORT_FORMATS
+from quarry.web.security import SECURITY_HEADERS
 
 # -- helpers ------------------------------------------------------------------------------------
 
@@ -238,7 +238,7 @@ def hostile_client(tmp_path_factory):
     """An archive ingested from an export whose fields carry markup, as a hostile site would."""
     from conftest import make_archive
 
-    from web import create_app
+    from quarry.web import create_app
 
     src = tmp_path_factory.mktemp("hostile-src") / "items.jsonl"
     record = {
@@ -402,7 +402,7 @@ def test_unknown_entity_is_a_friendly_404(client):
 
 
 def test_empty_data_dir_explains_itself(tmp_path):
-    from web import create_app
+    from quarry.web import create_app
 
     client = create_app({"TESTING": True, "DATA_DIR": tmp_path}).test_client()
     resp = client.get("/")
@@ -421,7 +421,7 @@ def test_bad_dates_are_reported_not_fatal(client):
 
 
 def test_refused_query_says_it_was_not_run(client, monkeypatch):
-    import index.arraymatch as am
+    import quarry.index.arraymatch as am
 
     monkeypatch.setattr(am, "MAX_EXPANSIONS", 3)
     html = client.get("/?q=t*").get_data(as_text=True)

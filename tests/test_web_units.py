@@ -18,8 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.model import Article, Entities, Provenance
-from index.api import (
+from quarry.archive.model import Article, Entities, Provenance
+from quarry.index.api import (
     FACETS,
     Facet,
     FacetValue,
@@ -28,8 +28,8 @@ from index.api import (
     SearchRequest,
     SearchResult,
 )
-from web import create_app
-from web.exports import (
+from quarry.web import create_app
+from quarry.web.exports import (
     EXPORT_FORMATS,
     article_citation,
     article_to_bibtex,
@@ -374,7 +374,7 @@ _values = st.sampled_from(["a", "b", "c d", "é&=?", "x/y"])
     date_from=st.sampled_from([None, "2020"]),
 )
 def test_facet_value_urls_equal_one_url_at_a_time(filters, excludes, facet, q, page, date_from):
-    from web import urls
+    from quarry.web import urls
 
     app = create_app({"TESTING": True, "DATA_DIR": "/nonexistent"})
     req = SearchRequest(q=q, filters=filters, excludes=excludes, page=page, date_from=date_from,

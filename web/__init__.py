@@ -15,7 +15,10 @@ from flask import Flask
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, optional instance config, the test config, blueprints, hooks."""
-    app = Flask(__name__, instance_relative_config=True)
+    # the instance folder is named outright: Flask cannot locate one for a package inside the
+    # ``quarry`` namespace (its search paths hold none of the project's folders)
+    instance = Path(__file__).resolve().parent.parent / "instance"
+    app = Flask(__name__, instance_path=str(instance), instance_relative_config=True)
     app.config.from_mapping(
         DATA_DIR=os.environ.get("QUARRY_DATA", "./quarry-data"),
         LIVE_LINKS=False,

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template
 
-from archive.captures import capture_path, read_capture
-from archive.decode import decode_bytes
-from archive.model import Article
+from quarry.archive.captures import capture_path, read_capture
+from quarry.archive.decode import decode_bytes
+from quarry.archive.model import Article
 
 from . import views
 from .exports import EXPORT_FORMATS, article_citation, export_response

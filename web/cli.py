@@ -16,8 +16,8 @@ from pathlib import Path
 
 import click
 
-from archive.lock import Busy, writer_lock
-from archive.readers import FORMATS, ReadOptions
+from quarry.archive.lock import Busy, writer_lock
+from quarry.archive.readers import FORMATS, ReadOptions
 
 DEFAULT_DATA_DIR = "./quarry-data"
 
@@ -100,9 +100,9 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 def ingest(paths, data_dir, mapping, fmt, no_entities, workers, wait, as_json):
     """Read files and folders into the archive and update the index."""
-    from archive.pipeline import ingest as run_ingest
-    from archive.store import Store
-    from index.build import store_path, sync_index
+    from quarry.archive.pipeline import ingest as run_ingest
+    from quarry.archive.store import Store
+    from quarry.index.build import store_path, sync_index
 
     options = ReadOptions(field_map=_field_map(mapping), format=fmt)
     try:
@@ -166,8 +166,8 @@ def rebuild(data_dir, reextract, procs, wait, force):
     When the index is healthy and already holds everything in the store (and nothing is
     re-extracted), there is nothing to do and it says so; --force rebuilds anyway.
     """
-    from archive.store import Store
-    from index.build import build_index, index_up_to_date, store_path
+    from quarry.archive.store import Store
+    from quarry.index.build import build_index, index_up_to_date, store_path
 
     if not store_path(data_dir).exists():
         _err(f"no archive at {data_dir}: run `quarry ingest PATH` first")
@@ -204,8 +204,8 @@ def rebuild(data_dir, reextract, procs, wait, force):
 def _reextract(store, data_dir: Path) -> int:
     """Re-read every source (with the options it was ingested with); pages whose files are
     gone are re-extracted from the captures kept in the data directory."""
-    from archive.pipeline import ingest as run_ingest
-    from archive.pipeline import raws_from_captures
+    from quarry.archive.pipeline import ingest as run_ingest
+    from quarry.archive.pipeline import raws_from_captures
 
     files = sorted({Path(src) for src, _, _ in store.sources()})
     missing = {str(f) for f in files if not f.exists()}
@@ -243,8 +243,8 @@ def _reextract(store, data_dir: Path) -> int:
 @data_dir_option
 def extract(paths, no_entities, mapping, fmt, workers, data_dir):
     """Print the articles found in files as JSON Lines (nothing is stored)."""
-    from archive.pipeline import iter_raw, process_all
-    from archive.readers import Problem
+    from quarry.archive.pipeline import iter_raw, process_all
+    from quarry.archive.readers import Problem
 
     options = ReadOptions(field_map=_field_map(mapping), format=fmt)
     failed = False
@@ -312,8 +312,8 @@ def extract(paths, no_entities, mapping, fmt, workers, data_dir):
 @data_dir_option
 def search(query, filters, excludes, date_from, date_to, sort, page, size, as_json, fmt, data_dir):
     """Search the archive: the same results and facet counts as the web page."""
-    from index.api import FACETS, SearchRequest
-    from index.search import Archive
+    from quarry.index.api import FACETS, SearchRequest
+    from quarry.index.search import Archive
 
     args: dict[str, list[str]] = {"q": [" ".join(query)], "page": [str(page)], "size": [str(size)]}
     for prefix, pairs in (("f", filters), ("x", excludes)):
@@ -333,7 +333,7 @@ def search(query, filters, excludes, date_from, date_to, sort, page, size, as_js
     req = SearchRequest.from_args(args)
     archive = Archive(data_dir)
     if fmt:
-        from web.exports import EXPORT_FORMATS
+        from quarry.web.exports import EXPORT_FORMATS
 
         if fmt not in EXPORT_FORMATS:
             raise click.BadParameter(f"unknown format {fmt!r}; one of {', '.join(EXPORT_FORMATS)}")
@@ -403,8 +403,8 @@ def search(query, filters, excludes, date_from, date_to, sort, page, size, as_js
 def serve(data_dir, host, port, production, workers, threads, max_requests, access_log, sample,
           live_links):  # fmt: skip
     """Run the web app."""
-    from index.build import check_index, current_version, outdated_schema, store_path
-    from web import create_app
+    from quarry.index.build import check_index, current_version, outdated_schema, store_path
+    from quarry.web import create_app
 
     if not production and (workers is not None or max_requests or access_log):
         raise click.UsageError("--workers, --max-requests and --access-log need --production")
@@ -416,7 +416,7 @@ def serve(data_dir, host, port, production, workers, threads, max_requests, acce
     if sample and not store_path(data_dir).exists():
         _ingest_sample(data_dir)
     if store_path(data_dir).exists() and current_version(data_dir) is None:
-        from index.build import build_index
+        from quarry.index.build import build_index
 
         try:
             with writer_lock(data_dir):
@@ -501,7 +501,7 @@ def _gunicorn(app_config: dict, host: str, port: int, workers: int, threads: int
                     self.cfg.set(key, value)
 
         def load(self):
-            from web import create_app
+            from quarry.web import create_app
 
             return create_app(app_config)
 
@@ -509,10 +509,10 @@ def _gunicorn(app_config: dict, host: str, port: int, workers: int, threads: int
 
 
 def _ingest_sample(data_dir: Path) -> None:
-    from archive.pipeline import ingest as run_ingest
-    from archive.samples import sample_dir
-    from archive.store import Store
-    from index.build import build_index, store_path
+    from quarry.archive.pipeline import ingest as run_ingest
+    from quarry.archive.samples import sample_dir
+    from quarry.archive.store import Store
+    from quarry.index.build import build_index, store_path
 
     _err(f"first run: building the sample archive in {data_dir} …")
     with writer_lock(data_dir, wait=60):
@@ -535,7 +535,7 @@ def _ingest_sample(data_dir: Path) -> None:
 )
 def train_ner(data):
     """Train the entity model from the NER training data and write it into the package."""
-    from archive.entities.train import train
+    from quarry.archive.entities.train import train
 
     stats = train(data)
     click.echo(json.dumps(stats, indent=1, default=str))

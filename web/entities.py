@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 
-from archive.model import ENTITY_TYPES
-from index.api import SearchRequest, SearchResult
+from quarry.archive.model import ENTITY_TYPES
+from quarry.index.api import SearchRequest, SearchResult
 
 from .search import result_json, results_context
 from .store import get_archive

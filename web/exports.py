@@ -20,8 +20,8 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, request, stream_with_context
 
-from archive.model import Article
-from index.api import SearchRequest
+from quarry.archive.model import Article
+from quarry.index.api import SearchRequest
 
 from .store import get_archive
 

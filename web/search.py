@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
-from index.api import MAX_PAGE, SearchRequest, SearchResult
+from quarry.index.api import MAX_PAGE, SearchRequest, SearchResult
 
 from . import urls, views
 from .store import archive_stats, get_archive

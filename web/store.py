@@ -29,7 +29,7 @@ def get_archive() -> Any:
     with _lock:
         arch = app.extensions.get(EXTENSION_KEY)
         if arch is None:
-            from index.search import Archive
+            from quarry.index.search import Archive
 
             options = {"cache_size": int(app.config.get("SEARCH_CACHE_SIZE", 128))}
             budget = app.config.get("REQUEST_TIME_BUDGET")

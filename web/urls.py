@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from flask import g, request, url_for
 
-from index.api import FACETS, SearchRequest
+from quarry.index.api import FACETS, SearchRequest
 
 
 def _copy(req: SearchRequest) -> SearchRequest:

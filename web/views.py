@@ -14,8 +14,8 @@ from typing import Any
 from flask import Flask, current_app, url_for
 from markupsafe import Markup, escape
 
-from archive.model import ENTITY_TYPES
-from index.api import FACETS, PAGE_SIZES, SORTS, HistogramBin, SearchRequest, SearchResult
+from quarry.archive.model import ENTITY_TYPES
+from quarry.index.api import FACETS, PAGE_SIZES, SORTS, HistogramBin, SearchRequest, SearchResult
 
 from . import urls
 from .store import archive_stats

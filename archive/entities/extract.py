@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.model import Entities
+from quarry.archive.model import Entities
 
 from .authority import LONG_TYPES, Authority, get_authority
 from .features import sentence_features
@@ -207,7 +207,7 @@ class EntityExtractor:
         self.model_path = Path(model_path)
         if not self.model_path.is_file():
             raise FileNotFoundError(
-                f"NER model missing: {self.model_path} (run python -m archive.entities.train)"
+                f"NER model missing: {self.model_path} (run python -m quarry.archive.entities.train)"
             )
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(self.model_path))

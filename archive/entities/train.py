@@ -1,6 +1,6 @@
 """Train the CRF named-entity model from the freely licensed corpora in ``../shared/ner-train``.
 
-Run ``python -m archive.entities.train [--data DIR] [--out FILE]``. Every 10th unit of each
+Run ``python -m quarry.archive.entities.train [--data DIR] [--out FILE]``. Every 10th unit of each
 corpus (a document, or a block of sentences for corpora without document breaks) is kept
 aside as the development split and never trained on; ``bench/ner_eval.py`` scores it.
 """
@@ -544,7 +544,7 @@ def write_attribution(path: Path, used: list[str], summary: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m archive.entities.train [--data DIR] [--out FILE]``."""
+    """Command line: ``python -m quarry.archive.entities.train [--data DIR] [--out FILE]``."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="ner-train directory")
     ap.add_argument("--out", type=Path, default=DEFAULT_MODEL, help="model file to write")

@@ -17,9 +17,9 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
-from archive.decode import DecodeError, decode_bytes
-from archive.extract.body import article_text
-from archive.extract.metadata import (
+from quarry.archive.decode import DecodeError, decode_bytes
+from quarry.archive.extract.body import article_text
+from quarry.archive.extract.metadata import (
     ARTICLE_TYPES,
     date_from_url,
     jsonld_names,
@@ -29,7 +29,14 @@ from archive.extract.metadata import (
     split_authors,
     types_of,
 )
-from archive.model import Article, Provenance, RawDocument, article_id, replayed_url, text_hash
+from quarry.archive.model import (
+    Article,
+    Provenance,
+    RawDocument,
+    article_id,
+    replayed_url,
+    text_hash,
+)
 
 __all__ = ["MIN_WORDS", "extract_html", "guess_language", "html_metadata"]
 

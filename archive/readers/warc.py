@@ -26,8 +26,8 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.limitreader import LimitReader
 from warcio.recordloader import ArcWarcRecord
 
-from archive.model import RawDocument
-from archive.readers.base import MAX_FILE_BYTES, Problem, ReadOptions
+from quarry.archive.model import RawDocument
+from quarry.archive.readers.base import MAX_FILE_BYTES, Problem, ReadOptions
 
 __all__ = ["is_arc", "is_warc", "read_record", "read_warc", "read_warc_stream"]
 
