@@ -12,6 +12,8 @@ import os
 import re
 from pathlib import Path
 
+from .datadir import DataDir
+
 _HASH = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -19,7 +21,7 @@ def capture_path(data_dir: Path, content_hash: str) -> Path | None:
     """Where a capture lives (None for anything that is not a SHA-256 hex digest)."""
     if not isinstance(content_hash, str) or not _HASH.match(content_hash):
         return None
-    return Path(data_dir) / "captures" / content_hash[:2] / f"{content_hash}.gz"
+    return DataDir.of(data_dir).captures / content_hash[:2] / f"{content_hash}.gz"
 
 
 def save_capture(data_dir: Path, content_hash: str, content: bytes) -> None:

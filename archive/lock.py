@@ -13,6 +13,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from .datadir import DataDir
+
 
 class Busy(Exception):
     """Another writer holds the data directory."""
@@ -22,7 +24,7 @@ class Busy(Exception):
 def writer_lock(data_dir: Path, wait: float = 0.0):
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / "write.lock"
+    path = DataDir(data_dir).write_lock
     fh = open(path, "a+")
     deadline = time.monotonic() + wait
     try:

@@ -94,6 +94,23 @@ class Entities:
 
 
 @dataclass
+class Mention:
+    """One entity mention as written in an article: ``Article.text[start:end] == text``.
+
+    ``name`` is the canonical name the facets count (the alias table's, or the text itself)."""
+
+    text: str
+    type: str  # one of ENTITY_TYPES
+    name: str
+    start: int
+    end: int
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Mention:
+        return cls(**{k: data[k] for k in ("text", "type", "name", "start", "end")})
+
+
+@dataclass
 class Article:
     """An extracted article: the unit that is stored, indexed, searched and shown."""
 
@@ -111,6 +128,10 @@ class Article:
     language: str | None = None
     views: int | None = None
     entities: Entities = field(default_factory=Entities)
+    # every mention of an entity as written, in text order (offsets into ``text``)
+    entity_mentions: list[Mention] = field(default_factory=list)
+    # why entities were not tagged ("" when they were), e.g. "entities not tagged (language: es)"
+    entities_note: str = ""
     provenance: list[Provenance] = field(default_factory=list)
     text_hash: str = ""
 
@@ -138,6 +159,7 @@ class Article:
         data = dict(data)
         data["published"] = parse_iso_date(data.get("published"))
         data["entities"] = Entities.from_dict(data.get("entities"))
+        data["entity_mentions"] = [Mention.from_dict(m) for m in data.get("entity_mentions") or []]
         data["provenance"] = [Provenance(**p) for p in data.get("provenance") or []]
         known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in data.items() if k in known})

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from quarry.archive.datadir import DataDir
 from quarry.archive.store import Store, iter_updated_since
 
 from .columns import build_columns, save_columns
@@ -33,11 +34,11 @@ class IndexMissing(Exception):
 
 
 def index_root(data_dir: Path) -> Path:
-    return Path(data_dir) / "index"
+    return DataDir.of(data_dir).index_root
 
 
 def store_path(data_dir: Path) -> Path:
-    return Path(data_dir) / "store.sqlite"
+    return DataDir.of(data_dir).store
 
 
 def current_version(data_dir: Path) -> Path | None:

@@ -12,6 +12,8 @@ from typing import Any
 
 from flask import Flask
 
+from quarry.archive.datadir import default_data_dir
+
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, optional instance config, the test config, blueprints, hooks."""
@@ -20,7 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     instance = Path(__file__).resolve().parent.parent / "instance"
     app = Flask(__name__, instance_path=str(instance), instance_relative_config=True)
     app.config.from_mapping(
-        DATA_DIR=os.environ.get("QUARRY_DATA", "./quarry-data"),
+        DATA_DIR=default_data_dir(),
         LIVE_LINKS=False,
         REQUEST_TIME_BUDGET=2.0,  # seconds for the facets of one request
         # queries whose matches and rankings are kept per index generation (0: none)

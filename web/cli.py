@@ -16,15 +16,14 @@ from pathlib import Path
 
 import click
 
+from quarry.archive.datadir import default_data_dir
 from quarry.archive.lock import Busy, writer_lock
 from quarry.archive.readers import FORMATS, ReadOptions
-
-DEFAULT_DATA_DIR = "./quarry-data"
 
 data_dir_option = click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=lambda: os.environ.get("QUARRY_DATA", DEFAULT_DATA_DIR),
+    default=default_data_dir,
     show_default="./quarry-data or $QUARRY_DATA",
     help="Directory holding the article store and the index.",
 )

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from quarry.archive.datadir import DataDir
+
 PACKAGE_TABLE = Path(__file__).resolve().parent / "data" / "aliases.tsv"
 TYPES = ("person", "organization", "location")
 SHORT_TAGS = {"person": "PER", "organization": "ORG", "location": "LOC"}
@@ -105,7 +107,7 @@ class Authority:
         auth = cls()
         auth._read(PACKAGE_TABLE)
         if data_dir is not None:
-            user = Path(data_dir) / "aliases.tsv"
+            user = DataDir.of(data_dir).aliases
             if user.is_file():
                 user_version = auth._read(user)
                 if user_version:
