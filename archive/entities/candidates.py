@@ -50,21 +50,32 @@ def _company_word(tok: str) -> bool:
 
 
 def companies(toks: list[str], spans: list[Candidate]) -> list[Candidate]:
-    """Firms the tagger takes for people: a name ending in a legal form ("Motors Corp") is an
-    organisation, so is one with "&" in it, and a name followed by ``& Co``, ``& Gamble`` or a legal form takes it
-    ("Merrill Lynch" + "& Co" -> "Merrill Lynch & Co", an organisation)."""
+    """Firms the tagger takes for people or places: a name ending in a legal form ("Motors
+    Corp") or with "&" in it is an organisation, and a name next to ``& Co``, ``& Gamble`` or
+    a legal form takes it in ("Merrill Lynch" + "& Co" -> "Merrill Lynch & Co"); names the
+    alias table knows are left alone ("Hamas & Hezbollah" stays two)."""
     out: list[Candidate] = []
     n = len(toks)
     skip_until = -1
+    known = {b for b, _, _, canon, _ in spans if canon is not None}  # "Hamas & Hezbollah"
     for b, e, typ, canon, forced in spans:
         if b < skip_until:
             continue
         if canon is not None:
             out.append((b, e, typ, canon, forced))
             continue
+        if (
+            b >= 2
+            and toks[b - 1] == "&"
+            and toks[b - 2][:1].isupper()
+            and not any(s[3] is not None for s in out if s[1] > b - 2)
+        ):
+            b -= 2  # "Procter & Gamble" where the tagger saw only "Gamble"
+            while out and out[-1][1] > b:
+                b = min(b, out.pop()[0])
         k = e
         while k < n:
-            if toks[k] == "&" and k + 1 < n and toks[k + 1][:1].isupper():
+            if toks[k] == "&" and k + 1 < n and toks[k + 1][:1].isupper() and k + 1 not in known:
                 k += 2
             elif _company_word(toks[k]):
                 k += 1

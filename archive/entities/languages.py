@@ -23,9 +23,24 @@ DEFAULT_LANGUAGE = "en"
 _PREFIX, _SUFFIX = "ner-", ".crfsuite"
 
 
+@lru_cache(maxsize=1)
+def _codes_by_name() -> dict[str, str]:
+    return {name.casefold(): code for code, name in Locale("en").languages.items()}
+
+
+def language_code(language: str | None) -> str | None:
+    """An article's language as a bare code: "en-US" -> "en", "English" -> "en"."""
+    value = (language or "").strip().replace("_", "-")
+    if not value:
+        return None
+    if len(value) > 3 and "-" not in value:
+        return _codes_by_name().get(value.casefold(), value.casefold())
+    return value.split("-", 1)[0].lower()
+
+
 def model_path(language: str | None, model_dir: Path = MODEL_DIR) -> Path | None:
-    """The model file for ``language`` (an ISO 639-1 code), or None when there is none."""
-    code = (language or "").strip().lower()
+    """The model file for ``language`` (a code such as "en" or "en-GB"), or None."""
+    code = language_code(language)
     if not code:
         return None
     names = [f"{_PREFIX}{code}{_SUFFIX}"]
@@ -65,5 +80,6 @@ def untagged_note(language: str | None) -> str:
     """Why an article in ``language`` is not tagged, or "" when it is."""
     if has_model(language):
         return ""
-    what = language_name(language) if language else "language not detected"
+    code = language_code(language)
+    what = language_name(code) if code else "language not detected"
     return f"entities not tagged ({what})"
