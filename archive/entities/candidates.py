@@ -50,43 +50,53 @@ def _company_word(tok: str) -> bool:
 
 
 def companies(toks: list[str], spans: list[Candidate]) -> list[Candidate]:
-    """Firms the tagger takes for people or places: a name ending in a legal form ("Motors
-    Corp") or with "&" in it is an organisation, and a name next to ``& Co``, ``& Gamble`` or
-    a legal form takes it in ("Merrill Lynch" + "& Co" -> "Merrill Lynch & Co"); names the
-    alias table knows are left alone ("Hamas & Hezbollah" stays two)."""
+    """Firms the tagger takes for people: a name ending in a legal form ("Motors Corp") is an
+    organisation, and a name followed by a legal form, with or without "&" ("& Co", "Inc"),
+    takes it in ("Merrill Lynch" + "& Co" -> "Merrill Lynch & Co"). "Messi & Ronaldo" stays
+    two people: without a legal form, "&" joins names of any kind."""
     out: list[Candidate] = []
     n = len(toks)
     skip_until = -1
-    known = {b for b, _, _, canon, _ in spans if canon is not None}  # "Hamas & Hezbollah"
     for b, e, typ, canon, forced in spans:
         if b < skip_until:
             continue
         if canon is not None:
             out.append((b, e, typ, canon, forced))
             continue
-        if (
-            b >= 2
-            and toks[b - 1] == "&"
-            and toks[b - 2][:1].isupper()
-            and not any(s[3] is not None for s in out if s[1] > b - 2)
-        ):
-            b -= 2  # "Procter & Gamble" where the tagger saw only "Gamble"
-            while out and out[-1][1] > b:
-                b = min(b, out.pop()[0])
         k = e
         while k < n:
-            if toks[k] == "&" and k + 1 < n and toks[k + 1][:1].isupper() and k + 1 not in known:
+            if toks[k] == "&" and k + 1 < n and _company_word(toks[k + 1]):
                 k += 2
             elif _company_word(toks[k]):
                 k += 1
             else:
                 break
-        if k > e or "&" in toks[b:e] or (e - b >= 2 and _company_word(toks[e - 1])):
+        if k > e or (e - b >= 2 and _company_word(toks[e - 1])):
             out.append((b, k, "organization", None, False))
             skip_until = k
             continue
         out.append((b, e, typ, canon, forced))
-    return out
+    return _untagged_firms(toks, out)
+
+
+def _untagged_firms(toks: list[str], spans: list[Candidate]) -> list[Candidate]:
+    """Capitalised words the tagger left out, followed by a legal form ("Lazard Freres & Co")."""
+    covered = {k for b, e, *_ in spans for k in range(b, e)}
+    found: list[Candidate] = []
+    k = 0
+    while k < len(toks):
+        legal = 2 if toks[k] == "&" and k + 1 < len(toks) and _company_word(toks[k + 1]) else 0
+        legal = legal or (1 if _company_word(toks[k]) else 0)
+        if legal and k not in covered:
+            b = k
+            while b > 0 and b - 1 not in covered and is_name_word(toks[b - 1]):
+                b -= 1
+            if b < k:
+                found.append((b, k + legal, "organization", None, False))
+            k += legal
+        else:
+            k += 1
+    return sorted(spans + found) if found else spans
 
 
 def merge(

@@ -203,12 +203,13 @@ def _case_variants(found: list[Found]) -> None:
 
 def _one_type(found: list[Found]) -> None:
     """One name, one type per article: the alias table's (or the dateline's) type, else the
-    type most of its mentions have (the first one on a tie)."""
+    type its context gave it ("analyst at X"), else the type most of its mentions have (the
+    first one on a tie)."""
     groups: dict[str, list[Found]] = defaultdict(list)
     for f in found:
         groups[f.name].append(f)
     for fs in groups.values():
-        forced = [f.type for f in fs if f.span.forced]
+        forced = [f.type for f in fs if f.span.forced] or [f.type for f in fs if f.span.typed]
         typ = forced[0] if forced else Counter(f.type for f in fs).most_common(1)[0][0]
         for f in fs:
             f.type = typ

@@ -30,6 +30,7 @@ from .repair import (
     appositive,
     appositive_runs,
     descriptor,
+    firm_of_staff,
     keep,
     looks_like_chrome,
     lowercase_words,
@@ -115,10 +116,12 @@ class EntityExtractor:
             merged = companies(toks, coordinate(toks, institutions(toks, merged, matches)))
             for b, e, typ, canon, forced in merged:
                 covered.update(range(b, e))
-                if canon is None:  # "Al-Qard al-Hassan, the association that ..."
-                    typ = appositive(toks, e) or descriptor(toks, b) or typ
-                for span in self._finish(paragraph, sent, b, e, typ, canon, forced):
+                context = None if canon else (
+                    appositive(toks, e) or descriptor(toks, b) or firm_of_staff(toks, e)
+                )
+                for span in self._finish(paragraph, sent, b, e, context or typ, canon, forced):
                     span.ambiguous = span.ambiguous or (canon is not None and (b, e) in ambiguous)
+                    span.typed = context is not None and span.type == context
                     sent_spans.append(span)
             for b, e, typ in appositive_runs(toks, covered):  # names the CRF missed
                 sent_spans.extend(self._finish_part(paragraph, sent, b, e, typ))

@@ -113,7 +113,7 @@ TITLES = frozenset(
     representative governor gov. mayor judge justice ambassador envoy chief spokesman
     spokeswoman spokesperson mr mr. mrs mrs. ms ms. dr dr. prof prof. professor sir lord lady
     dame saint st. pope cardinal bishop rabbi father brother sister former late
-    leader founder commander-in-chief""".split()
+    leader founder commander-in-chief executive chairman chairwoman ceo""".split()
 )
 DEMONYMS = frozenset(
     """afghan afghans american americans russian russians syrian syrians iraqi iraqis iranian
@@ -214,6 +214,19 @@ APPOSITIVE_STOP = frozenset(
 DESCRIPTOR_HEADS = frozenset(
     """newspaper daily tabloid weekly magazine broadcaster outlet website channel agency group
     militia organisation organization company firm charity party movement""".split()
+)
+# People who work somewhere: "an analyst at Merrill Lynch", "chief economist with Bear
+# Stearns" name the employer, an organisation (a firm named after its founders included)
+EMPLOYEE_NOUNS = frozenset(
+    """analyst analysts economist economists strategist strategists trader traders banker
+    bankers broker brokers executive executives manager managers director partner partners
+    researcher researchers employee employees lawyer lawyers engineer engineers consultant
+    consultants spokesman spokeswoman spokesperson official officials""".split()
+)
+# ... and right after the firm: "Bear Stearns analyst Justin Hott" (not "spokesman" or
+# "lawyer", which follow people's names too: "Obama spokesman Josh Earnest")
+FIRM_STAFF = frozenset(
+    "analyst analysts economist economists strategist strategists trader traders".split()
 )
 
 # Legal-form words that end a company's name ("General Motors Corp", "Merrill Lynch & Co

@@ -27,6 +27,7 @@ class Span:
     ambiguous: bool = False  # an ambiguous alias: stands only with support in the article
     shouted: bool = False  # found in a sentence in capitals
     dateline: bool = False  # the place of a dateline ("CHICAGO (Reuters) -")
+    typed: bool = False  # typed by its context ("analyst at X", "X, the group that ...")
 
 
 @dataclass

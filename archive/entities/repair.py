@@ -14,6 +14,8 @@ from .lexicon import (
     COMPANY_SUFFIXES,
     CONNECTORS,
     DESCRIPTOR_HEADS,
+    EMPLOYEE_NOUNS,
+    FIRM_STAFF,
     LEAD,
     MONEY,
     MONTHS,
@@ -98,8 +100,18 @@ def appositive(toks: list[str], e: int) -> str | None:
 # Nouns that say what the name right after them is: "Swedish daily Dagens Nyheter", "the
 
 def descriptor(toks: list[str], b: int) -> str | None:
-    """Type given by the noun right before a name (``newspaper X``: an organization)."""
+    """Type given by the words right before a name: ``newspaper X``, ``analyst at X``
+    (an organization)."""
     if b > 0 and toks[b - 1].lower() in DESCRIPTOR_HEADS:
+        return "organization"
+    if b > 1 and toks[b - 1] in ("at", "with") and toks[b - 2].lower() in EMPLOYEE_NOUNS:
+        return "organization"
+    return None
+
+
+def firm_of_staff(toks: list[str], e: int) -> str | None:
+    """Type given by the noun right after a name: ``X analyst Jane Doe`` (an organization)."""
+    if e < len(toks) and toks[e].lower() in FIRM_STAFF:
         return "organization"
     return None
 
