@@ -42,7 +42,8 @@ def _place_spans(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]
     return tuple(out)
 
 
-def _capitals(text: str) -> bool:
+def in_capitals(text: str) -> bool:
+    """All its letters (two at least) are capitals: "CHICAGO", "U.S."."""
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
@@ -54,7 +55,7 @@ def find_dateline(paragraph: str) -> Dateline | None:
         places = _place_spans(paragraph, *m.span("place")) if m.group("place") else ()
         return Dateline(places, m.span("credit"))
     m = _WITHOUT_CREDIT.match(paragraph)
-    if not m or not _capitals(m.group("place")):
+    if not m or not in_capitals(m.group("place")):
         return None
     when = m.group("when") or ""
     # a capitalised word and a dash open many sentences ("NATO — the alliance ..."): only a

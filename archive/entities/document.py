@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 
 from quarry.archive.model import Entities
 
+from .dateline import in_capitals
 from .lexicon import COMPANY_SUFFIXES, SUPPORT_WORDS
 from .mentions import Found, Span
 
@@ -151,7 +152,7 @@ def _confirmed_in_mixed_case(found: list[Found]) -> list[Found]:
         return found
     mixed: dict[str, Found] = {}
     for f in found:
-        if not f.span.shouted and not _capitals(f.text):
+        if not f.span.shouted and not in_capitals(f.text):
             mixed.setdefault(f.text.casefold(), f)
     out = []
     for f in found:
@@ -165,11 +166,6 @@ def _confirmed_in_mixed_case(found: list[Found]) -> list[Found]:
 
 
 # ---- names and types -----------------------------------------------------------------------
-def _capitals(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
-
-
 def _spaced(text: str) -> str:
     return " ".join(text.split())
 
@@ -188,7 +184,7 @@ def _case_variants(found: list[Found]) -> None:
     for fs in groups.values():
         known = [f.name for f in fs if f.span.canonical]
         forms = Counter(f.name for f in fs)
-        mixed = [n for n, _ in forms.most_common() if not _capitals(n)]
+        mixed = [n for n, _ in forms.most_common() if not in_capitals(n)]
         if known:
             best = known[0]
         elif mixed:
