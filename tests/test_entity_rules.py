@@ -145,6 +145,18 @@ def test_a_firm_named_after_people_is_an_organisation_by_its_context() -> None:
     assert "Jane Porter" in ents.person and "Hartwell Keene" not in ents.person
 
 
+def test_tickers_legal_forms_alone_and_credit_lines() -> None:
+    ents = get_extractor().extract(
+        [
+            "Shares of Harlow Mae HMAE.N fell 3 percent, and the Corp said nothing.",
+            "(Reporting by Lincoln Wales; Editing by Mara Ireland)",
+        ]
+    )
+    names_found = ents.person + ents.organization + ents.location
+    assert not [n for n in names_found if "HMAE.N" in n or n == "Corp"], ents
+    assert {"Lincoln Wales", "Mara Ireland"} <= set(ents.person), ents
+
+
 def test_names_joined_by_an_ampersand_without_a_legal_form_stay_apart() -> None:
     ents = get_extractor().extract(["Fans cheered as Messi & Ronaldo walked onto the pitch."])
     assert "Messi & Ronaldo" not in ents.organization

@@ -223,6 +223,8 @@ EMPLOYEE_NOUNS = frozenset(
     researcher researchers employee employees lawyer lawyers engineer engineers consultant
     consultants spokesman spokeswoman spokesperson official officials""".split()
 )
+# A story's credit line names people: "(Reporting by Jane Doe; Editing by John Roe)"
+CREDIT_LINES = frozenset("reporting editing writing compiled photographs photos".split())
 # ... and right after the firm: "Bear Stearns analyst Justin Hott" (not "spokesman" or
 # "lawyer", which follow people's names too: "Obama spokesman Josh Earnest")
 FIRM_STAFF = frozenset(

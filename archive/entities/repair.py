@@ -4,6 +4,8 @@ stands next to it (an appositive, a descriptor noun), and filtered for what is n
 
 from __future__ import annotations
 
+import re
+
 from .candidates import is_name_word
 from .lexicon import (
     APPOSITIVE_HEADS,
@@ -13,6 +15,7 @@ from .lexicon import (
     COMMON,
     COMPANY_SUFFIXES,
     CONNECTORS,
+    CREDIT_LINES,
     DESCRIPTOR_HEADS,
     EMPLOYEE_NOUNS,
     FIRM_STAFF,
@@ -100,12 +103,14 @@ def appositive(toks: list[str], e: int) -> str | None:
 # Nouns that say what the name right after them is: "Swedish daily Dagens Nyheter", "the
 
 def descriptor(toks: list[str], b: int) -> str | None:
-    """Type given by the words right before a name: ``newspaper X``, ``analyst at X``
-    (an organization)."""
+    """Type given by the words right before a name: ``newspaper X``, ``analyst at X`` (an
+    organization), ``Editing by X`` (a person)."""
     if b > 0 and toks[b - 1].lower() in DESCRIPTOR_HEADS:
         return "organization"
     if b > 1 and toks[b - 1] in ("at", "with") and toks[b - 2].lower() in EMPLOYEE_NOUNS:
         return "organization"
+    if b > 1 and toks[b - 1] == "by" and toks[b - 2].lower() in CREDIT_LINES:
+        return "person"  # "(Reporting by Jane Doe; Editing by John Roe)"
     return None
 
 
@@ -143,8 +148,14 @@ def appositive_runs(toks: list[str], covered: set[int]) -> list[tuple[int, int, 
     return out
 
 
+_TICKER = re.compile(r"[A-Z0-9]{1,6}\.[A-Z]{1,3}")  # "FNM.N", "VOWG.DE": a stock code
+
+
 def name_edge(tok: str) -> bool:
-    """A token that can start or end a name: capitalised, a digit-bearing code, or al-X."""
+    """A token that can start or end a name: capitalised, a digit-bearing code, or al-X;
+    never a stock ticker ("Fannie Mae FNM.N" is Fannie Mae)."""
+    if _TICKER.fullmatch(tok):
+        return False
     return any(c.isupper() for c in tok) or (tok[:1].isdigit() and any(c.isalpha() for c in tok))
 
 
@@ -233,6 +244,8 @@ def keep(span: Span, paragraph: str, lowered: set[str], chrome_para: bool) -> bo
         w = words[0]
         if w in PRONOUNS or w in MONTHS or w in WEEKDAYS or w in COMMON:
             return False
+        if w in COMPANY_SUFFIXES and not text.isupper():
+            return False  # a legal form alone ("Corp"; "SA" or "CO" may be a state)
         if span.first_in_sentence and w in lowered:
             return False
     return True
