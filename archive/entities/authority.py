@@ -267,13 +267,18 @@ class Authority:
 
     def gazetteer(self, tokens: list[str] | tuple[str, ...]) -> list[str]:
         """Per-token gazetteer tags (``B-ORG``, ``I-LOC``, ``O``) used as CRF features."""
-        tags = ["O"] * len(tokens)
-        for m in self.match(tokens):
-            short = SHORT_TAGS[m.type]
-            tags[m.start] = "B-" + short
-            for k in range(m.start + 1, m.end):
-                tags[k] = "I-" + short
-        return tags
+        return gazetteer_tags(self.match(tokens), len(tokens))
+
+
+def gazetteer_tags(matches: list[Match], n: int) -> list[str]:
+    """BIO tags of ``n`` tokens from their dictionary matches."""
+    tags = ["O"] * n
+    for m in matches:
+        short = SHORT_TAGS[m.type]
+        tags[m.start] = "B-" + short
+        for k in range(m.start + 1, m.end):
+            tags[k] = "I-" + short
+    return tags
 
 
 @lru_cache(maxsize=8)

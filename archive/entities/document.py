@@ -219,15 +219,14 @@ def _firm_base(words: list[str]) -> list[str]:
     return words
 
 
-def _longer_name(f: Found, found: list[Found], i: int) -> Found | None:
-    """The full name a short form in ``found[i]`` stands for, if the article has one."""
-    words = f.name.split()
+def _longer_name(found: list[Found], split: list[list[str]], i: int) -> Found | None:
+    """The full name the short form ``found[i]`` stands for, if the article has one
+    (``split`` holds each mention's name as words)."""
+    f, words = found[i], split[i]
     candidates: list[int] = []
     for j, g in enumerate(found):
-        if g.name == f.name:
-            continue
-        long_words = g.name.split()
-        if len(long_words) <= len(words):
+        long_words = split[j]
+        if len(long_words) <= len(words) or g.name == f.name:
             continue
         if g.type == "person" and len(words) == 1:
             # "Yeltsin" after "Boris Yeltsin"; a surname the tagger typed otherwise too,
@@ -255,12 +254,11 @@ def _longer_name(f: Found, found: list[Found], i: int) -> Found | None:
 def _join_short_forms(found: list[Found]) -> None:
     """A surname or short form is the person or organisation named in full in the article
     (the nearest full name before it, else the first after it)."""
-    targets = []
-    for i, f in enumerate(found):
-        if f.type == "location" and f.span.canonical is not None:
-            targets.append(None)
-            continue
-        targets.append(_longer_name(f, found, i))
+    split = [f.name.split() for f in found]
+    targets = [
+        None if f.type == "location" and f.span.canonical is not None else _longer_name(found, split, i)
+        for i, f in enumerate(found)
+    ]
     for f, g in zip(found, targets, strict=True):
         if g is not None:
             f.name, f.type = g.name, g.type

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from quarry.archive.model import Entities, Mention
 
-from .authority import SHORT_TAGS, Authority, get_authority
+from .authority import Authority, gazetteer_tags, get_authority
 from .candidates import all_caps, companies, coordinate, extend_orgs, institutions, merge
 from .dateline import find_dateline
 from .document import collect, entities_of, resolve
@@ -104,11 +104,7 @@ class EntityExtractor:
             toks = [t for _, _, t in sent]
             shouted = all_caps(toks)  # "COKE IS IT": never matched against the alias table
             matches = [] if shouted else self.authority.match(toks)
-            gaz = ["O"] * len(toks)
-            for m in matches:
-                gaz[m.start : m.end] = ["I-" + SHORT_TAGS[m.type]] * (m.end - m.start)
-                gaz[m.start] = "B-" + SHORT_TAGS[m.type]
-            labels = self._crf_labels(toks, gaz)
+            labels = self._crf_labels(toks, gazetteer_tags(matches, len(toks)))
             ambiguous = {(m.start, m.end) for m in matches if m.ambiguous}
             sent_spans: list[Span] = []
             covered: set[int] = set()

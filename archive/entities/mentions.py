@@ -75,11 +75,9 @@ def paragraph_spans(
     starts = paragraph_starts(paragraphs)
     out: list[list[tuple[int, int, str, str]]] = [[] for _ in paragraphs]
     i = 0
-    for m in sorted(mentions, key=lambda m: (m.start, m.end)):
+    for m in sorted(mentions, key=lambda m: (m.start, m.end)) if paragraphs else []:
         while i + 1 < len(starts) and starts[i + 1] <= m.start:
             i += 1
-        if not paragraphs:
-            break
         s, e = m.start - starts[i], m.end - starts[i]
         if 0 <= s < e <= len(paragraphs[i]) and paragraphs[i][s:e] == m.text:
             out[i].append((s, e, m.type, m.name))
