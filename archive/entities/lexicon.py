@@ -231,6 +231,10 @@ FIRM_STAFF = frozenset(
     "analyst analysts economist economists strategist strategists trader traders".split()
 )
 
+# Titles that also open the names of firms and bodies ("General Electric", "Premier Foods",
+# "King Digital", "Prince's Trust"): an organisation starting with one keeps it
+TITLED_FIRMS = frozenset("general premier king queen prince princess".split())
+
 # Legal-form words that end a company's name ("General Motors Corp", "Merrill Lynch & Co
 # Inc", "Siemens AG"): a name ending in one is an organisation, whatever the tagger said.
 COMPANY_SUFFIXES = frozenset(

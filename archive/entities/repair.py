@@ -25,6 +25,7 @@ from .lexicon import (
     ORG_WORDS,
     PERSON_TITLES,
     PRONOUNS,
+    TITLED_FIRMS,
     TITLES,
     TRAIL,
     WEEKDAYS,
@@ -69,9 +70,10 @@ def split_span(
             if sent[k][2].lower().rstrip(".") in PERSON_TITLES:
                 cut = k
         place = typ == "location" or (pb > 0 and sent[pb - 1][2].lower() in ("in", "near"))
-        # "in Sheikh Jarrah" is a place; "General Motors Corp", typed an organisation, is
-        # a firm whose name starts with a word that can be a title
-        if cut is not None and not (cut == pb and (place or typ == "organization")):
+        # "in Sheikh Jarrah" is a place; "General Electric", typed an organisation, is a
+        # firm whose name starts with a word that can be a title ("Rep. Ruben Gallego" not)
+        firm = typ == "organization" and sent[pb][2].lower() in TITLED_FIRMS
+        if cut is not None and not (cut == pb and (place or firm)):
             rest = [sent[k][2] for k in range(cut + 1, pe)]
             if (
                 1 <= len(rest) <= 4
