@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"  # 2: entity mentions with offsets, language gating
 ENTITY_TYPES = ("person", "organization", "location")
 
 
@@ -130,7 +130,7 @@ class Article:
     entities: Entities = field(default_factory=Entities)
     # every mention of an entity as written, in text order (offsets into ``text``)
     entity_mentions: list[Mention] = field(default_factory=list)
-    # why entities were not tagged ("" when they were), e.g. "entities not tagged (language: es)"
+    # why entities were not tagged ("" when they were), e.g. "entities not tagged (Spanish)"
     entities_note: str = ""
     provenance: list[Provenance] = field(default_factory=list)
     text_hash: str = ""

@@ -115,11 +115,18 @@ def process(
 
 
 def add_entities(article: Article, data_dir: Path | None = None) -> None:
-    """Fill the article's entities from its text, merged with any the input already named."""
-    from .entities import extract_entities, get_authority
+    """Tag the article's entities and mentions from its body, merged with any names the input
+    already gave; an article in a language without a model is not tagged, and says why."""
+    from .entities import get_authority, get_extractor
+    from .entities.languages import language_code, untagged_note
 
-    # headlines are title-cased, which misleads a tagger trained on running text: body only
-    found = extract_entities(article.body, data_dir=data_dir)
+    article.entities_note = untagged_note(article.language)
+    if article.entities_note:
+        found, article.entity_mentions = Entities(), []
+    else:
+        # headlines are title-cased, which misleads a tagger trained on running text: body only
+        extractor = get_extractor(data_dir, language=language_code(article.language) or "")
+        found, article.entity_mentions = extractor.extract_document(article.body)
     given = article.entities.as_dict()
     authority = get_authority(data_dir)
     merged: dict[str, list[str]] = {}

@@ -14,7 +14,7 @@ from quarry.archive.entities import (
     get_authority,
     get_extractor,
 )
-from quarry.archive.entities.extract import _coordinate
+from quarry.archive.entities.candidates import coordinate as _coordinate
 from quarry.archive.model import Entities
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

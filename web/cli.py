@@ -274,6 +274,11 @@ def extract(paths, no_entities, mapping, fmt, workers, data_dir):
                     "body": a.text,
                     "language": a.language,
                     "entities": a.entities.as_dict(),
+                    "entities_note": a.entities_note,
+                    "entity_mentions": [
+                        {"text": m.text, "type": m.type, "name": m.name, "start": m.start, "end": m.end}
+                        for m in a.entity_mentions
+                    ],
                 },
                 ensure_ascii=False,
             )

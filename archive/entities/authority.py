@@ -21,6 +21,7 @@ PACKAGE_TABLE = Path(__file__).resolve().parent / "data" / "aliases.tsv"
 TYPES = ("person", "organization", "location")
 SHORT_TAGS = {"person": "PER", "organization": "ORG", "location": "LOC"}
 LONG_TYPES = {v: k for k, v in SHORT_TAGS.items()}
+_MARKERS = "=~?"  # alias prefixes: exact case, weak, ambiguous (see the table's header)
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 _SPACERS = str.maketrans(
@@ -76,6 +77,7 @@ class Entry:
     type: str
     canonical: str
     weak: bool = False  # known name, but too ambiguous to force a span by itself
+    ambiguous: bool = False  # exact case only, and stands only with support in the article
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class Match:
     type: str
     canonical: str
     weak: bool
+    ambiguous: bool = False
 
 
 class Authority:
@@ -131,10 +134,10 @@ class Authority:
             etype = LONG_TYPES.get(etype.upper(), etype)
             if etype not in TYPES:
                 raise ValueError(f"{path}:{lineno}: unknown type {parts[0]!r}")
-            canonical = parts[1].strip().lstrip("=~")
+            canonical = parts[1].strip().lstrip(_MARKERS)
             aliases = [a.strip() for a in (parts[2] if len(parts) > 2 else "").split("|")]
             aliases = [a for a in aliases if a]
-            marked = {a.lstrip("=~"): a for a in aliases}
+            marked = {a.lstrip(_MARKERS): a for a in aliases}
             if canonical not in marked:
                 aliases.insert(0, canonical)
             self.add(etype, canonical, aliases)
@@ -143,27 +146,41 @@ class Authority:
         return version
 
     def add(self, etype: str, canonical: str, aliases: list[str]) -> None:
-        """Add an entity; each alias is re-pointed to it (``=`` exact case, ``~`` weak)."""
+        """Add an entity; each alias is re-pointed to it (``=`` exact case, ``~`` weak,
+        ``?`` ambiguous: exact case and only with support in the article)."""
         listed = self._aliases.setdefault((etype, canonical), [])
         for raw in aliases:
-            exact = raw.startswith("=") or raw.startswith("~=")
-            weak = raw.lstrip("=").startswith("~")
-            alias = raw.lstrip("=~")
+            alias = raw.lstrip(_MARKERS)
+            markers = raw[: len(raw) - len(alias)]
+            ambiguous = "?" in markers
+            exact = "=" in markers or ambiguous
             key = normalise_name(alias)
             if not key:
                 continue
             if not exact:
                 key = _strip_the(key)
-            entry = Entry(etype, canonical, weak)
+            entry = Entry(etype, canonical, "~" in markers, ambiguous)
+            # an alias listed again (a user's table) replaces the earlier entry of its type,
+            # whichever way each was matched
             if exact or _is_short_acronym(key):
                 self._put(self._exact, key, entry)
+                self._drop(self._folded, key.casefold(), etype)
             else:
                 self._put(self._folded, key.casefold(), entry)
+                self._drop(self._exact, key, etype)
             if alias not in listed:
                 listed.append(alias)
             words = key.split()
             self._first_words.add(words[0].casefold())
             self._max_words = max(self._max_words, len(words))
+
+    @staticmethod
+    def _drop(table: dict[str, list[Entry]], key: str, etype: str) -> None:
+        entries = [e for e in table.get(key, []) if e.type != etype]
+        if entries:
+            table[key] = entries
+        else:
+            table.pop(key, None)
 
     @staticmethod
     def _put(table: dict[str, list[Entry]], key: str, entry: Entry) -> None:
@@ -239,7 +256,7 @@ class Authority:
                         entries = None
                 if entries:
                     e = entries[0]
-                    found = Match(i, j, e.type, e.canonical, e.weak)
+                    found = Match(i, j, e.type, e.canonical, e.weak, e.ambiguous)
                     break
             if found:
                 out.append(found)
@@ -250,13 +267,18 @@ class Authority:
 
     def gazetteer(self, tokens: list[str] | tuple[str, ...]) -> list[str]:
         """Per-token gazetteer tags (``B-ORG``, ``I-LOC``, ``O``) used as CRF features."""
-        tags = ["O"] * len(tokens)
-        for m in self.match(tokens):
-            short = SHORT_TAGS[m.type]
-            tags[m.start] = "B-" + short
-            for k in range(m.start + 1, m.end):
-                tags[k] = "I-" + short
-        return tags
+        return gazetteer_tags(self.match(tokens), len(tokens))
+
+
+def gazetteer_tags(matches: list[Match], n: int) -> list[str]:
+    """BIO tags of ``n`` tokens from their dictionary matches."""
+    tags = ["O"] * n
+    for m in matches:
+        short = SHORT_TAGS[m.type]
+        tags[m.start] = "B-" + short
+        for k in range(m.start + 1, m.end):
+            tags[k] = "I-" + short
+    return tags
 
 
 @lru_cache(maxsize=8)

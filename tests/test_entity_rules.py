@@ -1,0 +1,216 @@
+"""Entity rules where the alias table meets real text, document-level consistency, datelines
+and languages (issue 12, items 4-6), on articles written for these tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from quarry.archive.entities import Authority, get_authority, get_extractor
+from quarry.archive.entities.languages import language_name, tagged_languages, untagged_note
+from quarry.archive.model import Article, RawDocument
+from quarry.archive.pipeline import add_entities, process
+
+TEXTS = FIXTURES / "entities"
+
+
+def paragraphs(name: str) -> list[str]:
+    """A fixture's paragraphs (blank-line separated; lines inside a paragraph joined)."""
+    blocks = (TEXTS / name).read_text(encoding="utf-8").split("\n\n")
+    return [" ".join(b.split()) for b in blocks if b.strip()]
+
+
+def tagged(name: str):
+    return get_extractor().extract_document(paragraphs(name))
+
+
+def names(mentions, **where) -> list[str]:
+    return [m.name for m in mentions if all(getattr(m, k) == v for k, v in where.items())]
+
+
+# ---- ambiguous aliases and capitals ----------------------------------------------------
+def test_the_table_marks_ambiguous_short_aliases() -> None:
+    auth = get_authority()
+    for alias in ("IS", "ISIS", "Isis", "ISI", "AQ"):
+        assert auth.entry(alias).ambiguous, alias
+    assert auth.entry("isis") is None and auth.entry("Is") is None  # exact case only
+    assert not auth.entry("ISIL").ambiguous and not auth.entry("Daesh").ambiguous
+
+
+def test_is_in_an_all_caps_heading_is_not_islamic_state() -> None:
+    ents, mentions = tagged("business_headings.txt")
+    assert "Islamic State" not in ents.organization
+    assert "Islamic State" not in names(mentions)
+
+
+def test_the_goddess_isis_is_not_islamic_state() -> None:
+    ents, mentions = tagged("tarot.txt")
+    assert "Islamic State" not in ents.organization
+    assert not [m for m in mentions if m.name == "Islamic State"]
+
+
+def test_islamic_state_then_is_fighters_is_islamic_state() -> None:
+    ents, mentions = tagged("islamic_state.txt")
+    assert ents.organization[:1] == ["Islamic State"]
+    assert [m.text for m in mentions if m.name == "Islamic State"] == ["Islamic State", "IS"]
+
+
+def test_an_ambiguous_alias_needs_support_in_its_article() -> None:
+    ex = get_extractor()
+    business = ["Shares of the fund manager rose after ISI said it would open an office in Lagos."]
+    assert "Inter-Services Intelligence" not in ex.extract(business).organization
+    security = ["Militants trained in camps the ISI tolerated crossed into Kashmir, officials said."]
+    assert "Inter-Services Intelligence" in ex.extract(security).organization
+    full = [
+        "Pakistan's Inter-Services Intelligence denied the report.",
+        "An ISI officer said the agency had no contact with the group.",
+    ]
+    _, mentions = ex.extract_document(full)
+    assert names(mentions, text="ISI") == ["Inter-Services Intelligence"]
+
+
+def test_a_user_table_can_mark_an_alias_ambiguous(tmp_path: Path) -> None:
+    (tmp_path / "aliases.tsv").write_text(
+        "organization\tRed Crescent Society\t?RCS|Red Crescent\n", encoding="utf-8"
+    )
+    auth = Authority.load(tmp_path)
+    assert auth.entry("RCS").ambiguous and auth.entry("Rcs") is None
+    assert auth.aliases("organization", "Red Crescent Society") == [
+        "Red Crescent Society",
+        "RCS",
+        "Red Crescent",
+    ]
+
+
+# ---- datelines and the wire's credit ---------------------------------------------------
+def test_a_dateline_in_capitals_and_the_name_in_text_are_one_value() -> None:
+    ents, mentions = tagged("wire_dateline.txt")
+    assert [n for n in ents.location if n.casefold() == "chicago"] == ["Chicago"]
+    assert names(mentions, text="CHICAGO") == ["Chicago"]
+    assert "CHICAGO" not in ents.person + ents.organization + ents.location
+
+
+def test_the_wire_credit_is_not_a_mention_but_the_agency_in_text_is() -> None:
+    paras = paragraphs("wire_dateline.txt")
+    _, mentions = get_extractor().extract_document(paras)
+    credit = paras[0].index("Reuters")
+    assert not [m for m in mentions if m.start <= credit < m.end]
+    assert [(m.type, m.name) for m in mentions if m.text == "Reuters"] == [
+        ("organization", "Reuters")
+    ]  # "Reuters reported" in the second paragraph
+
+
+@pytest.mark.parametrize(
+    "opening,place",
+    [
+        ("FRANKFURT (Reuters) - German bond yields fell on Monday.", "Frankfurt"),
+        ("MEXICO CITY (AP) — The central bank held its rate.", "Mexico City"),
+        ("NEW YORK, March 5 (Reuters) - Stocks closed lower.", "New York"),
+        ("PARIS (AFP) - Farmers blocked roads.", "Paris"),
+    ],
+)
+def test_a_datelines_place_is_a_location(opening: str, place: str) -> None:
+    ents, mentions = get_extractor().extract_document([opening])
+    assert place in ents.location
+    assert ents.person == []
+    assert not [m for m in mentions if m.text in ("Reuters", "AP", "AFP")]
+
+
+# ---- document-level consistency ------------------------------------------------------------
+def test_a_surname_after_a_full_name_is_that_person() -> None:
+    ents, mentions = tagged("yeltsin.txt")
+    assert ents.person == ["Boris Yeltsin"]
+    assert names(mentions, text="Yeltsin") == ["Boris Yeltsin", "Boris Yeltsin"]
+
+
+def test_company_names_are_organisations_not_people() -> None:
+    ents, mentions = tagged("companies.txt")
+    for firm in ("General Motors Corp", "Merrill Lynch & Co", "Lazard Freres & Co"):
+        assert firm in ents.organization, (firm, ents)
+    assert ents.person == []
+    assert names(mentions, text="Merrill Lynch") == ["Merrill Lynch & Co"]
+
+
+def test_a_firm_named_after_people_is_an_organisation_by_its_context() -> None:
+    ents = get_extractor().extract(
+        [
+            "Hartwell Keene analyst Jane Porter said the results were weak.",
+            "Hartwell Keene cut its rating on the shares, and an economist at Dunmore Lyle "
+            "said the same.",
+        ]
+    )
+    assert {"Hartwell Keene", "Dunmore Lyle"} <= set(ents.organization), ents
+    assert "Jane Porter" in ents.person and "Hartwell Keene" not in ents.person
+
+
+def test_tickers_legal_forms_alone_and_credit_lines() -> None:
+    ents = get_extractor().extract(
+        [
+            "Shares of Harlow Mae HMAE.N fell 3 percent, and the Corp said nothing.",
+            "(Reporting by Lincoln Wales; Editing by Mara Ireland)",
+        ]
+    )
+    names_found = ents.person + ents.organization + ents.location
+    assert not [n for n in names_found if "HMAE.N" in n or n == "Corp"], ents
+    assert {"Lincoln Wales", "Mara Ireland"} <= set(ents.person), ents
+
+
+def test_names_joined_by_an_ampersand_without_a_legal_form_stay_apart() -> None:
+    ents = get_extractor().extract(["Fans cheered as Messi & Ronaldo walked onto the pitch."])
+    assert "Messi & Ronaldo" not in ents.organization
+
+
+def test_one_name_has_one_type_in_an_article() -> None:
+    ents, mentions = get_extractor().extract_document(
+        [
+            "Kandahar Holdings Ltd said it would list its shares. Kandahar Holdings Ltd employs "
+            "300 people, and officials in Kabul welcomed Kandahar Holdings Ltd.",
+        ]
+    )
+    for name in {m.name for m in mentions}:
+        assert len({m.type for m in mentions if m.name == name}) == 1, name
+    typed = ents.person + ents.organization + ents.location
+    assert len(typed) == len(set(typed))
+
+
+# ---- languages -------------------------------------------------------------------------------
+def record(name: str, **fields) -> RawDocument:
+    body = "\n\n".join(paragraphs(name))
+    return RawDocument(source=name, kind="record", record={"title": name, "body": body, **fields})
+
+
+@pytest.mark.parametrize(
+    "name,language,label", [("german.txt", "de", "German"), ("spanish.txt", "es", "Spanish")]
+)
+def test_an_article_in_a_language_without_a_model_is_not_tagged(name, language, label) -> None:
+    article = process(record(name))  # the language is detected from the text
+    assert isinstance(article, Article) and article.language == language
+    assert article.entities.as_dict() == {"person": [], "organization": [], "location": []}
+    assert article.entity_mentions == []
+    assert article.entities_note == f"entities not tagged ({label})"
+    # the same text said to be English would have been tagged: the gate, not the text, decides
+    english = Article(id="x", title="", body=paragraphs(name), language="en")
+    add_entities(english)
+    assert english.entities_note == "" and english.entity_mentions
+
+
+def test_names_given_by_the_input_are_kept_when_the_text_is_not_tagged() -> None:
+    article = process(record("german.txt", people="Olaf Scholz"), field_map={"person": "people"})
+    assert article.entities.person == ["Olaf Scholz"] and article.entity_mentions == []
+
+
+def test_an_article_without_a_detected_language_is_not_tagged() -> None:
+    article = Article(id="x", title="", body=paragraphs("yeltsin.txt"), language=None)
+    add_entities(article)
+    assert article.entities_note == "entities not tagged (language not detected)"
+    assert article.entity_mentions == [] and article.entities.person == []
+
+
+def test_languages_come_from_the_model_files() -> None:
+    assert "en" in tagged_languages()
+    for code in ("en", "en-GB", "EN", "English"):
+        assert untagged_note(code) == "", code
+    assert untagged_note("pt-BR") == "entities not tagged (Portuguese)"
+    assert language_name("de") == "German" and language_name("xx") == "xx"
