@@ -18,11 +18,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from quarry.archive.exports import EXPORT_FORMATS
 from quarry.archive.model import ENTITY_TYPES
 from quarry.index import query as qp
 from quarry.index.api import FACETS, SearchRequest
 from quarry.index.search import Archive
-from quarry.web.exports import EXPORT_FORMATS
 
 ROOT = Path(__file__).resolve().parents[1]
 # QUARRY_FUZZ_SCALE=0.1 runs a tenth of the cases (a quick local check); CI runs them all

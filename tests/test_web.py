@@ -15,8 +15,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
+from quarry.archive.exports import EXPORT_FORMATS
 from quarry.index.api import FACETS, SearchRequest
-from quarry.web.exports import EXPORT_FORMATS
 from quarry.web.security import SECURITY_HEADERS
 
 # -- helpers ------------------------------------------------------------------------------------

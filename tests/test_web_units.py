@@ -18,6 +18,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quarry.archive.exports import (
+    EXPORT_FORMATS,
+    article_citation,
+    article_to_bibtex,
+    article_to_csl,
+    article_to_csv_row,
+    article_to_ris,
+)
 from quarry.archive.model import Article, Entities, Provenance
 from quarry.index.api import (
     FACETS,
@@ -29,14 +37,6 @@ from quarry.index.api import (
     SearchResult,
 )
 from quarry.web import create_app
-from quarry.web.exports import (
-    EXPORT_FORMATS,
-    article_citation,
-    article_to_bibtex,
-    article_to_csl,
-    article_to_csv_row,
-    article_to_ris,
-)
 
 HOSTILE = '<script>alert("x")</script> & "quotes"'
 

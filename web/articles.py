@@ -8,10 +8,11 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 
 from quarry.archive.captures import capture_path, read_capture
 from quarry.archive.decode import decode_bytes
+from quarry.archive.exports import EXPORT_FORMATS, article_citation
 from quarry.archive.model import Article
 
 from . import views
-from .exports import EXPORT_FORMATS, article_citation, export_response
+from .exports import export_response
 from .store import get_archive
 
 bp = Blueprint("articles", __name__)

@@ -332,7 +332,7 @@ def search(query, filters, excludes, date_from, date_to, sort, page, size, as_js
     req = SearchRequest.from_args(args)
     archive = Archive(data_dir)
     if fmt:
-        from quarry.web.exports import EXPORT_FORMATS
+        from quarry.archive.exports import EXPORT_FORMATS
 
         if fmt not in EXPORT_FORMATS:
             raise click.BadParameter(f"unknown format {fmt!r}; one of {', '.join(EXPORT_FORMATS)}")

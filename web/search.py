@@ -63,7 +63,7 @@ def ignored_args() -> list[str]:
 
 def export_links(req: SearchRequest) -> list[tuple[str, str]]:
     """(format, URL) for exporting the whole result set of ``req`` (no paging, no facet knobs)."""
-    from .exports import EXPORT_FORMATS
+    from quarry.archive.exports import EXPORT_FORMATS
 
     args = [
         (k, v)
