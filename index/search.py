@@ -8,7 +8,6 @@ over per-generation value columns (:mod:`index.columns`), so counts are exact an
 from __future__ import annotations
 
 import collections
-import re
 import threading
 import time
 from collections.abc import Iterator
@@ -608,49 +607,10 @@ class Archive:
         )
 
     def annotate(self, article: Article) -> list[list[tuple[int, int, str, str]]]:
-        """Entity spans per body paragraph: where the article's recognised entities (by their
-        canonical names and known aliases) occur. A text search, not a second tagging run, so
-        a page shows exactly the entities its facets count, quickly."""
-        authority = self.authority
-        forms: dict[str, tuple[str, str]] = {}  # surface form (folded unless an acronym) -> entity
-        exact: dict[str, tuple[str, str]] = {}
-        for etype, names in article.entities.as_dict().items():
-            for canonical in names:
-                variants = [canonical, *(authority.aliases(etype, canonical) if authority is not None else [])]
-                for form in variants:
-                    form = form.strip()
-                    if form.casefold().startswith("the "):
-                        form = form[4:]  # mark "the Taliban" as "Taliban"
-                    if len(form) < 2:
-                        continue
-                    if len(form) <= 3 and form.isupper():
-                        exact.setdefault(form, (etype, canonical))
-                    else:
-                        forms.setdefault(form.casefold(), (etype, canonical))
-        if not forms and not exact:
-            return [[] for _ in article.body]
-        patterns = []
-        if forms:
-            alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-            patterns.append((re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE), forms, str.casefold))
-        if exact:
-            alternatives = "|".join(re.escape(f) for f in sorted(exact, key=len, reverse=True))
-            patterns.append((re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)"), exact, lambda x: x))
-        out = []
-        for paragraph in article.body:
-            spans = []
-            for pattern, table, key in patterns:
-                for m in pattern.finditer(paragraph):
-                    entity = table.get(key(m.group(0)))
-                    if entity:
-                        spans.append((m.start(), m.end(), entity[0], entity[1]))
-            spans.sort(key=lambda sp: (sp[0], -(sp[1] - sp[0])))
-            kept: list[tuple[int, int, str, str]] = []
-            for span in spans:  # non-overlapping, longest first at each start
-                if not kept or span[0] >= kept[-1][1]:
-                    kept.append(span)
-            out.append(kept)
-        return out
+        """Entity spans per body paragraph (see :func:`archive.entities.annotate.paragraph_marks`)."""
+        from quarry.archive.entities.annotate import paragraph_marks
+
+        return paragraph_marks(article, self.authority)
 
 
 class LRUCache:
