@@ -121,7 +121,7 @@ def run_timed(cmd: list[str], timeout: float, log_path: Path) -> dict:
     """Run a command in its own session with a timeout; wall time, exit status, the peak RSS of
     the largest process (wait4 rusage) and the peak summed RSS of the process tree (sampled)."""
     log(f"$ {' '.join(cmd)}")
-    env = dict(os.environ, PYTHONPATH=str(ROOT), QUARRY_CACHE_SIZE="0")  # cold, like the API figures
+    env = dict(os.environ, QUARRY_CACHE_SIZE="0")  # cold, like the API figures
     with open(log_path, "ab") as out:
         t0 = time.perf_counter()
         proc = subprocess.Popen(
@@ -253,10 +253,10 @@ def _last_json_line(path: Path) -> dict | None:
 
 
 def stage_rebuild(run: Run, timeout: float) -> None:
+    from quarry.archive.datadir import DataDir
     from quarry.archive.store import Store
-    from quarry.index.build import store_path
 
-    store = Store(store_path(run.data), readonly=True)
+    store = Store(DataDir(run.data).store, readonly=True)
     count = store.count()
     store.close()
     cmd = [*quarry_cmd(), "rebuild", "--force", "--data-dir", str(run.data)]
@@ -390,7 +390,7 @@ def stage_queries(run: Run, queries_path: Path, repeat: int) -> None:
     import gc
 
     sys.path.insert(0, str(Path(__file__).parent))
-    from quarry.index.search import Archive
+    from quarry.index.engine import Archive
 
     queries = load_queries(queries_path)
     load_before = os.getloadavg()
@@ -533,7 +533,7 @@ def stage_http(run: Run, queries_path: Path, timeout: float) -> None:
         str(run.data),
     ]
     log(f"$ {' '.join(cmd)}")
-    env = dict(os.environ, PYTHONPATH=str(ROOT), QUARRY_CACHE_SIZE="0")  # cold, like the API figures
+    env = dict(os.environ, QUARRY_CACHE_SIZE="0")  # cold, like the API figures
     logf = open(run.log_path, "ab")
     proc = subprocess.Popen(
         cmd, stdout=logf, stderr=subprocess.STDOUT, cwd=str(ROOT), env=env, start_new_session=True

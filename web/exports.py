@@ -13,7 +13,7 @@ from quarry.archive.exports import EXPORT_FORMATS
 from quarry.archive.model import Article
 from quarry.index.api import SearchRequest
 
-from .store import get_archive
+from .engine import get_engine
 
 bp = Blueprint("exports", __name__)
 
@@ -34,11 +34,8 @@ def export_response(fmt: str, articles: Iterable[Article], filename: str) -> Res
 @bp.get("/export.<fmt>")
 def export(fmt: str) -> Response:
     """The WHOLE result set of the search arguments, streamed, in the request's sort order."""
+    if fmt not in EXPORT_FORMATS:
+        return export_response(fmt, (), "quarry-export")  # a 404 naming the formats
     req = SearchRequest.from_args(request.args)
-    req.with_facets = False
-    req.with_histogram = False
-    arch = get_archive()
-    if fmt in EXPORT_FORMATS and (arch.stats() or {}).get("error"):
-        abort(503, description="The archive cannot be read right now: " + arch.stats()["error"])
-    articles = arch.iter_articles(req) if fmt in EXPORT_FORMATS else iter(())
-    return export_response(fmt, articles, "quarry-export")
+    # an EngineError (unavailable, refused) is raised here, before the first byte is sent
+    return export_response(fmt, get_engine().export_rows(req), "quarry-export")
