@@ -395,6 +395,11 @@ def stage_queries(run: Run, queries_path: Path, repeat: int) -> None:
     queries = load_queries(queries_path)
     load_before = os.getloadavg()
     archive = Archive(run.data, cache_size=0)  # cold: every query pays in full, as a first visit
+    health = archive.health()
+    if not health.ok:  # e.g. an index made by an older Quarry: its figures would be meaningless
+        raise SystemExit(f"{run.data}: {health.error}\n(`--stages rebuild --redo rebuild` rebuilds it)")
+    for note in health.notes:
+        log(f"note: {note}")
     filters = pick_filters(archive)
     log(f"{len(queries)} queries; filters for (d): {filters}")
     fts = open_fts5(run)
