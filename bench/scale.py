@@ -287,15 +287,17 @@ def du_mb(path: Path) -> float:
 
 
 def stage_sizes(run: Run) -> None:
+    from quarry.archive.datadir import DataDir
     from quarry.index.build import current_version
 
-    version = current_version(run.data)
-    store = run.data / "store.sqlite"
+    data = DataDir(run.data)
+    version = current_version(data)
+    store = data.store
     run.results["sizes"] = {
         "index_mb": du_mb(version) if version else None,
         "index_version": version.name if version else None,
         "store_mb": round(sum(du_mb(Path(str(store) + s)) for s in ("", "-wal", "-shm")), 1),
-        "captures_mb": du_mb(run.data / "captures"),
+        "captures_mb": du_mb(data.captures),
         "data_dir_mb": du_mb(run.data),
     }
     run.save()

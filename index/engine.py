@@ -148,12 +148,10 @@ class Archive:
             self._search(gen, req, deadline, result)
         except EngineError as exc:  # unavailable, or timed out: what was found so far stands
             result.query_error, result.error_kind = exc.message, exc.kind
-        except RecursionError:
-            # a query nested or chained beyond what the parser and matchers can recurse
-            _refuse(result, "the query is too deeply nested to run; simplify it")
-        except TooManyTerms as exc:
-            # no partial answer: counts over some of a wildcard's words would mislead
-            _refuse(result, str(exc))
+        except (RecursionError, TooManyTerms) as exc:
+            # not run at all: counts over some of a wildcard's words would mislead
+            result.total, result.hits, result.facets, result.histogram = 0, [], [], []
+            result.query_error, result.error_kind = _refusal(exc), ErrorKind.REFUSED
         result.elapsed_ms = deadline.elapsed() * 1000
         return result
 
@@ -169,7 +167,7 @@ class Archive:
         base = qmask & other
         final = filters.all_of(base, list(includes.values()))
         result.total = int(final.sum())
-        result.hits = self._page(gen, plan, scores, final, deadline)
+        self._page(gen, plan, scores, final, deadline, result.hits)
         deadline.check()
         if req.with_facets:
             result.facets = facet_counts.count(gen.columns, req, base, includes, deadline)
@@ -179,14 +177,15 @@ class Archive:
             deadline.check()
             result.suggestion = suggest(gen, req.q, self.article)
 
-    def _page(self, gen: Generation, plan: Plan, scores, final: np.ndarray, deadline: Deadline) -> list[Hit]:
+    def _page(self, gen: Generation, plan: Plan, scores, final: np.ndarray, deadline: Deadline,
+              hits: list[Hit]) -> None:  # fmt: skip
+        """Add the requested page's hits to ``hits`` (those made before a deadline stay)."""
         req = plan.request
         docnums, values = ranking.page(gen.columns, req.sort, scores, final, req.page, req.page_size)
         ids = [gen.columns.ids[d] for d in docnums]
         store = self._store()
         articles = store.get_many(ids) if store is not None else {}
         marks = self._marks(gen, plan) if req.with_snippets else {}
-        hits = []
         for n, aid in enumerate(ids):
             article = articles.get(aid)
             if article is None:
@@ -197,7 +196,6 @@ class Archive:
                 snippet = gen.highlighter.snippet(article, marks)
                 also = gen.highlighter.also_titled(article, marks)
             hits.append(_hit(article, snippet, values[n] if values else None, also))
-        return hits
 
     def _marks(self, gen: Generation, plan: Plan) -> dict[str, frozenset[str]]:
         """The words to mark per text field: the walk's, with its wildcards' words added."""
@@ -251,12 +249,11 @@ class Archive:
 
     def export_rows(self, req: SearchRequest) -> Iterator[Article]:
         gen = self._generations.current()
-        plan = self._plan(gen, req)
         try:
+            plan = self._plan(gen, req)
             qmask, scores = self._match(gen, plan, Deadline())
-        except (TooManyTerms, RecursionError) as exc:
-            message = str(exc) if isinstance(exc, TooManyTerms) else "the query is too deeply nested to run"
-            raise EngineError(ErrorKind.REFUSED, message) from exc
+        except (RecursionError, TooManyTerms) as exc:
+            raise EngineError(ErrorKind.REFUSED, _refusal(exc)) from exc
         includes, other = filters.masks(gen.columns, plan.request, plan.request.within)
         final = filters.all_of(qmask & other, list(includes.values()))
         docnums, _ = ranking.ordered(gen.columns, plan.request.sort, scores, final, None)
@@ -290,9 +287,10 @@ class Archive:
         return Capture(decode_bytes(content, None, is_html=kind == "html"), kind)
 
 
-def _refuse(result: SearchResult, message: str) -> None:
-    result.total, result.hits, result.facets, result.histogram = 0, [], [], []
-    result.query_error, result.error_kind = message, ErrorKind.REFUSED
+def _refusal(exc: RecursionError | TooManyTerms) -> str:
+    """Why a query is not run: a wildcard standing for too many words, or a query nested or
+    chained beyond what the parser and matcher can recurse."""
+    return str(exc) if isinstance(exc, TooManyTerms) else "the query is too deeply nested to run; simplify it"
 
 
 def _is_file(path: Path | None) -> bool:
