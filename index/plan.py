@@ -118,9 +118,9 @@ Node = Term | Every | Nothing | Not | And | Or | AndNot | Require | AndMaybe | P
 # -- the walk -------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class Walk:
-    """What one walk over a parsed query found."""
+    """What one walk over a parsed query found (shared by the requests that ask the same)."""
 
     tree: Node
     phrase_words: frozenset[tuple[str, bytes]] = frozenset()  # whose positions phrases need

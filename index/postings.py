@@ -49,7 +49,7 @@ class Postings:
     Not thread-safe: segment files are read with seek-then-read; callers hold the generation's
     lock, as for any other use of its searcher."""
 
-    def __init__(self, searcher, probe: bool = True):
+    def __init__(self, searcher):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.schema = searcher.schema
@@ -58,7 +58,7 @@ class Postings:
         self._lengths: dict[str, np.ndarray] = {}
         self.fast = True
         self.reason: str | None = None  # why Whoosh's own readers are used, when they are
-        problem = self._check() if probe else None
+        problem = self._check()
         if problem:
             self.use_whoosh_readers(problem)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,9 +20,8 @@ from quarry.archive.pipeline import IngestReport, ingest, raws_from_captures
 from quarry.archive.readers import ReadOptions
 from quarry.archive.store import Store
 
-from .build import build_index, current_version, index_up_to_date, sync_index
+from .build import ProgressFn, build_index, current_version, index_up_to_date, sync_index
 
-Progress = Callable[[int], None]
 LARGE_ARCHIVE = 5000  # articles from which a rebuild writes with two processes
 
 
@@ -37,7 +36,7 @@ class Ingested:
 
 def ingest_and_index(data_dir: DataDir | Path, paths: Iterable[Path], options: ReadOptions | None = None, *,
                      entities: bool = True, workers: int | None = None,
-                     progress: Progress | None = None, wait: float = 0.0) -> Ingested:  # fmt: skip
+                     progress: ProgressFn | None = None, wait: float = 0.0) -> Ingested:  # fmt: skip
     """Read, extract and store every document under ``paths``, then index what changed.
 
     Holds the data directory's writer lock throughout (``archive.lock.Busy`` after ``wait``
@@ -86,8 +85,8 @@ class Rebuilt:
 
 
 def rebuild(data_dir: DataDir | Path, *, reextract: bool = False, force: bool = False,
-            procs: int | None = None, wait: float = 0.0, progress: Progress | None = None,
-            reextract_progress: Progress | None = None) -> Rebuilt:  # fmt: skip
+            procs: int | None = None, wait: float = 0.0, progress: ProgressFn | None = None,
+            reextract_progress: ProgressFn | None = None) -> Rebuilt:  # fmt: skip
     """Build a fresh index from the store and switch to it atomically; with ``reextract``,
     re-read every original source first. Without ``force`` or ``reextract``, a healthy index
     that already holds everything in the store is left as it is."""
@@ -108,7 +107,7 @@ def rebuild(data_dir: DataDir | Path, *, reextract: bool = False, force: bool = 
         return Rebuilt(count, path.name, True, time.perf_counter() - t0, reports, gone)
 
 
-def _reextract(store: Store, data: DataDir, progress: Progress | None) -> tuple[list[IngestReport], list[str]]:
+def _reextract(store: Store, data: DataDir, progress: ProgressFn | None) -> tuple[list[IngestReport], list[str]]:
     """Re-read every source (with the options it was ingested with); pages whose files are
     gone are re-extracted from the captures kept in the data directory."""
     files = sorted({Path(src) for src, _, _ in store.sources()})
