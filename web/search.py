@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
+from quarry.archive.exports import EXPORT_FORMATS
 from quarry.index.api import MAX_PAGE, SearchRequest, SearchResult
 
 from . import urls, views
@@ -66,8 +67,6 @@ def ignored_args() -> list[str]:
 
 def export_links(req: SearchRequest) -> list[tuple[str, str]]:
     """(format, URL) for exporting the whole result set of ``req`` (no paging, no facet knobs)."""
-    from quarry.archive.exports import EXPORT_FORMATS
-
     args = [
         (k, v)
         for k, v in req.to_args()
