@@ -103,8 +103,8 @@ huge = st.one_of(
     st.integers(100, 3_000).map(lambda n: "taliban OR " * n),
     st.integers(50, 2_000).map(lambda n: "a* " * n),
 )
-# parse() gets what a request can carry (from_args and the Archive cap q at 2000 characters);
-# the Archive itself gets the huge strings too
+# parse() gets what a request can carry (a SearchRequest cuts q to MAX_QUERY_CHARS, 2000, when it
+# is made); searches get the huge strings too, which tests that cut
 capped = st.one_of(
     st.integers(1_000, 2_000).map(lambda n: "a" * n),
     st.integers(100, 1_000).map(lambda n: '"(' * n),
