@@ -23,8 +23,8 @@ from whoosh import query as wq  # noqa: E402
 
 from quarry.index.api import SearchRequest  # noqa: E402
 from quarry.index.build import INDEX_NAME, current_version  # noqa: E402
+from quarry.index.engine import Archive  # noqa: E402
 from quarry.index.fuzzy import Vocabulary  # noqa: E402
-from quarry.index.search import Archive  # noqa: E402
 
 FORMS = ((1, 0), (2, 0), (2, 1))
 
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     leaves = [leaf for leaf, _ in reader.leaf_readers()]
     field = reader.schema["body"]
     started = time.perf_counter()
-    vocabulary = Vocabulary.of_field(reader, "body")
+    vocabulary = Vocabulary([field.from_bytes(b) for b in reader.lexicon("body")])
     built = time.perf_counter() - started
     rng = random.Random(args.seed)
     pool = [w for w in (field.from_bytes(b) for b in reader.lexicon("body")) if w.isalpha() and len(w) >= 4]

@@ -49,7 +49,9 @@ def quarry(*args: str) -> list[str]:
 def store_count(data_dir: Path) -> int:
     import sqlite3
 
-    path = data_dir / "store.sqlite"
+    from quarry.archive.datadir import DataDir
+
+    path = DataDir(data_dir).store
     if not path.exists():
         return 0
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)

@@ -121,7 +121,7 @@ def run_timed(cmd: list[str], timeout: float, log_path: Path) -> dict:
     """Run a command in its own session with a timeout; wall time, exit status, the peak RSS of
     the largest process (wait4 rusage) and the peak summed RSS of the process tree (sampled)."""
     log(f"$ {' '.join(cmd)}")
-    env = dict(os.environ, PYTHONPATH=str(ROOT), QUARRY_CACHE_SIZE="0")  # cold, like the API figures
+    env = dict(os.environ, QUARRY_CACHE_SIZE="0")  # cold, like the API figures
     with open(log_path, "ab") as out:
         t0 = time.perf_counter()
         proc = subprocess.Popen(
@@ -253,10 +253,10 @@ def _last_json_line(path: Path) -> dict | None:
 
 
 def stage_rebuild(run: Run, timeout: float) -> None:
+    from quarry.archive.datadir import DataDir
     from quarry.archive.store import Store
-    from quarry.index.build import store_path
 
-    store = Store(store_path(run.data), readonly=True)
+    store = Store(DataDir(run.data).store, readonly=True)
     count = store.count()
     store.close()
     cmd = [*quarry_cmd(), "rebuild", "--force", "--data-dir", str(run.data)]
@@ -287,15 +287,17 @@ def du_mb(path: Path) -> float:
 
 
 def stage_sizes(run: Run) -> None:
+    from quarry.archive.datadir import DataDir
     from quarry.index.build import current_version
 
-    version = current_version(run.data)
-    store = run.data / "store.sqlite"
+    data = DataDir(run.data)
+    version = current_version(data)
+    store = data.store
     run.results["sizes"] = {
         "index_mb": du_mb(version) if version else None,
         "index_version": version.name if version else None,
         "store_mb": round(sum(du_mb(Path(str(store) + s)) for s in ("", "-wal", "-shm")), 1),
-        "captures_mb": du_mb(run.data / "captures"),
+        "captures_mb": du_mb(data.captures),
         "data_dir_mb": du_mb(run.data),
     }
     run.save()
@@ -390,11 +392,16 @@ def stage_queries(run: Run, queries_path: Path, repeat: int) -> None:
     import gc
 
     sys.path.insert(0, str(Path(__file__).parent))
-    from quarry.index.search import Archive
+    from quarry.index.engine import Archive
 
     queries = load_queries(queries_path)
     load_before = os.getloadavg()
     archive = Archive(run.data, cache_size=0)  # cold: every query pays in full, as a first visit
+    health = archive.health()
+    if not health.ok:  # e.g. an index made by an older Quarry: its figures would be meaningless
+        raise SystemExit(f"{run.data}: {health.error}\n(`--stages rebuild --redo rebuild` rebuilds it)")
+    for note in health.notes:
+        log(f"note: {note}")
     filters = pick_filters(archive)
     log(f"{len(queries)} queries; filters for (d): {filters}")
     fts = open_fts5(run)
@@ -533,7 +540,7 @@ def stage_http(run: Run, queries_path: Path, timeout: float) -> None:
         str(run.data),
     ]
     log(f"$ {' '.join(cmd)}")
-    env = dict(os.environ, PYTHONPATH=str(ROOT), QUARRY_CACHE_SIZE="0")  # cold, like the API figures
+    env = dict(os.environ, QUARRY_CACHE_SIZE="0")  # cold, like the API figures
     logf = open(run.log_path, "ab")
     proc = subprocess.Popen(
         cmd, stdout=logf, stderr=subprocess.STDOUT, cwd=str(ROOT), env=env, start_new_session=True

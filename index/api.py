@@ -1,128 +1,93 @@
-"""The search API's plain-data types: what goes into a search and what comes out.
+"""The engine contract: everything the web app and the CLI may ask of a search engine.
 
-The web app and the CLI build a :class:`SearchRequest`, call :func:`index.search.search`, and
-render the :class:`SearchResult`. Nothing here is a Whoosh object.
+:class:`Engine` is the one seam between ``web`` and ``index``: the pages, the JSON API and the
+``quarry`` commands call these methods and render what they return, plain dataclasses (no Whoosh
+object ever crosses). :class:`quarry.index.engine.Archive` implements it over one data directory;
+the test doubles in ``tests/`` implement it too, and so would a second (a distributed) engine.
+
+What the engine cannot do comes back with an :class:`ErrorKind` (in a result, or raised as
+:class:`EngineError`), which callers branch on; the message is for people and never compared.
+One :class:`Deadline` per request is handed to every phase of a search.
 """
 
 from __future__ import annotations
 
-import re
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from enum import Enum
+from typing import Any, Protocol, runtime_checkable
 
-# facet name -> label, in display order
-FACETS: dict[str, str] = {
-    "category": "Category",
-    "year": "Year",
-    "month": "Month",
-    "author": "Author",
-    "site": "Site",
-    "language": "Language",
-    "person": "Person",
-    "organization": "Organization",
-    "location": "Location",
-}
-SORTS = ("relevance", "newest", "oldest")
-PAGE_SIZES = (10, 20, 50, 100)
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE = 10_000
-DEFAULT_FACET_LIMIT = 10
-MAX_FACET_LIMIT = 1000
+from quarry.archive.model import Article
 
-_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+from .request import (
+    DEFAULT_FACET_LIMIT,
+    DEFAULT_PAGE_SIZE,
+    FACETS,
+    MAX_FACET_LIMIT,
+    MAX_PAGE,
+    MAX_QUERY_CHARS,
+    PAGE_SIZES,
+    SORTS,
+    SearchRequest,
+)
+
+# what an engine keeps and how long a request may take, unless the settings say otherwise
+DEFAULT_CACHE_SIZE = 128  # queries whose matches are kept per index generation (0: none)
+DEFAULT_TIME_BUDGET = 2.0  # seconds before optional work (facet counts) is left out
+
+__all__ = [
+    "DEFAULT_CACHE_SIZE", "DEFAULT_TIME_BUDGET", "DEFAULT_FACET_LIMIT", "DEFAULT_PAGE_SIZE", "FACETS", "MAX_FACET_LIMIT", "MAX_PAGE",
+    "MAX_QUERY_CHARS", "PAGE_SIZES", "SORTS", "Capture", "Deadline", "Engine", "EngineError",
+    "EntityView", "ErrorKind", "Facet", "FacetValue", "Health", "HistogramBin", "Hit", "Mark",
+    "SearchRequest", "SearchResult",
+]  # fmt: skip
 
 
-@dataclass
-class SearchRequest:
-    """Everything that defines a result set; it round-trips through a URL query string."""
+class ErrorKind(str, Enum):
+    """Why the engine could not answer as asked."""
 
-    q: str = ""
-    filters: dict[str, list[str]] = field(default_factory=dict)  # facet -> values (OR)
-    excludes: dict[str, list[str]] = field(default_factory=dict)  # facet -> values (NOT)
-    date_from: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD
-    date_to: str | None = None
-    sort: str = "relevance"
-    page: int = 1
-    page_size: int = DEFAULT_PAGE_SIZE
-    facet_limits: dict[str, int] = field(default_factory=dict)  # facet -> how many values
-    facet_filters: dict[str, str] = field(default_factory=dict)  # facet -> substring to match
-    with_facets: bool = True
-    with_histogram: bool = True
-    with_snippets: bool = True
-    # (facet, value) every result must have, ANDed with everything else: an entity page's
-    # entity, carried into its exports as ``in.<facet>=<value>``
-    within: tuple[str, str] | None = None
+    BAD_QUERY = "bad_query"  # not parsed as written: its plain words were searched instead
+    REFUSED = "refused"  # not run at all (too many words for a wildcard, nested too deep)
+    UNAVAILABLE = "unavailable"  # no index can be read (none yet, damaged, made by an older Quarry)
+    TIMED_OUT = "timed_out"  # the request's time ran out; what was found so far is returned
 
-    @classmethod
-    def from_args(cls, args: Any) -> SearchRequest:
-        """Build a request from URL-style arguments (a werkzeug MultiDict or dict of lists).
 
-        ``q``, ``f.<facet>`` (repeatable), ``x.<facet>`` (repeatable), ``from``, ``to``, ``sort``,
-        ``page``, ``size``, ``fl.<facet>`` (facet limit), ``fq.<facet>`` (facet value search).
-        Unknown or malformed values fall back to defaults: a URL can never make a search fail.
-        """
-        getlist = args.getlist if hasattr(args, "getlist") else lambda k: _as_list(args.get(k))
-        keys = list(args.keys())
+class EngineError(Exception):
+    """An engine method that could not answer; ``kind`` says why, ``message`` tells people."""
 
-        def first(key: str) -> str:
-            values = getlist(key)
-            return str(values[0]) if values else ""
+    def __init__(self, kind: ErrorKind, message: str):
+        super().__init__(message)
+        self.kind = ErrorKind(kind)
+        self.message = message
 
-        req = cls(q=first("q").strip()[:2000])
-        for key in keys:
-            prefix, _, name = key.partition(".")
-            if name not in FACETS:
-                continue
-            values = [str(v)[:500] for v in getlist(key) if str(v).strip()]
-            if prefix == "f" and values:
-                req.filters[name] = _unique(req.filters.get(name, []) + values)
-            elif prefix == "x" and values:
-                req.excludes[name] = _unique(req.excludes.get(name, []) + values)
-            elif prefix == "fl" and values:
-                req.facet_limits[name] = _clamp_int(values[0], DEFAULT_FACET_LIMIT, 1, MAX_FACET_LIMIT)
-            elif prefix == "fq" and values:
-                req.facet_filters[name] = values[0][:100]
-            elif prefix == "in" and values:
-                req.within = (name, values[0])
-        req.date_from = _date_or_none(first("from"))
-        req.date_to = _date_or_none(first("to"))
-        sort = first("sort")
-        req.sort = sort if sort in SORTS else ("relevance" if req.q else "newest")
-        req.page = _clamp_int(first("page"), 1, 1, MAX_PAGE)
-        req.page_size = _clamp_int(first("size"), DEFAULT_PAGE_SIZE, 1, max(PAGE_SIZES))
-        return req
 
-    def to_args(self) -> list[tuple[str, str]]:
-        """The request as ordered URL arguments (defaults left out), the inverse of from_args."""
-        out: list[tuple[str, str]] = []
-        if self.q:
-            out.append(("q", self.q))
-        for name in FACETS:
-            out += [("f." + name, v) for v in self.filters.get(name, [])]
-        for name in FACETS:
-            out += [("x." + name, v) for v in self.excludes.get(name, [])]
-        if self.within:
-            out.append(("in." + self.within[0], self.within[1]))
-        if self.date_from:
-            out.append(("from", self.date_from))
-        if self.date_to:
-            out.append(("to", self.date_to))
-        default_sort = "relevance" if self.q else "newest"
-        if self.sort != default_sort:
-            out.append(("sort", self.sort))
-        if self.page_size != DEFAULT_PAGE_SIZE:
-            out.append(("size", str(self.page_size)))
-        for name, limit in sorted(self.facet_limits.items()):
-            out.append(("fl." + name, str(limit)))
-        for name, text in sorted(self.facet_filters.items()):
-            out.append(("fq." + name, text))
-        if self.page != 1:
-            out.append(("page", str(self.page)))
-        return out
+class Deadline:
+    """The time one request may take: made once per request and handed to every phase.
 
-    @property
-    def is_browse(self) -> bool:
-        return self.q.strip() in ("", "*")
+    ``budget`` (seconds, None: none) is soft: optional work (facet counts) is left out once it
+    has passed, and the result says which. ``limit`` (seconds, None: none) is hard: past it
+    :meth:`check`, which the phases call between steps and inside long loops, raises
+    ``EngineError(TIMED_OUT)``, and the search answers with what it has found so far."""
+
+    def __init__(self, budget: float | None = None, limit: float | None = None,
+                 clock: Callable[[], float] = time.perf_counter):  # fmt: skip
+        self.budget = budget
+        self.limit = limit
+        self._clock = clock
+        self.started = clock()
+
+    def elapsed(self) -> float:
+        return self._clock() - self.started
+
+    def expired(self) -> bool:
+        """True once the soft budget has passed."""
+        return self.budget is not None and self.elapsed() > self.budget
+
+    def check(self) -> None:
+        """Raise ``EngineError(TIMED_OUT)`` once the hard limit has passed."""
+        if self.limit is not None and self.elapsed() > self.limit:
+            raise EngineError(ErrorKind.TIMED_OUT, f"the search took longer than its {self.limit:g} s")
 
 
 @dataclass
@@ -174,11 +139,16 @@ class SearchResult:
     hits: list[Hit]
     facets: list[Facet] = field(default_factory=list)
     histogram: list[HistogramBin] = field(default_factory=list)
-    query_error: str | None = None  # set when the query could not be parsed (or run) as written
-    query_refused: bool = False  # the query was not run at all (the error says why), not re-read
+    query_error: str | None = None  # what went wrong, for people (``error_kind`` says what)
+    error_kind: ErrorKind | None = None
     suggestion: str | None = None  # "did you mean"
     elapsed_ms: float = 0.0
     undated: int = 0  # matching articles without a date (not in the histogram)
+
+    @property
+    def query_refused(self) -> bool:
+        """The query was not run at all (the error says why), not re-read."""
+        return self.error_kind is ErrorKind.REFUSED
 
     @property
     def pages(self) -> int:
@@ -193,6 +163,7 @@ class SearchResult:
             "query_error": self.query_error,
             "suggestion": self.suggestion,
             "query_refused": self.query_refused,
+            "error_kind": self.error_kind.value if self.error_kind else None,
             "results": [asdict(h) for h in self.hits],
             "facets": {
                 f.name: [
@@ -206,33 +177,74 @@ class SearchResult:
         }
 
 
-def _as_list(value: Any) -> list:
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    return [value]
+@dataclass
+class EntityView:
+    """An entity page: the entity, its other names, its articles and who and what co-occurs."""
+
+    type: str
+    name: str  # canonical
+    aliases: list[str]
+    result: SearchResult  # its articles (the entity is a ``within`` restriction of the search)
+    cooccurring: dict[str, list[FacetValue]] = field(default_factory=dict)
+    sites: list[FacetValue] = field(default_factory=list)
+    categories: list[FacetValue] = field(default_factory=list)
 
 
-def _unique(values: list[str]) -> list[str]:
-    return list(dict.fromkeys(values))
+@dataclass
+class Health:
+    """Whether the archive can be searched, and what it holds."""
+
+    articles: int
+    index_version: str | None  # "<version>/<generation>"
+    error: str | None = None  # why it cannot be searched, for people
+    error_kind: ErrorKind | None = None
+    notes: list[str] = field(default_factory=list)  # works, but worth knowing (slower readers)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
 
 
-def _clamp_int(text: str, default: int, low: int, high: int) -> int:
-    try:
-        value = int(str(text).strip())
-    except (TypeError, ValueError):
-        return default
-    return min(max(value, low), high)
+@dataclass
+class Capture:
+    """A page exactly as captured, decoded to text."""
+
+    text: str
+    kind: str  # "html" or "text"
 
 
-def _date_or_none(text: str) -> str | None:
-    text = (text or "").strip()
-    if not _DATE_RE.match(text):
-        return None
-    parts = text.split("-")
-    if len(parts) >= 2 and not 1 <= int(parts[1]) <= 12:
-        return None
-    if len(parts) == 3 and not 1 <= int(parts[2]) <= 31:
-        return None
-    return text
+Mark = tuple[int, int, str, str]  # (start, end, entity type, canonical name) within a paragraph
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """What the web app and the CLI may ask of a search engine."""
+
+    def search(self, req: SearchRequest, deadline: Deadline | None = None) -> SearchResult:
+        """One page of results with exact facet counts and a histogram; never raises for a bad,
+        refused or timed-out query or an unavailable index (``error_kind`` says which)."""
+
+    def article(self, article_id: str) -> Article | None:
+        """The stored article (None: no such article, or nothing stored yet)."""
+
+    def paragraph_marks(self, article: Article) -> list[list[Mark]]:
+        """Where the article's entities occur, per body paragraph."""
+
+    def similar(self, article_id: str, limit: int = 8) -> list[Hit]:
+        """Articles like this one (empty when the index cannot be read)."""
+
+    def entity(self, etype: str, name: str, req: SearchRequest | None = None) -> EntityView | None:
+        """An entity by any of its names (None: no such entity); EngineError(UNAVAILABLE)."""
+
+    def export_rows(self, req: SearchRequest) -> Iterator[Article]:
+        """The whole result set of ``req`` in its order, streamed, no cap. Raises EngineError
+        (UNAVAILABLE, REFUSED) before the first row, never while streaming."""
+
+    def captures(self, article: Article) -> list[bool]:
+        """For each of the article's sources: is its captured page kept?"""
+
+    def capture(self, article_id: str, n: int) -> Capture | None:
+        """The page of the article's ``n``-th source as captured (None: not kept)."""
+
+    def health(self) -> Health:
+        """Whether the archive can be searched, and how many articles it holds."""

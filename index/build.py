@@ -29,29 +29,43 @@ INDEX_NAME = "MAIN"
 ProgressFn = Callable[[int], None]
 
 
-class IndexMissing(Exception):
-    """There is no usable index; ``quarry rebuild`` makes one from the store."""
-
-
-def index_root(data_dir: Path) -> Path:
-    return DataDir.of(data_dir).index_root
-
-
-def store_path(data_dir: Path) -> Path:
-    return DataDir.of(data_dir).store
-
-
-def current_version(data_dir: Path) -> Path | None:
+def current_version(data_dir: DataDir | Path) -> Path | None:
     """The directory of the index version in use, or None when there is none."""
-    pointer = index_root(data_dir) / "CURRENT"
+    root = DataDir.of(data_dir).index_root
     try:
-        name = pointer.read_text().strip()
+        name = (root / "CURRENT").read_text().strip()
     except FileNotFoundError:
         return None
     if not name or "/" in name or name.startswith("."):
         return None
-    path = index_root(data_dir) / name
+    path = root / name
     return path if path.is_dir() else None
+
+
+def open_index(version_dir: Path):
+    """The Whoosh index of one version (its newest generation is read when searched)."""
+    return whoosh_index.open_dir(str(version_dir), indexname=INDEX_NAME)
+
+
+def made_by_older_quarry(exc: BaseException) -> bool:
+    """True when an index cannot be read because it names code this Quarry does not have:
+    Whoosh pickles the schema (with Quarry's stemmer class) into the index, and indexes made
+    before Quarry's modules moved into the ``quarry`` package name them ``index.schema``."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, ImportError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def unreadable(exc: BaseException, version_dir: Path) -> str:
+    """What to tell a researcher when the index at ``version_dir`` cannot be opened."""
+    if made_by_older_quarry(exc):
+        return (f"the index at {version_dir} was made by an older version of Quarry and cannot be "
+                "read by this one; run `quarry rebuild` (the stored articles are kept)")  # fmt: skip
+    return f"the index at {version_dir} cannot be read ({type(exc).__name__}: {exc}); run `quarry rebuild`"
 
 
 def read_meta(version_dir: Path) -> dict:
@@ -68,35 +82,36 @@ def _write_json(path: Path, data: dict) -> None:
 
 
 def columns_path(version_dir: Path, generation: int) -> Path:
-    return version_dir / f"columns-{generation}.pkl"
+    """The facet columns of one generation (plain arrays, see :mod:`index.columns`)."""
+    return version_dir / f"columns-{generation}.npz"
 
 
 def _finish_generation(ix, version_dir: Path) -> int:
-    """Write the facet columns of the index's newest generation, and drop older ones."""
+    """Write the facet columns of the index's newest generation, and drop older ones (and
+    any pickled columns an older Quarry wrote)."""
     with ix.reader() as reader:
         columns = build_columns(reader)
     generation = ix.latest_generation()
     save_columns(columns, columns_path(version_dir, generation))
-    for old in version_dir.glob("columns-*.pkl"):
-        if old.name != columns_path(version_dir, generation).name:
-            try:
-                if int(old.stem.split("-")[1]) < generation - 1:
-                    old.unlink()
-            except (ValueError, OSError):
-                pass
+    for old in version_dir.glob("columns-*"):
+        try:
+            if old.suffix == ".pkl" or int(old.name.split("-")[1].split(".")[0]) < generation - 1:
+                old.unlink()
+        except (ValueError, OSError):
+            pass
     return int(columns.live.sum())
 
 
-def build_index(data_dir: Path, procs: int = 1, progress: ProgressFn | None = None) -> Path:
+def build_index(data_dir: DataDir | Path, procs: int = 1, progress: ProgressFn | None = None) -> Path:
     """Build a complete new index version from the store and switch to it atomically."""
-    data_dir = Path(data_dir)
-    root = index_root(data_dir)
+    data_dir = DataDir.of(data_dir)
+    root = data_dir.index_root
     root.mkdir(parents=True, exist_ok=True)
     name = time.strftime("v%Y%m%d-%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 100000}"
     version_dir = root / (".building-" + name)
     version_dir.mkdir()
     try:
-        store = Store(store_path(data_dir))
+        store = Store(data_dir.store)
         try:
             generation = store.generation
             ix = whoosh_index.create_in(str(version_dir), make_schema(), indexname=INDEX_NAME)
@@ -167,30 +182,29 @@ def _cleanup(root: Path, keep: str) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def sync_index(data_dir: Path, progress: ProgressFn | None = None) -> int:
+def sync_index(data_dir: DataDir | Path, progress: ProgressFn | None = None) -> int:
     """Bring the current index up to date with the store; build one when there is none (or
-    when the one there was built for another schema).
+    when the one there was built for another schema, or by an older Quarry).
 
     Returns the number of articles written. Safe to interrupt: the store records what is
     stored, the index records up to which store timestamp it is synced, and the next call
     continues from there (``update_document`` replaces, so nothing is doubled).
     """
+    data_dir = DataDir.of(data_dir)
     version_dir = current_version(data_dir)
-    if (
-        version_dir is None
-        or not whoosh_index.exists_in(str(version_dir), indexname=INDEX_NAME)
-        or read_meta(version_dir).get("schema") != SCHEMA_VERSION  # an older Quarry built it
-    ):
-        path = build_index(data_dir, progress=progress)
-        return read_meta(path).get("articles", 0)
+    if version_dir is None or read_meta(version_dir).get("schema") != SCHEMA_VERSION:  # or an older Quarry's
+        return _build_afresh(data_dir, progress)
+    try:
+        ix = open_index(version_dir)
+    except (whoosh_index.EmptyIndexError, ImportError):  # none there, or an older Quarry's (see
+        return _build_afresh(data_dir, progress)  # made_by_older_quarry): start afresh
     meta = read_meta(version_dir)
     since = float(meta.get("synced_until", 0.0))
-    store = Store(store_path(data_dir))
+    store = Store(data_dir.store)
     try:
         generation = store.generation
         if generation == meta.get("store_generation"):
             return 0
-        ix = whoosh_index.open_dir(str(version_dir), indexname=INDEX_NAME)
         writer = ix.writer(limitmb=256, compound=False)
         try:
             count, since = _write_changes(writer.update_document, store, since, progress, 100)
@@ -207,7 +221,12 @@ def sync_index(data_dir: Path, progress: ProgressFn | None = None) -> int:
     return count
 
 
-def index_up_to_date(data_dir: Path) -> str | None:
+def _build_afresh(data_dir: DataDir, progress: ProgressFn | None) -> int:
+    path = build_index(data_dir, progress=progress)
+    return read_meta(path).get("articles", 0)
+
+
+def index_up_to_date(data_dir: DataDir | Path) -> str | None:
     """The current version's name when it is healthy, of this schema, and reflects the store's
     latest change; None when a rebuild has something to do."""
     version_dir = current_version(data_dir)
@@ -216,7 +235,7 @@ def index_up_to_date(data_dir: Path) -> str | None:
     meta = read_meta(version_dir)
     if meta.get("schema") != SCHEMA_VERSION:
         return None
-    store = Store(store_path(data_dir), readonly=True)
+    store = Store(DataDir.of(data_dir).store, readonly=True)
     try:
         if store.generation != meta.get("store_generation"):
             return None
@@ -225,7 +244,7 @@ def index_up_to_date(data_dir: Path) -> str | None:
     return version_dir.name
 
 
-def outdated_schema(data_dir: Path) -> str | None:
+def outdated_schema(data_dir: DataDir | Path) -> str | None:
     """A message when the current index was built for another schema (by an older Quarry)."""
     version_dir = current_version(data_dir)
     if version_dir is None or read_meta(version_dir).get("schema") == SCHEMA_VERSION:
@@ -233,13 +252,13 @@ def outdated_schema(data_dir: Path) -> str | None:
     return "the index was built by an older version of Quarry; `quarry rebuild` brings it up to date"
 
 
-def check_index(data_dir: Path) -> str | None:
+def check_index(data_dir: DataDir | Path) -> str | None:
     """A message saying what is wrong with the index, or None when it opens and reads."""
     version_dir = current_version(data_dir)
     if version_dir is None:
         return "no index yet: run `quarry rebuild` to build it from the store"
     try:
-        ix = whoosh_index.open_dir(str(version_dir), indexname=INDEX_NAME)
+        ix = open_index(version_dir)
         with ix.reader() as reader:
             for leaf, _ in reader.leaf_readers():
                 if not leaf.doc_count_all():  # an empty segment has no columns to open
@@ -257,5 +276,7 @@ def check_index(data_dir: Path) -> str | None:
                             pass
         ix.close()
     except Exception as exc:  # noqa: BLE001 - any failure means the same remedy
+        if made_by_older_quarry(exc):
+            return unreadable(exc, version_dir)
         return f"the index at {version_dir} is damaged ({type(exc).__name__}: {exc}); run `quarry rebuild`"
     return None

@@ -3,19 +3,29 @@
 For one index generation, each facet field is held as a CSR layout: ``offsets[doc]`` to
 ``offsets[doc + 1]`` slice ``values`` (ids into ``vocab``). Counting a facet over a matched
 set of documents is then one ``bincount`` over the matched documents' value ids.
+
+A generation's columns are kept beside its index as plain arrays (``columns-<generation>.npz``,
+numpy's own format, read without unpickling anything), so no Python class is part of the files:
+moving code never makes a data directory unreadable. A file that cannot be read is rebuilt
+from the index.
 """
 
 from __future__ import annotations
 
-import pickle
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from .schema import DATE_FACETS, FACET_FIELDS
+from .schema import DATE_FACETS, FACET_FIELDS, VALUE_SEP
 
 ALL_FACETS = FACET_FIELDS + DATE_FACETS
+FORMAT = 1  # raise when the arrays stored change
+
+
+class ColumnsUnreadable(Exception):
+    """A columns file that is missing, damaged or of another format: rebuild it."""
 
 
 @dataclass
@@ -26,13 +36,23 @@ class Column:
     owner: np.ndarray  # int32 docnum of each entry in values
     lookup: dict[str, int]
     folded: dict[str, int]  # casefolded value -> id (first one wins)
+    _folded_list: list[str] | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, vocab: list[str], offsets: np.ndarray, values: np.ndarray) -> Column:
+        """A column from its stored arrays (the rest is derived)."""
+        lengths = np.diff(offsets)
+        owner = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
+        folded: dict[str, int] = {}
+        for vid, value in enumerate(vocab):
+            folded.setdefault(value.casefold(), vid)
+        return cls(vocab, offsets, values, owner, {v: i for i, v in enumerate(vocab)}, folded)
 
     def folded_list(self) -> list[str]:
         """The vocabulary case-folded, for searching a facet's values (built on first use)."""
-        cached = getattr(self, "_folded_list", None)
-        if cached is None:
-            cached = self._folded_list = [v.casefold() for v in self.vocab]
-        return cached
+        if self._folded_list is None:
+            self._folded_list = [v.casefold() for v in self.vocab]
+        return self._folded_list
 
     def ids_of(self, names: list[str]) -> list[int]:
         out = []
@@ -76,9 +96,10 @@ class Columns:
     live: np.ndarray  # bool: not deleted
     day: np.ndarray  # int32 proleptic ordinal, -1 when undated
     fields: dict[str, Column]
+    _by_id: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     def docnum_of(self, article_id: str) -> int | None:
-        if not hasattr(self, "_by_id"):
+        if self._by_id is None:
             self._by_id = {aid: n for n, aid in enumerate(self.ids) if aid}
         return self._by_id.get(article_id)
 
@@ -116,21 +137,71 @@ def build_columns(reader) -> Columns:
         offsets = np.zeros(ndocs + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
         values = np.fromiter((v for vs in per_doc for v in vs), dtype=np.int32, count=int(offsets[-1]))
-        owner = np.repeat(np.arange(ndocs, dtype=np.int32), lengths)
-        folded: dict[str, int] = {}
-        for vid, value in enumerate(vocab):
-            folded.setdefault(value.casefold(), vid)
-        fields[name] = Column(vocab, offsets, values, owner, {v: i for i, v in enumerate(vocab)}, folded)
+        fields[name] = Column.of(vocab, offsets, values)
     return Columns(ndocs=ndocs, ids=ids, live=live, day=day, fields=fields)
 
 
+# Strings are stored as one UTF-8 array each, joined by the separator no indexed value holds
+# (schema.to_document replaces it), and split again when read.
+
+
+def _text(values: list[str]) -> np.ndarray:
+    return np.frombuffer(VALUE_SEP.join(values).encode("utf-8"), dtype=np.uint8)
+
+
+def _strings(data: np.ndarray, count: int) -> list[str]:
+    if not count:
+        return []
+    out = data.tobytes().decode("utf-8").split(VALUE_SEP)
+    if len(out) != count:
+        raise ColumnsUnreadable(f"{len(out)} strings where {count} were written")
+    return out
+
+
 def save_columns(columns: Columns, path: Path) -> None:
-    tmp = path.with_suffix(".tmp")
+    """Write the columns as plain arrays, atomically (readers never see half a file)."""
+    arrays = {
+        "format": np.array([FORMAT], dtype=np.int64),
+        "ndocs": np.array([columns.ndocs], dtype=np.int64),
+        "ids": _text(columns.ids),
+        "live": columns.live,
+        "day": columns.day,
+        "fields": _text(list(columns.fields)),
+    }
+    for name, col in columns.fields.items():
+        arrays[f"{name}.vocab"] = _text(col.vocab)
+        arrays[f"{name}.size"] = np.array([len(col.vocab)], dtype=np.int64)
+        arrays[f"{name}.offsets"] = col.offsets
+        arrays[f"{name}.values"] = col.values
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as fh:
-        pickle.dump(columns, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
+        np.savez(fh, **arrays)
+    os.replace(tmp, path)
 
 
 def load_columns(path: Path) -> Columns:
-    with open(path, "rb") as fh:
-        return pickle.load(fh)
+    """Read columns written by :func:`save_columns`; ColumnsUnreadable when they cannot be."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if int(data["format"][0]) != FORMAT:
+                raise ColumnsUnreadable(f"format {int(data['format'][0])}, not {FORMAT}")
+            ndocs = int(data["ndocs"][0])
+            names = data["fields"].tobytes().decode("utf-8").split(VALUE_SEP)
+            fields = {}
+            for name in names:
+                vocab = _strings(data[f"{name}.vocab"], int(data[f"{name}.size"][0]))
+                offsets, values = data[f"{name}.offsets"], data[f"{name}.values"]
+                if len(offsets) != ndocs + 1 or int(offsets[-1]) != len(values):
+                    raise ColumnsUnreadable(f"the {name} column does not fit {ndocs} documents")
+                if len(values) and (values.min() < 0 or values.max() >= len(vocab)):
+                    raise ColumnsUnreadable(f"the {name} column names values it does not hold")
+                fields[name] = Column.of(vocab, offsets, values)
+            ids = _strings(data["ids"], ndocs)
+            live, day = data["live"], data["day"]
+    except ColumnsUnreadable:
+        raise
+    except Exception as exc:  # noqa: BLE001 - missing, truncated, garbled: all mean "rebuild"
+        raise ColumnsUnreadable(f"{type(exc).__name__}: {exc}") from exc
+    if len(live) != ndocs or len(day) != ndocs or set(ALL_FACETS) - set(fields):
+        raise ColumnsUnreadable("the columns do not fit together")
+    return Columns(ndocs=ndocs, ids=ids, live=live.astype(bool), day=day.astype(np.int32), fields=fields)

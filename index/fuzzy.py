@@ -31,13 +31,6 @@ class Vocabulary:
         self.groups = {n: (ws, _code_points(ws, n)) for n, ws in by_length.items()}
         self.size = len(words)
 
-    @classmethod
-    def of_field(cls, reader, fieldname: str) -> Vocabulary:
-        """Every word indexed in ``fieldname`` (any segment, deleted documents' words too, as
-        Whoosh's own expansion sees them)."""
-        field = reader.schema[fieldname]
-        return cls([field.from_bytes(b) for b in reader.lexicon(fieldname)])
-
     def within(self, text: str, maxdist: int, prefix: int = 0) -> list[str]:
         """The words at most ``maxdist`` edits from ``text`` that start with its first
         ``prefix`` characters, in no particular order."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone
 
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, NUMERIC, TEXT, FieldType, Schema
 from whoosh.formats import Existence
+from whoosh.lang.porter import stem as porter_stem
 
 from quarry.archive.model import Article
 
@@ -25,7 +27,11 @@ LANGUAGE_FIELDS = tuple(sorted({f"text_{iso}" for iso in SNOWBALL if iso != "nb"
 
 
 class SnowballStem:
-    """A picklable stem function around NLTK's Snowball stemmer (Whoosh pickles the schema)."""
+    """A picklable stem function around NLTK's Snowball stemmer.
+
+    Whoosh pickles the schema into every index, so this class must stay importable as
+    ``quarry.index.schema.SnowballStem``: moving or renaming it makes every existing index
+    unreadable (``quarry rebuild`` then makes a new one)."""
 
     def __init__(self, language: str):
         self.language = language
@@ -82,6 +88,24 @@ def make_schema() -> Schema:
         organization=EXACT(),
         location=EXACT(),
     )
+
+
+def word_analysis(field) -> tuple[object, re.Pattern, int | None]:
+    """How a text field turns text into terms, for marking words without Whoosh's highlighter:
+    its analyzer, its tokenizer's word pattern, and how many final characters its stemmer may
+    rewrite (a word can only be indexed as a term it starts like, minus that many; None: no
+    such guarantee, every word must be analysed)."""
+    analyzer = field.analyzer
+    items = getattr(analyzer, "items", [analyzer])
+    pattern = getattr(items[0], "expression", None) or re.compile(r"\w+(\.?\w+)*", re.UNICODE)
+    stemmers = [getattr(item, "stemfn", None) for item in items if hasattr(item, "stemfn")]
+    if not stemmers:
+        margin = 0  # lowercased words are the terms
+    elif stemmers == [porter_stem]:
+        margin = 2  # Porter rewrites at most the last two letters it keeps ("-biliti" > "-ble")
+    else:
+        margin = None
+    return analyzer, pattern, margin
 
 
 def facet_values(article: Article) -> dict[str, list[str]]:

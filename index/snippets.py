@@ -3,7 +3,8 @@
 Whoosh's highlighter runs the whole analyzer chain token by token through generators, which
 cost tens of milliseconds per result page. Here the text is split with the field's own
 tokenizer pattern and each distinct word goes through the field's analyzer once (a cache per
-field), so a word matches exactly when the index would have matched it.
+field), so a word matches exactly when the index would have matched it. The words to mark come
+from the one walk of the parsed query (:mod:`index.plan`).
 """
 
 from __future__ import annotations
@@ -11,8 +12,12 @@ from __future__ import annotations
 import html
 import re
 
-from whoosh.lang.porter import stem as porter_stem
+from quarry.archive.model import Article
 
+from .schema import language_field, word_analysis
+
+SNIPPET_CHARS = 300  # a result without a marked word shows this much of its opening
+HIGHLIGHT_WINDOW = 3000  # marks are looked for here first, in the rest only when none are found
 MAX_FRAGMENTS = 2
 FRAGMENT_CHARS = 150  # a fragment grows over nearby matches up to about this length
 SURROUND = 60  # characters of context before the first and after the last match
@@ -33,17 +38,7 @@ class WordMatcher:
 
     @classmethod
     def for_field(cls, field) -> WordMatcher:
-        analyzer = field.analyzer
-        items = getattr(analyzer, "items", [analyzer])
-        pattern = getattr(items[0], "expression", None) or re.compile(r"\w+(\.?\w+)*", re.UNICODE)
-        stemmers = [getattr(item, "stemfn", None) for item in items if hasattr(item, "stemfn")]
-        if not stemmers:
-            margin = 0  # lowercased words are the terms
-        elif stemmers == [porter_stem]:
-            margin = 2  # Porter rewrites at most the last two letters it keeps ("-biliti" > "-ble")
-        else:
-            margin = None
-        return cls(analyzer, pattern, margin)
+        return cls(*word_analysis(field))
 
     def terms_of(self, word: str) -> tuple[str, ...]:
         found = self._cache.get(word)
@@ -144,3 +139,48 @@ def snippet(text: str, matcher: WordMatcher | None, terms: frozenset[str], windo
     if len(text) > fallback_chars:
         plain = plain.rsplit(" ", 1)[0] + " …"
     return html.escape(plain)
+
+
+class Highlighter:
+    """Snippets and "also headlined" lines of one index generation's articles: one word matcher
+    per text field, built on first use and kept (its cache of analysed words grows with use)."""
+
+    def __init__(self, schema):
+        self.schema = schema
+        self._matchers: dict[str, WordMatcher] = {}
+
+    def _words(self, article: Article, marks: dict[str, frozenset[str]]
+               ) -> tuple[WordMatcher | None, frozenset[str]]:  # fmt: skip
+        """The word matcher of the field the article's text is searched in, and its words."""
+        fieldname = language_field(article.language) or "body"
+        if fieldname not in marks and "body" in marks:
+            fieldname = "body"
+        words = marks.get(fieldname, frozenset())
+        if not words:
+            return None, words
+        matcher = self._matchers.get(fieldname)
+        if matcher is None:
+            matcher = self._matchers[fieldname] = WordMatcher.for_field(self.schema[fieldname])
+        return matcher, words
+
+    def snippet(self, article: Article, marks: dict[str, frozenset[str]]) -> str:
+        """Keyword-in-context from the stored text: escaped, with matches in <mark>."""
+        matcher, words = self._words(article, marks)
+        return snippet(article.text, matcher, words, HIGHLIGHT_WINDOW, SNIPPET_CHARS)
+
+    def also_titled(self, article: Article, marks: dict[str, frozenset[str]]) -> str:
+        """The first other headline with a query word the title lacks, marked: it says why an
+        article whose title does not show the words was found."""
+        if not article.other_titles:
+            return ""
+        matcher, words = self._words(article, marks)
+        if matcher is None:
+            return ""
+        title = article.title
+        in_title = {t for a, b in matcher.spans(title, words) for t in matcher.terms_of(title[a:b])}
+        for other in article.other_titles:
+            spans = matcher.spans(other, words)
+            if any(set(matcher.terms_of(other[a:b])) - in_title for a, b in spans):
+                whole = len(other)  # one passage: the whole headline
+                return kwic(other, spans, max_fragments=1, fragment_chars=whole, surround=whole)
+        return ""

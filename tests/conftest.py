@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from quarry.archive.pipeline import ingest
-from quarry.archive.store import Store
-from quarry.index.build import build_index, store_path
+from quarry.archive.readers import ReadOptions
+from quarry.index.update import ingest_and_index
+from quarry.web.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = FIXTURES / "corpus"
@@ -25,14 +25,9 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
-def make_archive(data_dir: Path, *paths: Path, entities: bool = True):
-    store = Store(store_path(data_dir))
-    try:
-        report = ingest(list(paths), store, entities=entities, data_dir=data_dir, workers=1)
-    finally:
-        store.close()
-    build_index(data_dir)
-    return report
+def make_archive(data_dir: Path, *paths: Path, entities: bool = True, options: ReadOptions | None = None):
+    """Ingest ``paths`` into ``data_dir`` and index them, as ``quarry ingest`` does (one worker)."""
+    return ingest_and_index(data_dir, paths, options, entities=entities, workers=1).report
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +50,7 @@ def archive_copy(built_archive, tmp_path) -> Path:
 def app(built_archive):
     from quarry.web import create_app
 
-    return create_app({"TESTING": True, "DATA_DIR": built_archive})
+    return create_app(Settings(data_dir=built_archive), {"TESTING": True})
 
 
 @pytest.fixture()

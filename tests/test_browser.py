@@ -24,13 +24,11 @@ from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 import pytest
 from browser_support import SCREENSHOTS, LiveServer, PageWatch, launch_chromium
-from conftest import FIXTURES
+from conftest import FIXTURES, make_archive
 from markupsafe import escape
 
-from quarry.archive.pipeline import ingest
 from quarry.archive.readers import ReadOptions
-from quarry.archive.store import Store
-from quarry.index.build import build_index, store_path
+from quarry.web.settings import Settings
 
 HOSTILE = FIXTURES / "hostile"
 FIELD_MAP = {"person": "people", "organization": "orgs", "location": "places"}
@@ -110,7 +108,7 @@ def browser():
 def live_server(built_archive):
     from quarry.web import create_app
 
-    server = LiveServer(create_app({"TESTING": True, "DATA_DIR": built_archive}))
+    server = LiveServer(create_app(Settings(data_dir=built_archive), {"TESTING": True}))
     yield server
     server.stop()
 
@@ -119,14 +117,7 @@ def live_server(built_archive):
 def hostile_dir(tmp_path_factory) -> Path:
     """A private archive of the hostile fixtures, entity columns mapped like ``--map``."""
     data_dir = tmp_path_factory.mktemp("hostile-data")
-    store = Store(store_path(data_dir))
-    try:
-        report = ingest(
-            [HOSTILE], store, ReadOptions(field_map=FIELD_MAP), data_dir=data_dir, workers=1
-        )
-    finally:
-        store.close()
-    build_index(data_dir)
+    report = make_archive(data_dir, HOSTILE, options=ReadOptions(field_map=FIELD_MAP))
     assert not report.skipped and report.new == 5, report.lines()
     return data_dir
 
@@ -135,7 +126,7 @@ def hostile_dir(tmp_path_factory) -> Path:
 def hostile_server(hostile_dir):
     from quarry.web import create_app
 
-    server = LiveServer(create_app({"TESTING": True, "DATA_DIR": hostile_dir}))
+    server = LiveServer(create_app(Settings(data_dir=hostile_dir), {"TESTING": True}))
     yield server
     server.stop()
 
@@ -144,7 +135,7 @@ def hostile_server(hostile_dir):
 def hostile_client(hostile_dir):
     from quarry.web import create_app
 
-    return create_app({"TESTING": True, "DATA_DIR": hostile_dir}).test_client()
+    return create_app(Settings(data_dir=hostile_dir), {"TESTING": True}).test_client()
 
 
 @pytest.fixture()
@@ -551,7 +542,7 @@ def markup_problems(html: str) -> list[str]:
 def test_hostile_payloads_come_out_escaped(hostile_dir, live_links):
     from quarry.web import create_app
 
-    app = create_app({"TESTING": True, "DATA_DIR": hostile_dir, "LIVE_LINKS": live_links})
+    app = create_app(Settings(data_dir=hostile_dir, live_links=live_links), {"TESTING": True})
     hostile_client = app.test_client()
     get_json = lambda path, params=None: hostile_client.get(path, query_string=params).get_json()  # noqa: E731
     urls = hostile_urls(get_json)

@@ -42,6 +42,55 @@ def test_imports_go_one_way(package, forbidden):
     assert not offenders
 
 
+# Only these modules import Whoosh at all, each for a reason; postings.py alone reads its private
+# structures (the names it reads are listed in tests/test_postings.py).
+WHOOSH_IMPORTERS = {
+    "index/postings.py": "the one room for Whoosh's private structures: postings, positions, field "
+                         "lengths, read fast and checked against Whoosh's public readers at open",
+    "index/schema.py": "the schema: Whoosh's field types and analyzers (public API)",
+    "index/build.py": "creating, opening, writing and checking index versions (public API)",
+    "index/query.py": "parsing the query language with Whoosh's query parser (public API)",
+    "index/plan.py": "the one walk of the parsed query: reads Whoosh's query classes to turn them "
+                     "into the matcher's own tree (public API)",
+}  # fmt: skip
+MAX_MODULE_LINES = 400
+# what web may take from archive directly (everything else goes through index's engine contract)
+WEB_FROM_ARCHIVE = {
+    "quarry.archive.model": "record types (Article, ENTITY_TYPES)",
+    "quarry.archive.datadir": "the data directory's layout and its default",
+    "quarry.archive.exports": "the export writers (CSV, JSONL, RIS, BibTeX, CSL-JSON)",
+    "quarry.archive.readers": "the input formats and read options of `quarry ingest` and `quarry extract`",
+    "quarry.archive.lock": "Busy: another writer holds the data directory",
+    "quarry.archive.pipeline": "`quarry extract`: files to articles, nothing stored or indexed",
+    "quarry.archive.entities.train": "`quarry train-ner`: the entity model, no index involved",
+    "quarry.archive.samples": "the bundled sample's folder (`quarry serve --sample`)",
+}  # fmt: skip
+
+
+def test_only_the_listed_modules_import_whoosh():
+    importers = {f for f, names in _imports("index").items() if "whoosh" in names}
+    importers |= {f for pkg in ("archive", "web") for f, names in _imports(pkg).items() if "whoosh" in names}
+    assert importers == set(WHOOSH_IMPORTERS)
+
+
+def test_web_takes_from_archive_only_what_is_listed():
+    used = set()
+    for path in (ROOT / "web").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("quarry.archive"):
+                used.add(node.module)
+            elif isinstance(node, ast.Import):
+                used |= {a.name for a in node.names if a.name.startswith("quarry.archive")}
+    assert used <= set(WEB_FROM_ARCHIVE), sorted(used - set(WEB_FROM_ARCHIVE))
+
+
+@pytest.mark.parametrize("package", ["index", "web"])
+def test_no_module_is_over_400_lines(package):
+    long = {str(p.relative_to(ROOT)): n for p in (ROOT / package).rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}  # fmt: skip
+    assert not long
+
+
 def test_ruff_clean():
     if shutil.which("ruff") is None and subprocess.run([sys.executable, "-m", "ruff", "--version"], capture_output=True).returncode:
         pytest.skip("ruff is not installed (pip install -e '.[test]')")

@@ -12,13 +12,13 @@ from conftest import CORPUS, make_archive
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from quarry.archive.datadir import DataDir
 from quarry.archive.extract import extract
 from quarry.archive.readers import detect_format, read_path
 from quarry.archive.readers.base import Problem
 from quarry.archive.store import Store
 from quarry.index.api import SearchRequest
-from quarry.index.build import store_path
-from quarry.index.search import Archive
+from quarry.index.engine import Archive
 from quarry.web.cli import main
 
 PAGE = (CORPUS / "html" / "hamas-funding.html").read_bytes()
@@ -145,7 +145,7 @@ def test_wacz_ingests_like_the_loose_page_and_reextracts(tmp_path: Path, runner)
     report = make_archive(data, wacz, CORPUS / "html")
     # the WACZ capture and the loose page are one article with two sources
     assert (report.new, report.duplicate) == (1, 1)
-    store = Store(store_path(data), readonly=True)
+    store = Store(DataDir(data).store, readonly=True)
     try:
         (article,) = list(store.iter_articles())
     finally:

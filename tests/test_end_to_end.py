@@ -10,10 +10,11 @@ from collections import Counter
 
 from conftest import BAD, CORPUS, make_archive
 
+from quarry.archive.datadir import DataDir
 from quarry.archive.store import Store
 from quarry.index.api import SearchRequest
-from quarry.index.build import build_index, current_version, outdated_schema, store_path
-from quarry.index.search import Archive
+from quarry.index.build import build_index, current_version, outdated_schema
+from quarry.index.engine import Archive
 from quarry.web.cli import main
 
 # What each fixture article is, written down by hand (not computed by Quarry).
@@ -134,7 +135,7 @@ def test_same_article_from_two_sources_is_stored_once(archive_copy, tmp_path):
     shutil.copy(CORPUS / "html" / "hamas-funding.html", copy / "saved-page.html")
     report = make_archive(archive_copy, copy, CORPUS / "html")
     assert report.new == 0 and report.duplicate == 2
-    store = Store(store_path(archive_copy))
+    store = Store(DataDir(archive_copy).store)
     try:
         assert store.count() == len(EXPECTED)
         (article,) = [a for a in store.iter_articles() if a.title.startswith("How Hamas")]
@@ -241,7 +242,7 @@ def test_filtered_ranking_is_the_unfiltered_ranking_restricted(built_archive):
         expected = [h.id for h in everything.hits if h.site == site]
         assert narrowed.total == len(expected)
         assert [h.id for h in narrowed.hits] == expected[:1]
-        full = [a.id for a in archive.iter_articles(SearchRequest(q=Q_MANY, filters={"site": [site]}))]
+        full = [a.id for a in archive.export_rows(SearchRequest(q=Q_MANY, filters={"site": [site]}))]
         assert full == expected
 
 

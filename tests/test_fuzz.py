@@ -18,11 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from quarry.archive.exports import EXPORT_FORMATS
 from quarry.archive.model import ENTITY_TYPES
 from quarry.index import query as qp
 from quarry.index.api import FACETS, SearchRequest
-from quarry.index.search import Archive
-from quarry.web.exports import EXPORT_FORMATS
+from quarry.index.engine import Archive
+from quarry.web.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 # QUARRY_FUZZ_SCALE=0.1 runs a tenth of the cases (a quick local check); CI runs them all
@@ -49,7 +50,7 @@ def fuzz(n: int):
 def fapp(built_archive):
     from quarry.web import create_app
 
-    return create_app({"TESTING": True, "DATA_DIR": built_archive})
+    return create_app(Settings(data_dir=built_archive), {"TESTING": True})
 
 
 @pytest.fixture(scope="module")
@@ -65,13 +66,6 @@ def known(built_archive):
     ids = [h.id for h in archive.search(SearchRequest(page_size=100)).hits]
     values = {f.name: [v.value for v in f.values] for f in result.facets}
     return {"ids": ids, "values": values, "all_values": sorted({v for vs in values.values() for v in vs})}
-
-
-@pytest.fixture(scope="module")
-def parser_args(built_archive):
-    archive = Archive(built_archive)
-    state = archive._current()
-    return state.ix.schema, archive.authority, archive._vocab_resolver(state.columns), state.languages
 
 
 @pytest.fixture(scope="module")
@@ -109,8 +103,8 @@ huge = st.one_of(
     st.integers(100, 3_000).map(lambda n: "taliban OR " * n),
     st.integers(50, 2_000).map(lambda n: "a* " * n),
 )
-# parse() gets what a request can carry (from_args and the Archive cap q at 2000 characters);
-# the Archive itself gets the huge strings too
+# parse() gets what a request can carry (a SearchRequest cuts q to MAX_QUERY_CHARS, 2000, when it
+# is made); searches get the huge strings too, which tests that cut
 capped = st.one_of(
     st.integers(1_000, 2_000).map(lambda n: "a" * n),
     st.integers(100, 1_000).map(lambda n: '"(' * n),
@@ -186,10 +180,10 @@ def check(resp, path: str) -> None:
 
 @fuzz(2500)
 @given(text=parser_text)
-def test_parse_never_raises(text, parser_args):
-    schema, authority, vocab, languages = parser_args
-    parsed = qp.parse(text, schema, authority, vocab, languages)
-    assert parsed.query is not None
+def test_parse_never_raises(text, built_archive):
+    # the query language as the engine parses it, and the one walk over the result
+    parsed = _archive(built_archive).parse_query(text)
+    assert parsed.walk.tree is not None
     assert parsed.error is None or isinstance(parsed.error, str)
     qp.plain_words(text)
 

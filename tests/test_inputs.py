@@ -13,6 +13,7 @@ from conftest import CORPUS, FIXTURES, make_archive, shared_path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from quarry.archive.datadir import DataDir
 from quarry.archive.extract import extract
 from quarry.archive.model import RawDocument
 from quarry.archive.pipeline import ingest
@@ -20,8 +21,9 @@ from quarry.archive.readers import ReadOptions, read_path
 from quarry.archive.readers.base import Problem
 from quarry.archive.store import Store
 from quarry.index.api import SearchRequest
-from quarry.index.build import build_index, store_path
-from quarry.index.search import Archive
+from quarry.index.build import build_index
+from quarry.index.engine import Archive
+from quarry.web.settings import Settings
 
 HAMAS = CORPUS / "html" / "hamas-funding.html"
 HAMAS_URL = "https://security-review.example/2023/04/hamas-crypto"
@@ -49,7 +51,7 @@ def test_same_article_from_warc_html_and_jsonl_is_stored_once(tmp_path):
     data = tmp_path / "data"
     report = make_archive(data, inputs, entities=False)
     assert (report.new, report.duplicate) == (1, 2)
-    store = Store(store_path(data))
+    store = Store(DataDir(data).store)
     try:
         (article,) = list(store.iter_articles())
     finally:
@@ -69,7 +71,7 @@ def test_warc_capture_is_served_inert_from_the_data_dir(tmp_path):
     data = tmp_path / "data"
     make_archive(data, inputs, entities=False)
     (inputs / "crawl.warc").unlink()  # the capture comes from the data directory, not the source
-    client = create_app({"TESTING": True, "DATA_DIR": data}).test_client()
+    client = create_app(Settings(data_dir=data), {"TESTING": True}).test_client()
     hit = client.get("/api/search").get_json()["results"][0]
     page = client.get(f"/article/{hit['id']}").get_data(as_text=True)
     assert f"/article/{hit['id']}/capture/0" in page
@@ -98,7 +100,7 @@ def test_german_page_keeps_its_language_and_is_stemmed_in_german(tmp_path):
     archive = Archive(data)
     langs = {f.name: {v.value: v.count for v in f.values} for f in archive.search(SearchRequest()).facets}["language"]
     assert langs == {"de": 1, "en": 1}
-    store = Store(store_path(data))
+    store = Store(DataDir(data).store)
     try:
         article = next(a for a in store.iter_articles() if a.language == "de")
     finally:
@@ -144,7 +146,7 @@ def test_reuters21578_through_the_jsonl_reader_with_a_field_mapping(tmp_path):
     sliced = tmp_path / "slice.jsonl"
     sliced.write_text("\n".join(lines) + "\n{broken\n")
     data = tmp_path / "data"
-    store = Store(store_path(data))
+    store = Store(DataDir(data).store)
     try:
         report = ingest([sliced], store, options, entities=False, data_dir=data, workers=1)
     finally:

@@ -7,8 +7,8 @@ import shutil
 
 from conftest import CORPUS
 
+from quarry.archive.datadir import DataDir
 from quarry.archive.store import Store
-from quarry.index.build import store_path
 from quarry.web.cli import main
 
 
@@ -20,7 +20,7 @@ def test_reextract_uses_saved_mapping_and_kept_captures(tmp_path, runner):
     data = tmp_path / "data"
     out = runner.invoke(main, ["ingest", "--data-dir", str(data), "--no-entities", "--map", "title=hed", "--map", "body=txt", str(inputs)])
     assert out.exit_code == 0, out.output
-    store = Store(store_path(data))
+    store = Store(DataDir(data).store)
     before = {a.id: a for a in store.iter_articles()}
     store.close()
     assert {a.title for a in before.values()} == {"Odd Columns Export", "How Hamas Moves Money Through Crypto Exchanges"}
@@ -28,7 +28,7 @@ def test_reextract_uses_saved_mapping_and_kept_captures(tmp_path, runner):
     out = runner.invoke(main, ["rebuild", "--data-dir", str(data), "--reextract"])
     assert out.exit_code == 0, out.output
     assert "source gone" in out.output
-    store = Store(store_path(data))
+    store = Store(DataDir(data).store)
     after = {a.id: a for a in store.iter_articles()}
     store.close()
     assert set(after) == set(before)

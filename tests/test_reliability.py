@@ -24,11 +24,13 @@ from pathlib import Path
 
 import pytest
 
+from quarry.archive.datadir import DataDir
 from quarry.archive.pipeline import ingest
 from quarry.archive.store import Store
 from quarry.index.api import FACETS, SearchRequest
-from quarry.index.build import check_index, current_version, index_root, store_path
-from quarry.index.search import Archive
+from quarry.index.build import check_index, current_version
+from quarry.index.engine import Archive
+from quarry.web.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -117,7 +119,7 @@ def snapshot(data_dir: Path) -> dict:
     assert result.query_error is None, result.query_error
     facets = {f.name: {v.value: v.count for v in f.values} for f in result.facets}
     assert not any(f.timed_out for f in result.facets)
-    store = Store(store_path(data_dir), readonly=True)
+    store = Store(DataDir(data_dir).store, readonly=True)
     try:
         stored = store.count()
     finally:
@@ -128,8 +130,8 @@ def snapshot(data_dir: Path) -> dict:
 def assert_consistent(data_dir: Path) -> None:
     """The store passes SQLite's integrity check; the index (when there is one) opens, holds no
     article twice and nothing the store does not hold; the Archive answers."""
-    if store_path(data_dir).exists():
-        db = sqlite3.connect(f"file:{store_path(data_dir)}?mode=ro", uri=True)
+    if DataDir(data_dir).store.exists():
+        db = sqlite3.connect(f"file:{DataDir(data_dir).store}?mode=ro", uri=True)
         try:
             assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             stored_ids = {row[0] for row in db.execute("SELECT id FROM articles")}
@@ -147,15 +149,15 @@ def assert_consistent(data_dir: Path) -> None:
         assert result.total == 0 and "quarry rebuild" in (result.query_error or "")
         return
     assert check_index(data_dir) is None
-    state = archive._current()
-    live_ids = [aid for aid, live in zip(state.columns.ids, state.columns.live, strict=True) if live]
+    columns = archive.generation().columns
+    live_ids = [aid for aid, live in zip(columns.ids, columns.live, strict=True) if live]
     assert len(live_ids) == len(set(live_ids)), "an article is indexed twice"
     assert set(live_ids) <= stored_ids, "the index holds articles the store does not"
     assert result.total == len(live_ids)
 
 
 def index_dirs(data_dir: Path) -> list[str]:
-    root = index_root(data_dir)
+    root = DataDir(data_dir).index_root
     return sorted(p.name for p in root.iterdir()) if root.exists() else []
 
 
@@ -172,7 +174,7 @@ class Hammer:
         from quarry.web import create_app
 
         self.archive = Archive(data_dir)
-        app = create_app({"DATA_DIR": data_dir})
+        app = create_app(Settings(data_dir=data_dir))
         self.server = create_server(app, host="127.0.0.1", port=0, threads=4)
         self.port = self.server.effective_port
         self.records: list[tuple] = []
@@ -265,7 +267,7 @@ def test_searches_keep_answering_during_rebuild_and_ingest(tmp_path):
 
     # more articles in the store but not yet in the index: the rebuild changes the counts
     second = write_corpus(tmp_path / "second.jsonl", 400, offset=800)
-    store = Store(store_path(data))
+    store = Store(DataDir(data).store)
     try:
         ingest([second], store, entities=False, data_dir=data, workers=1)
     finally:
@@ -524,11 +526,11 @@ def _delete_toc(data: Path) -> None:
 
 
 def _delete_current(data: Path) -> None:
-    (index_root(data) / "CURRENT").unlink()
+    (DataDir(data).index_root / "CURRENT").unlink()
 
 
 def _current_points_nowhere(data: Path) -> None:
-    (index_root(data) / "CURRENT").write_text("v-gone\n")
+    (DataDir(data).index_root / "CURRENT").write_text("v-gone\n")
 
 
 DAMAGE = {
@@ -543,8 +545,8 @@ DAMAGE = {
 
 @pytest.mark.parametrize("damage", list(DAMAGE))
 def test_damaged_index_is_reported_and_rebuilt(damage, archive_copy, monkeypatch):
+    import waitress
     from click.testing import CliRunner
-    from flask import Flask
 
     from quarry.web import create_app
     from quarry.web.cli import main
@@ -552,7 +554,7 @@ def test_damaged_index_is_reported_and_rebuilt(damage, archive_copy, monkeypatch
     data = archive_copy
     reference = snapshot(data)
     article_id = next(iter(reference["facets"]["category"]))  # any value; ids come below
-    store = Store(store_path(data), readonly=True)
+    store = Store(DataDir(data).store, readonly=True)
     article_id = next(store.iter_articles()).id
     store.close()
     DAMAGE[damage](data)
@@ -562,7 +564,7 @@ def test_damaged_index_is_reported_and_rebuilt(damage, archive_copy, monkeypatch
         assert problem and "quarry rebuild" in problem, problem
 
     # the web app answers every page with a readable message, never a 500
-    client = create_app({"TESTING": True, "DATA_DIR": data}).test_client()
+    client = create_app(Settings(data_dir=data), {"TESTING": True}).test_client()
     for url in ("/", "/?q=taliban", "/?q=taliban&f.category=Analysis", "/api/search?q=taliban",
                 f"/article/{article_id}", f"/api/article/{article_id}", "/entity/organization/Taliban",
                 "/export.csv?q=taliban", "/help"):  # fmt: skip
@@ -583,7 +585,7 @@ def test_damaged_index_is_reported_and_rebuilt(damage, archive_copy, monkeypatch
 
     # quarry serve warns at start (nothing binds: the server call is replaced)
     served = []
-    monkeypatch.setattr(Flask, "run", lambda self, **kw: served.append(kw))
+    monkeypatch.setattr(waitress, "serve", lambda app, **kw: served.append(kw))
     result = CliRunner().invoke(main, ["serve", "--data-dir", str(data), "--port", "0"])
     assert result.exit_code == 0, result.output
     assert served
@@ -605,11 +607,11 @@ def test_web_app_accepts_no_writes(archive_copy):
     from quarry.web import create_app
 
     data = archive_copy
-    app = create_app({"TESTING": True, "DATA_DIR": data})
+    app = create_app(Settings(data_dir=data), {"TESTING": True})
     client = app.test_client()
     before = snapshot(data)
-    version = Archive(data).stats()["index_version"]
-    store = Store(store_path(data), readonly=True)
+    version = Archive(data).health().index_version
+    store = Store(DataDir(data).store, readonly=True)
     article_id = next(store.iter_articles()).id
     generation = store.generation
     store.close()
@@ -631,12 +633,12 @@ def test_web_app_accepts_no_writes(archive_copy):
         body = json.dumps({"id": "new", "title": "injected", "body": ["x"]})
         resp = client.post(url, data=body, content_type="application/json")
         assert resp.status_code in (404, 405)
-    store = Store(store_path(data), readonly=True)
+    store = Store(DataDir(data).store, readonly=True)
     try:
         assert store.generation == generation
     finally:
         store.close()
-    assert Archive(data).stats()["index_version"] == version
+    assert Archive(data).health().index_version == version
     assert snapshot(data) == before
 
 
@@ -647,13 +649,13 @@ def test_tiny_facet_budget_reports_timed_out_and_page_renders(built_archive):
     from quarry.web import create_app
 
     full = Archive(built_archive).search(SearchRequest())
-    result = Archive(built_archive, facet_time_budget=0.0).search(SearchRequest())
+    result = Archive(built_archive, time_budget=0.0).search(SearchRequest())
     assert result.total == full.total and len(result.hits) == len(full.hits)
     assert any(f.timed_out for f in result.facets)
     assert all(not f.values for f in result.facets if f.timed_out)
     assert result.to_json()["facets_timed_out"]
 
-    client = create_app({"TESTING": True, "DATA_DIR": built_archive, "REQUEST_TIME_BUDGET": 0.0}).test_client()
+    client = create_app(Settings(data_dir=built_archive, time_budget=0.0), {"TESTING": True}).test_client()
     resp = client.get("/?q=taliban")
     assert resp.status_code == 200
     page = resp.get_data(as_text=True)
@@ -661,7 +663,7 @@ def test_tiny_facet_budget_reports_timed_out_and_page_renders(built_archive):
     api = client.get("/api/search?q=taliban").get_json()
     assert api["facets_timed_out"]
     # a generous budget times nothing out
-    assert not any(f.timed_out for f in Archive(built_archive, facet_time_budget=60).search(SearchRequest()).facets)
+    assert not any(f.timed_out for f in Archive(built_archive, time_budget=60).search(SearchRequest()).facets)
 
 
 # -- 8. binding beyond loopback warns -------------------------------------------------------------
@@ -684,14 +686,14 @@ def test_serve_warns_when_binding_beyond_loopback(host, production, remote_ok, w
     from click.testing import CliRunner
     from flask import Flask
 
-    import quarry.web.cli
+    import quarry.web.cli_serve
     from quarry.web.cli import main
 
     calls = []
     monkeypatch.setattr(Flask, "run", lambda self, **kw: calls.append(("flask", kw)))
     monkeypatch.setattr(waitress, "serve", lambda app, **kw: calls.append(("waitress", kw)))
-    monkeypatch.setattr(quarry.web.cli, "_gunicorn", lambda config, host, *a: calls.append(("gunicorn", {"host": host})))
-    monkeypatch.setattr(quarry.web.cli, "_cpu_count", lambda: 2)
+    monkeypatch.setattr(quarry.web.cli_serve, "_gunicorn", lambda settings, *a: calls.append(("gunicorn", {"host": settings.host})))
+    monkeypatch.setattr(quarry.web.cli_serve, "_cpu_count", lambda: 2)
     if remote_ok:
         monkeypatch.setenv("QUARRY_ALLOW_REMOTE", "1")
     else:
@@ -699,8 +701,8 @@ def test_serve_warns_when_binding_beyond_loopback(host, production, remote_ok, w
     args = ["serve", "--data-dir", str(built_archive), "--host", host, "--port", "8099"]
     result = CliRunner().invoke(main, args + (["--production"] if production else []))
     assert result.exit_code == 0, result.output
-    # --production: one gunicorn worker per core (2 here)
-    assert calls and calls[0][0] == ("gunicorn" if production else "flask")
+    # waitress by default; --production: one gunicorn worker per core (2 here)
+    assert calls and calls[0][0] == ("gunicorn" if production else "waitress")
     assert calls[0][1]["host"] == host
     warned = "warning: binding to" in result.output and "QUARRY_ALLOW_REMOTE" in result.output
     assert warned == warns, result.output

@@ -15,9 +15,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
+from quarry.archive.exports import EXPORT_FORMATS
 from quarry.index.api import FACETS, SearchRequest
-from quarry.web.exports import EXPORT_FORMATS
 from quarry.web.security import SECURITY_HEADERS
+from quarry.web.settings import Settings
 
 # -- helpers ------------------------------------------------------------------------------------
 
@@ -253,7 +254,7 @@ def hostile_client(tmp_path_factory):
     src.write_text(json.dumps(record) + "\n", encoding="utf-8")
     data_dir = tmp_path_factory.mktemp("hostile-data")
     make_archive(data_dir, src)
-    return create_app({"TESTING": True, "DATA_DIR": data_dir}).test_client()
+    return create_app(Settings(data_dir=data_dir), {"TESTING": True}).test_client()
 
 
 def test_hostile_values_are_escaped(hostile_client):
@@ -308,12 +309,13 @@ def test_article_page_metadata_and_citation_tags(client):
         assert article["url"] not in [u for _, _, u in links.urls]
 
 
-def test_article_live_links_when_enabled(app, client):
-    hit = first_hit(client)
-    app.config["LIVE_LINKS"] = True
-    html = client.get(f"/article/{hit['id']}").get_data(as_text=True)
-    if hit["url"]:
-        assert 'rel="noopener noreferrer nofollow"' in html
+def test_article_live_links_when_enabled(built_archive, client):
+    from quarry.web import create_app
+
+    hit = next(h for h in client.get("/api/search?size=100").get_json()["results"] if h["url"])
+    live = create_app(Settings(data_dir=built_archive, live_links=True), {"TESTING": True}).test_client()
+    html = live.get(f"/article/{hit['id']}").get_data(as_text=True)
+    assert 'rel="noopener noreferrer nofollow"' in html
 
 
 def test_article_json_and_404s(client):
@@ -404,15 +406,19 @@ def test_unknown_entity_is_a_friendly_404(client):
 def test_empty_data_dir_explains_itself(tmp_path):
     from quarry.web import create_app
 
-    client = create_app({"TESTING": True, "DATA_DIR": tmp_path}).test_client()
+    client = create_app(Settings(data_dir=tmp_path), {"TESTING": True}).test_client()
     resp = client.get("/")
     assert resp.status_code == 200
     assert "cannot be searched yet" in resp.get_data(as_text=True)
     assert client.get("/api/search").status_code == 200
     resp = client.get("/export.csv")
     assert resp.status_code == 503 and resp.headers["X-Frame-Options"] == "DENY"
-    assert client.get("/article/abc").status_code == 404
-    assert client.get("/entity/person/Anyone").status_code == 404
+    assert "quarry rebuild" in resp.get_data(as_text=True)
+    assert client.get("/article/abc").status_code == 404  # nothing stored: no such article
+    # whether the entity exists cannot be known without an index: said, not guessed
+    resp = client.get("/entity/person/Anyone")
+    assert resp.status_code == 503 and "quarry rebuild" in resp.get_data(as_text=True)
+    assert client.get("/api/entity/person/Anyone").get_json()["error"]["status"] == 503
 
 
 def test_bad_dates_are_reported_not_fatal(client):
@@ -427,5 +433,7 @@ def test_refused_query_says_it_was_not_run(client, monkeypatch):
     html = client.get("/?q=t*").get_data(as_text=True)
     assert "Could not search “t*”" in html and "searched the plain words" not in html
     data = client.get("/api/search?q=t*").get_json()
-    assert data["query_refused"] is True and data["total"] == 0
-    assert client.get("/export.csv?q=t*").status_code == 200
+    assert data["query_refused"] is True and data["total"] == 0 and data["error_kind"] == "refused"
+    # an export of a refused query says why instead of handing over an empty file
+    resp = client.get("/export.csv?q=t*")
+    assert resp.status_code == 400 and "stands for more than 3 different words" in resp.get_data(as_text=True)

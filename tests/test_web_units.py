@@ -1,6 +1,6 @@
 """Web layer tests that need no index: URL arithmetic, export writers, escaping of hostile data.
 
-A small FakeArchive implements the index contract so the pages can be rendered with exactly the
+A small FakeEngine implements the index contract so the pages can be rendered with exactly the
 hostile values we want to check (the real archive tests live in test_web.py).
 """
 
@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from datetime import date
 from html.parser import HTMLParser
 
@@ -18,18 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quarry.archive.model import Article, Entities, Provenance
-from quarry.index.api import (
-    FACETS,
-    Facet,
-    FacetValue,
-    HistogramBin,
-    Hit,
-    SearchRequest,
-    SearchResult,
-)
-from quarry.web import create_app
-from quarry.web.exports import (
+from quarry.archive.exports import (
     EXPORT_FORMATS,
     article_citation,
     article_to_bibtex,
@@ -37,6 +26,26 @@ from quarry.web.exports import (
     article_to_csv_row,
     article_to_ris,
 )
+from quarry.archive.model import Article, Entities, Provenance
+from quarry.index.api import (
+    FACETS,
+    Capture,
+    Deadline,
+    Engine,
+    EngineError,
+    EntityView,
+    ErrorKind,
+    Facet,
+    FacetValue,
+    Health,
+    HistogramBin,
+    Hit,
+    Mark,
+    SearchRequest,
+    SearchResult,
+)
+from quarry.web import create_app
+from quarry.web.settings import Settings
 
 HOSTILE = '<script>alert("x")</script> & "quotes"'
 
@@ -69,19 +78,8 @@ def make_articles() -> list[Article]:
     ]
 
 
-@dataclass
-class EntityView:
-    type: str
-    name: str
-    aliases: list[str]
-    result: SearchResult
-    cooccurring: dict[str, list[FacetValue]] = field(default_factory=dict)
-    sites: list[FacetValue] = field(default_factory=list)
-    categories: list[FacetValue] = field(default_factory=list)
-
-
-class FakeArchive:
-    """Implements the index.search.Archive contract over a fixed list of articles."""
+class FakeEngine:
+    """Implements the engine contract (index.api.Engine) over a fixed list of articles."""
 
     def __init__(self, articles: list[Article]) -> None:
         self.articles = {a.id: a for a in articles}
@@ -99,7 +97,7 @@ class FakeArchive:
             entities=a.entities.as_dict(),
         )
 
-    def search(self, req: SearchRequest) -> SearchResult:
+    def search(self, req: SearchRequest, deadline: Deadline | None = None) -> SearchResult:
         hits = [self._hit(a) for a in self.articles.values()]
         facets = []
         for name, label in FACETS.items():
@@ -122,14 +120,15 @@ class FakeArchive:
                     timed_out=name == "location",
                 )
             )
-        error = "a quotation mark is not closed" if req.q.count('"') % 2 else None
+        unbalanced = req.q.count('"') % 2
         return SearchResult(
             request=req,
             total=len(hits),
             hits=hits,
             facets=facets,
             histogram=[HistogramBin("2021-01", 3), HistogramBin("2021-04", 1)],
-            query_error=error,
+            query_error="a quotation mark is not closed" if unbalanced else None,
+            error_kind=ErrorKind.BAD_QUERY if unbalanced else None,
             suggestion="anders" if req.q == "andres" else None,
         )
 
@@ -139,22 +138,22 @@ class FakeArchive:
     def similar(self, article_id: str, limit: int = 8) -> list[Hit]:
         return [self._hit(a) for a in self.articles.values() if a.id != article_id][:limit]
 
-    def entity(self, type: str, name: str, req: SearchRequest) -> EntityView | None:
+    def entity(self, etype: str, name: str, req: SearchRequest | None = None) -> EntityView | None:
         if name != "Anders":
             return None
         return EntityView(
-            type=type,
+            type=etype,
             name=name,
             aliases=["A. B."],
-            result=self.search(req),
+            result=self.search(req or SearchRequest()),
             cooccurring={"organization": [FacetValue("ISIS", "ISIS", 1)]},
             sites=[FacetValue("example.org", "example.org", 1)],
         )
 
-    def iter_articles(self, req: SearchRequest):
-        yield from self.articles.values()
+    def export_rows(self, req: SearchRequest) -> Iterator[Article]:
+        return iter(self.articles.values())
 
-    def annotate(self, article: Article) -> list[list[tuple[int, int, str, str]]]:
+    def paragraph_marks(self, article: Article) -> list[list[Mark]]:
         return [
             [
                 (0, 6, "person", "Anders"),
@@ -164,15 +163,33 @@ class FakeArchive:
             [],
         ]
 
-    def stats(self) -> dict:
-        return {"articles": len(self.articles), "index_version": "fake"}
+    def captures(self, article: Article) -> list[bool]:
+        return [False for _ in article.provenance]
+
+    def capture(self, article_id: str, n: int) -> Capture | None:
+        return None
+
+    def health(self) -> Health:
+        return Health(articles=len(self.articles), index_version="fake")
+
+
+def test_the_double_and_the_engine_implement_the_contract():
+    from quarry.index.engine import Archive
+
+    assert isinstance(FakeEngine([]), Engine)
+    assert isinstance(Archive("/nonexistent"), Engine)
+
+
+def fake_app_of(**settings):
+    """An app over the FakeEngine, with these settings."""
+    app = create_app(Settings(data_dir="/nonexistent", **settings), {"TESTING": True})
+    app.extensions["quarry"] = FakeEngine(make_articles())
+    return app
 
 
 @pytest.fixture
 def fake_app():
-    app = create_app({"TESTING": True, "DATA_DIR": "/nonexistent"})
-    app.extensions["quarry"] = FakeArchive(make_articles())
-    return app
+    return fake_app_of()
 
 
 @pytest.fixture
@@ -250,14 +267,13 @@ def test_live_links_off_and_on(fake_app):
     html = fake_app.test_client().get("/article/a1b2c3d4e5f60718").get_data(as_text=True)
     assert 'href="https://example.org' not in html
     assert "https://example.org/news/1?x=&lt;b&gt;" in html
-    fake_app.config["LIVE_LINKS"] = True
-    html = fake_app.test_client().get("/article/a1b2c3d4e5f60718").get_data(as_text=True)
+    html = fake_app_of(live_links=True).test_client().get("/article/a1b2c3d4e5f60718").get_data(as_text=True)
     assert 'rel="noopener noreferrer nofollow"' in html
     assert 'name="citation_abstract_html_url"' in html
 
 
-def test_live_links_only_for_web_urls(fake_app):
-    fake_app.config["LIVE_LINKS"] = True
+def test_live_links_only_for_web_urls():
+    fake_app = fake_app_of(live_links=True)
     fake_app.extensions["quarry"].articles["a1b2c3d4e5f60718"].url = "javascript:alert(1)"
     html = fake_app.test_client().get("/article/a1b2c3d4e5f60718").get_data(as_text=True)
     assert 'href="javascript:' not in html and '<code id="article-url">javascript:alert(1)' in html
@@ -282,7 +298,7 @@ def test_api_search_toggle_urls(fake_client):
 
 
 def test_500_is_friendly(fake_app):
-    def boom(req):
+    def boom(req, deadline=None):
         raise RuntimeError("kaput")
 
     fake_app.extensions["quarry"].search = boom
@@ -345,7 +361,7 @@ def test_export_formats_stream_one_record_per_article(fake_client, fmt):
         assert len(list(csv.reader(io.StringIO(body)))) == n + 1
     elif fmt == "jsonl":
         assert [json.loads(line)["id"] for line in body.splitlines()] == list(
-            FakeArchive(make_articles()).articles
+            FakeEngine(make_articles()).articles
         )
     elif fmt == "ris":
         assert body.count("TY  - ") == n == body.count("ER  - ")
@@ -376,7 +392,7 @@ _values = st.sampled_from(["a", "b", "c d", "é&=?", "x/y"])
 def test_facet_value_urls_equal_one_url_at_a_time(filters, excludes, facet, q, page, date_from):
     from quarry.web import urls
 
-    app = create_app({"TESTING": True, "DATA_DIR": "/nonexistent"})
+    app = create_app(Settings(data_dir="/nonexistent"), {"TESTING": True})
     req = SearchRequest(q=q, filters=filters, excludes=excludes, page=page, date_from=date_from,
                         facet_limits={"person": 20})
     values = ["a", "b", "c d", "é&=?", "x/y"]
@@ -389,3 +405,39 @@ def test_facet_value_urls_equal_one_url_at_a_time(filters, excludes, facet, q, p
                                       view_args={"type": "person", "name": "A B"}) for v in values]
     assert batch == one
     assert [t for t, _ in entity] == entity_one
+
+
+@pytest.mark.parametrize("kind,notice,status", [
+    (ErrorKind.BAD_QUERY, "searched the plain words instead", 200),
+    (ErrorKind.REFUSED, "Could not search “x”: why.", 200),
+    (ErrorKind.UNAVAILABLE, "The archive cannot be searched yet: why.", 200),
+    (ErrorKind.TIMED_OUT, "The search was stopped (why)", 200),
+])  # fmt: skip
+def test_the_page_explains_each_kind_of_error_without_reading_its_message(fake_app, kind, notice, status):
+    engine = fake_app.extensions["quarry"]
+    plain = engine.search
+
+    def failing(req, deadline=None):
+        result = plain(req)
+        result.query_error, result.error_kind = "why", kind
+        return result
+
+    engine.search = failing
+    client = fake_app.test_client()
+    resp = client.get("/?q=x")
+    assert resp.status_code == status and notice in resp.get_data(as_text=True)
+    assert client.get("/api/search?q=x").json["error_kind"] == kind.value
+
+
+@pytest.mark.parametrize("kind,status", [(ErrorKind.UNAVAILABLE, 503), (ErrorKind.REFUSED, 400)])
+def test_engine_errors_become_statuses(fake_app, kind, status):
+    def failing(req):
+        raise EngineError(kind, "because")
+
+    fake_app.extensions["quarry"].export_rows = failing
+    client = fake_app.test_client()
+    resp = client.get("/export.csv?q=x")
+    assert resp.status_code == status and "because" in resp.get_data(as_text=True)
+    fake_app.extensions["quarry"].entity = lambda *a: failing(None)
+    api = client.get("/api/entity/person/Anders")
+    assert api.status_code == status and "because" in api.json["error"]["message"]

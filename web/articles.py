@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template
 
-from quarry.archive.captures import capture_path, read_capture
-from quarry.archive.decode import decode_bytes
+from quarry.archive.exports import EXPORT_FORMATS, article_citation
 from quarry.archive.model import Article
+from quarry.index.api import Hit, Mark
 
 from . import views
-from .exports import EXPORT_FORMATS, article_citation, export_response
-from .store import get_archive
+from .engine import get_engine, get_settings
+from .exports import export_response
 
 bp = Blueprint("articles", __name__)
 
@@ -21,7 +19,7 @@ CITE_FORMATS = ("ris", "bib", "csl.json")
 
 def load_article(article_id: str) -> Article:
     """The article or a 404 (ids are short hex strings; anything else cannot exist)."""
-    article = get_archive().article(article_id) if len(article_id) <= 200 else None
+    article = get_engine().article(article_id) if len(article_id) <= 200 else None
     if article is None:
         abort(404, description="No article with that id is in this archive.")
     return article
@@ -51,17 +49,17 @@ def highwire_meta(a: Article, live_links: bool) -> list[tuple[str, str]]:
     return meta
 
 
-def _annotate(a: Article) -> list[Any]:
+def _annotate(a: Article) -> list[list[Mark]]:
     try:
-        return get_archive().annotate(a)
+        return get_engine().paragraph_marks(a)
     except Exception:  # noqa: BLE001 - a failed annotation must not hide the text
         current_app.logger.exception("annotate failed for %s", a.id)
         return []
 
 
-def _similar(a: Article) -> list[Any]:
+def _similar(a: Article) -> list[Hit]:
     try:
-        return get_archive().similar(a.id, limit=8)
+        return get_engine().similar(a.id, limit=8)
     except Exception:  # noqa: BLE001 - "more like this" is optional
         current_app.logger.exception("similar failed for %s", a.id)
         return []
@@ -70,7 +68,7 @@ def _similar(a: Article) -> list[Any]:
 @bp.get("/article/<article_id>")
 def page(article_id: str) -> str:
     a = load_article(article_id)
-    live = bool(current_app.config.get("LIVE_LINKS"))
+    live = get_settings().live_links
     return render_template(
         "article.html",
         a=a,
@@ -79,13 +77,8 @@ def page(article_id: str) -> str:
         meta=highwire_meta(a, live),
         citation=article_citation(a),
         cite_formats=CITE_FORMATS,
-        captures=[_has_capture(p.content_hash) for p in a.provenance],
+        captures=get_engine().captures(a),
     )
-
-
-def _has_capture(content_hash: str) -> bool:
-    path = capture_path(current_app.config["DATA_DIR"], content_hash)
-    return path is not None and path.is_file()
 
 
 # A captured page is shown inert: a sandboxed unique origin, no scripts, no remote requests.
@@ -98,12 +91,10 @@ def capture(article_id: str, n: int) -> Response:
     a = load_article(article_id)
     if not 0 <= n < len(a.provenance):
         abort(404, description="No such source for this article.")
-    content = read_capture(current_app.config["DATA_DIR"], a.provenance[n].content_hash)
-    if content is None:
+    page = get_engine().capture(a.id, n)
+    if page is None:
         abort(404, description="The captured page was not kept for this source.")
-    kind = "html" if a.provenance[n].format.split(".")[0] in ("html", "warc", "arc") else "text"
-    text = decode_bytes(content, None, is_html=kind == "html")
-    response = Response(text, mimetype="text/html" if kind == "html" else "text/plain")
+    response = Response(page.text, mimetype="text/html" if page.kind == "html" else "text/plain")
     response.headers["Content-Security-Policy"] = CAPTURE_CSP
     response.headers["Content-Disposition"] = "inline"
     return response

@@ -9,26 +9,26 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 
 from quarry.archive.model import ENTITY_TYPES
-from quarry.index.api import SearchRequest, SearchResult
+from quarry.index.api import EntityView, SearchRequest, SearchResult
 
+from .engine import get_engine
 from .search import result_json, results_context
-from .store import get_archive
 
 bp = Blueprint("entities", __name__)
 
 
-def load_entity(type_: str, name: str, req: SearchRequest) -> Any:
-    """The archive's EntityView or a 404 (unknown type or name)."""
+def load_entity(type_: str, name: str, req: SearchRequest) -> EntityView:
+    """The engine's EntityView or a 404 (unknown type or name)."""
     view = None
     if type_ in ENTITY_TYPES and name.strip() and len(name) <= 500:
-        view = get_archive().entity(type_, name, req)
+        view = get_engine().entity(type_, name, req)
     if view is None:
         label = type_ if type_ in ENTITY_TYPES else "entity"
         abort(404, description=f"There is no {label} called \u201c{name}\u201d in this archive.")
     return view
 
 
-def page_result(view: Any, req: SearchRequest) -> SearchResult:
+def page_result(view: EntityView, req: SearchRequest) -> SearchResult:
     """The entity's result as the page's own request sees it.
 
     The archive adds the entity itself as a filter; URLs and chips must be built from the
@@ -47,7 +47,7 @@ def _values(values: list[Any]) -> list[dict[str, Any]]:
     return [{"value": v.value, "label": v.label or v.value, "count": v.count} for v in values]
 
 
-def _canonical_redirect(endpoint: str, view: Any, name: str) -> Response | None:
+def _canonical_redirect(endpoint: str, view: EntityView, name: str) -> Response | None:
     """An alias URL redirects to the canonical name's URL (one permalink per entity)."""
     if view.name == name:
         return None

@@ -6,6 +6,8 @@ from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
+from quarry.index.api import EngineError, ErrorKind
+
 MESSAGES = {
     400: "The request could not be understood.",
     404: "Nothing here. The page, article or entity is not in this archive.",
@@ -30,5 +32,21 @@ def _http_error(exc: HTTPException) -> ResponseReturnValue:
     return render_error(code, None if code == 500 else custom)
 
 
+# what an engine error means for a request: its status and how the page puts it
+ENGINE_ERRORS = {
+    ErrorKind.UNAVAILABLE: (503, "The archive cannot be read right now: {}."),
+    ErrorKind.TIMED_OUT: (503, "The archive took too long to answer: {}."),
+    ErrorKind.REFUSED: (400, "Could not run this search: {}."),
+    ErrorKind.BAD_QUERY: (400, "Could not read this search: {}."),
+}
+
+
+def _engine_error(exc: EngineError) -> ResponseReturnValue:
+    """An engine method that could not answer (its kind decides the status)."""
+    code, wording = ENGINE_ERRORS[exc.kind]
+    return render_error(code, wording.format(exc.message))
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(EngineError, _engine_error)

@@ -7,17 +7,19 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
+from quarry.archive.exports import EXPORT_FORMATS
 from quarry.index.api import MAX_PAGE, SearchRequest, SearchResult
 
 from . import urls, views
-from .store import archive_stats, get_archive
+from .engine import get_engine
 
 bp = Blueprint("search", __name__)
 
 
 def run_search(req: SearchRequest) -> SearchResult:
-    """Search, trusting the archive never to raise for a bad query (it sets query_error)."""
-    return get_archive().search(req)
+    """Search; the engine never raises for a bad query or an unreadable index (``error_kind``
+    in the result says which)."""
+    return get_engine().search(req)
 
 
 def result_json(result: SearchResult, **kw: Any) -> dict[str, Any]:
@@ -47,6 +49,8 @@ def results_context(result: SearchResult, **kw: Any) -> dict[str, Any]:
         "ignored": ignored_args(),
         "url_kw": kw,
         "exports": export_links(req),
+        # how the page explains a search it could not run as asked (ErrorKind's values)
+        "notice": result.error_kind.value if result.error_kind else None,
     }
 
 
@@ -63,8 +67,6 @@ def ignored_args() -> list[str]:
 
 def export_links(req: SearchRequest) -> list[tuple[str, str]]:
     """(format, URL) for exporting the whole result set of ``req`` (no paging, no facet knobs)."""
-    from .exports import EXPORT_FORMATS
-
     args = [
         (k, v)
         for k, v in req.to_args()
@@ -91,16 +93,8 @@ def pager(page: int, pages: int, around: int = 2) -> list[int | None]:
 def index() -> str:
     req = SearchRequest.from_args(request.args)
     result = run_search(req)
-    unavailable = archive_stats().get("error")
-    if unavailable and result.query_error == unavailable:
-        result.query_error = None  # not a parse problem: shown as its own notice
     suggestion_url = urls.change_url(req, q=result.suggestion) if result.suggestion else None
-    return render_template(
-        "search.html",
-        suggestion_url=suggestion_url,
-        unavailable=unavailable,
-        **results_context(result),
-    )
+    return render_template("search.html", suggestion_url=suggestion_url, **results_context(result))
 
 
 @bp.get("/api/search")

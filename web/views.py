@@ -11,14 +11,14 @@ import math
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, current_app, url_for
+from flask import Flask, url_for
 from markupsafe import Markup, escape
 
 from quarry.archive.model import ENTITY_TYPES
 from quarry.index.api import FACETS, PAGE_SIZES, SORTS, HistogramBin, SearchRequest, SearchResult
 
 from . import urls
-from .store import archive_stats
+from .engine import get_settings, health
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -242,10 +242,7 @@ def annotated_paragraphs(
 
 
 def _context() -> dict[str, Any]:
-    return {
-        "archive_stats": archive_stats,
-        "live_links": bool(current_app.config.get("LIVE_LINKS")),
-    }
+    return {"archive_health": health, "live_links": get_settings().live_links}
 
 
 def init_app(app: Flask) -> None:

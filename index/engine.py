@@ -1,0 +1,329 @@
+"""The engine over one local archive: :class:`Archive` implements :class:`index.api.Engine`.
+
+A search travels through the phases in order, each in its own module, all on one generation
+(:mod:`index.generations`) and under one :class:`~index.api.Deadline`: the query is parsed and
+walked once (:mod:`index.plan`), matched and scored over posting arrays (:mod:`index.arraymatch`),
+filtered (:mod:`index.filters`), ordered and paged (:mod:`index.ranking`), marked
+(:mod:`index.snippets`), counted (:mod:`index.facets`) and, when nothing matched, corrected
+(:mod:`index.suggest`). Articles themselves come from the store.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from quarry.archive.captures import capture_path, read_capture
+from quarry.archive.datadir import DataDir
+from quarry.archive.decode import decode_bytes
+from quarry.archive.model import Article
+from quarry.archive.store import Store
+
+from . import facets as facet_counts
+from . import filters, ranking
+from .api import (
+    DEFAULT_CACHE_SIZE,
+    DEFAULT_TIME_BUDGET,
+    Capture,
+    Deadline,
+    EngineError,
+    EntityView,
+    ErrorKind,
+    Health,
+    Hit,
+    Mark,
+    SearchRequest,
+    SearchResult,
+)
+from .arraymatch import POSTINGS_CACHE_BYTES, TooManyTerms
+from .cache import LRUCache
+from .entity_page import entity_view
+from .generations import Generation, Generations
+from .plan import Parsed, Plan, parse, prepare
+from .similar import similar_ids
+from .suggest import suggest
+
+EXPORT_BATCH = 500
+
+
+class Archive:
+    """One archive (a data directory), opened lazily and reopened when its index changes."""
+
+    def __init__(self, data_dir: DataDir | Path, cache_size: int = DEFAULT_CACHE_SIZE,
+                 time_budget: float | None = DEFAULT_TIME_BUDGET):  # fmt: skip
+        self.data_dir = DataDir.of(data_dir)
+        self.time_budget = time_budget
+        # per generation: parsed queries, and a query's matches and scores (no caches: all cold)
+        self._parsed = LRUCache(cache_size)
+        self._matches = LRUCache(cache_size)
+        self._similar = LRUCache(cache_size)  # article id -> the ids of its similar articles
+        self._generations = Generations(self.data_dir, POSTINGS_CACHE_BYTES if cache_size else 0)
+        self._local = threading.local()
+        self._authority = None
+
+    # -- what stays the same for every generation --------------------------------------------
+
+    def _store(self) -> Store | None:
+        """This thread's read-only connection to the store (None: nothing stored yet)."""
+        store = getattr(self._local, "store", None)
+        if store is None:
+            if not self.data_dir.store.exists():
+                return None
+            store = self._local.store = Store(self.data_dir.store, readonly=True)
+        return store
+
+    @property
+    def authority(self):
+        """The entity authority (None when it cannot be loaded: search works without aliases)."""
+        if self._authority is None:
+            try:
+                from quarry.archive.entities import get_authority
+
+                self._authority = get_authority(self.data_dir.root)
+            except Exception:  # noqa: BLE001 - search works without entity aliases
+                self._authority = False
+        return self._authority if self._authority is not False else None
+
+    def generation(self) -> Generation:
+        """The current index generation (EngineError(UNAVAILABLE) when none can be read); for
+        tools and tests that look inside, not part of the engine contract."""
+        return self._generations.current()
+
+    def parse_query(self, q: str) -> Parsed:
+        """A query text as the current generation parses and walks it (tools and tests)."""
+        gen = self.generation()
+        return parse(q, gen.schema, self.authority, _vocab_resolver(gen), gen.languages)
+
+    def health(self) -> Health:
+        try:
+            gen = self._generations.current()
+        except EngineError as exc:
+            return Health(0, None, exc.message, exc.kind)
+        notes = []
+        if not gen.postings.fast:
+            notes.append(f"postings are read through Whoosh's own (slower) readers: {gen.postings.reason}")
+        return Health(int(gen.columns.live.sum()), f"{gen.version_dir.name}/{gen.generation}", notes=notes)
+
+    # -- searching ---------------------------------------------------------------------------
+
+    def _plan(self, gen: Generation, req: SearchRequest) -> Plan:
+        """The request with its query parsed and walked (once per generation and query text)."""
+
+        def parse_query(q: str) -> Parsed:
+            key = (gen.key, q)
+            found = self._parsed.get(key)
+            if found is None:
+                found = parse(q, gen.schema, self.authority, _vocab_resolver(gen), gen.languages)
+                self._parsed.put(key, found)
+            return found
+
+        return prepare(req, parse_query)
+
+    def _match(self, gen: Generation, plan: Plan, deadline: Deadline) -> tuple[np.ndarray, np.ndarray | None]:
+        """The query's matching documents and their scores (None when browsing)."""
+        if plan.parsed is None:
+            return gen.columns.live.copy(), None
+        key = (gen.key, plan.parsed.text)
+        cached = self._matches.get(key)
+        if cached is not None:
+            return cached
+        with gen.lock:
+            mask, scores = gen.matcher.evaluate(plan.parsed.walk, deadline)  # may raise TooManyTerms
+        mask = mask & gen.columns.live
+        scores = scores.astype(np.float32)  # half the memory in the cache; ties order by docnum
+        mask.flags.writeable = False  # shared through the cache
+        scores.flags.writeable = False
+        self._matches.put(key, (mask, scores))
+        return mask, scores
+
+    def search(self, req: SearchRequest, deadline: Deadline | None = None) -> SearchResult:
+        deadline = deadline or Deadline(self.time_budget)
+        result = SearchResult(request=req, total=0, hits=[])
+        try:
+            # one generation (reader, searcher and columns) serves the whole request
+            gen = self._generations.current()
+            self._search(gen, req, deadline, result)
+        except EngineError as exc:  # unavailable, or timed out: what was found so far stands
+            result.query_error, result.error_kind = exc.message, exc.kind
+        except (RecursionError, TooManyTerms) as exc:
+            # not run at all: counts over some of a wildcard's words would mislead
+            result.total, result.hits, result.facets, result.histogram = 0, [], [], []
+            result.query_error, result.error_kind = _refusal(exc), ErrorKind.REFUSED
+        result.elapsed_ms = deadline.elapsed() * 1000
+        return result
+
+    def _search(self, gen: Generation, shown: SearchRequest, deadline: Deadline, result: SearchResult) -> None:
+        """The phases of one search, each adding to ``result``."""
+        plan = self._plan(gen, shown)
+        req = plan.request
+        if plan.error:
+            result.query_error, result.error_kind = plan.error, ErrorKind.BAD_QUERY
+        qmask, scores = self._match(gen, plan, deadline)
+        deadline.check()
+        includes, other = filters.masks(gen.columns, req, req.within)
+        base = qmask & other
+        final = filters.all_of(base, list(includes.values()))
+        result.total = int(final.sum())
+        self._page(gen, plan, scores, final, deadline, result.hits)
+        deadline.check()
+        if req.with_facets:
+            result.facets = facet_counts.count(gen.columns, req, base, includes, deadline)
+        if req.with_histogram:
+            result.histogram, result.undated = facet_counts.histogram(gen.columns, final)
+        if result.total == 0 and plan.parsed is not None and not plan.error:
+            deadline.check()
+            result.suggestion = suggest(gen, req.q, self.article)
+
+    def _page(self, gen: Generation, plan: Plan, scores, final: np.ndarray, deadline: Deadline,
+              hits: list[Hit]) -> None:  # fmt: skip
+        """Add the requested page's hits to ``hits`` (those made before a deadline stay)."""
+        req = plan.request
+        docnums, values = ranking.page(gen.columns, req.sort, scores, final, req.page, req.page_size)
+        ids = [gen.columns.ids[d] for d in docnums]
+        store = self._store()
+        articles = store.get_many(ids) if store is not None else {}
+        marks = self._marks(gen, plan) if req.with_snippets else {}
+        for n, aid in enumerate(ids):
+            article = articles.get(aid)
+            if article is None:
+                continue
+            deadline.check()
+            snippet = also = ""
+            if req.with_snippets:
+                snippet = gen.highlighter.snippet(article, marks)
+                also = gen.highlighter.also_titled(article, marks)
+            hits.append(_hit(article, snippet, values[n] if values else None, also))
+
+    def _marks(self, gen: Generation, plan: Plan) -> dict[str, frozenset[str]]:
+        """The words to mark per text field: the walk's, with its wildcards' words added."""
+        if plan.parsed is None:
+            return {}
+        walk = plan.parsed.walk
+        marks = {name: set(words) for name, words in walk.marks.items()}
+        try:
+            with gen.lock:
+                for node in walk.expansions:  # the matcher's own (cached) expansion
+                    name = "body" if node.field == "title" else node.field
+                    if name == "body" or name.startswith("text_"):
+                        words = (gen.postings.decode(node.field, w) for w in gen.matcher.expand(node))
+                        marks.setdefault(name, set()).update(words)
+        except TooManyTerms:
+            pass  # marking is best effort
+        return {name: frozenset(words) for name, words in marks.items()}
+
+    # -- articles ----------------------------------------------------------------------------
+
+    def article(self, article_id: str) -> Article | None:
+        if not isinstance(article_id, str) or len(article_id) > 64:
+            return None
+        store = self._store()
+        return store.get(article_id) if store is not None else None
+
+    def paragraph_marks(self, article: Article) -> list[list[Mark]]:
+        from quarry.archive.entities.annotate import paragraph_marks
+
+        return paragraph_marks(article, self.authority)
+
+    def similar(self, article_id: str, limit: int = 8) -> list[Hit]:
+        try:
+            gen = self._generations.current()
+        except EngineError:
+            return []
+        key = (gen.key, article_id, limit)
+        ids = self._similar.get(key)
+        if ids is None:
+            article = self.article(article_id)
+            ids = similar_ids(gen, article, limit) if article is not None else []
+            self._similar.put(key, ids)
+        store = self._store()
+        found = store.get_many(ids) if store is not None and ids else {}
+        return [_hit(found[i], gen.highlighter.snippet(found[i], {}), None) for i in ids if i in found]
+
+    def entity(self, etype: str, name: str, req: SearchRequest | None = None) -> EntityView | None:
+        gen = self._generations.current()
+        return entity_view(gen.columns, self.authority, etype, name, req or SearchRequest(sort="newest"),
+                           self.search)  # fmt: skip
+
+    def export_rows(self, req: SearchRequest) -> Iterator[Article]:
+        gen = self._generations.current()
+        try:
+            plan = self._plan(gen, req)
+            qmask, scores = self._match(gen, plan, Deadline())
+        except (RecursionError, TooManyTerms) as exc:
+            raise EngineError(ErrorKind.REFUSED, _refusal(exc)) from exc
+        includes, other = filters.masks(gen.columns, plan.request, plan.request.within)
+        final = filters.all_of(qmask & other, list(includes.values()))
+        docnums, _ = ranking.ordered(gen.columns, plan.request.sort, scores, final, None)
+        ids = [gen.columns.ids[d] for d in docnums]
+        return self._stream(ids)
+
+    def _stream(self, ids: list[str]) -> Iterator[Article]:
+        """The articles of ``ids`` in order, read from the store in batches."""
+        for start in range(0, len(ids), EXPORT_BATCH):
+            store = self._store()  # the thread streaming a response may not be the one that began it
+            chunk = ids[start : start + EXPORT_BATCH]
+            found = store.get_many(chunk) if store is not None else {}
+            for aid in chunk:
+                if aid in found:
+                    yield found[aid]
+
+    # -- captured pages ----------------------------------------------------------------------
+
+    def captures(self, article: Article) -> list[bool]:
+        return [_is_file(capture_path(self.data_dir, p.content_hash)) for p in article.provenance]
+
+    def capture(self, article_id: str, n: int) -> Capture | None:
+        article = self.article(article_id)
+        if article is None or not 0 <= n < len(article.provenance):
+            return None
+        source = article.provenance[n]
+        content = read_capture(self.data_dir, source.content_hash)
+        if content is None:
+            return None
+        kind = "html" if source.format.split(".")[0] in ("html", "warc", "arc") else "text"
+        return Capture(decode_bytes(content, None, is_html=kind == "html"), kind)
+
+
+def _refusal(exc: RecursionError | TooManyTerms) -> str:
+    """Why a query is not run: a wildcard standing for too many words, or a query nested or
+    chained beyond what the parser and matcher can recurse."""
+    return str(exc) if isinstance(exc, TooManyTerms) else "the query is too deeply nested to run; simplify it"
+
+
+def _is_file(path: Path | None) -> bool:
+    return path is not None and path.is_file()
+
+
+def _vocab_resolver(gen: Generation):
+    """Resolves a facet value case-insensitively to the value as indexed (for ``field:value``)."""
+    columns = gen.columns
+
+    def resolve(field_name: str, value: str) -> str | None:
+        col = columns.fields.get(field_name)
+        if col is None:
+            return None
+        ids = col.ids_of([value])
+        return col.vocab[ids[0]] if ids else None
+
+    return resolve
+
+
+def _hit(article: Article, snippet: str, score: float | None, also_titled: str = "") -> Hit:
+    ents = article.entities.as_dict()
+    return Hit(
+        id=article.id,
+        title=article.title,
+        also_titled=also_titled,
+        date=article.published_iso,
+        url=article.url,
+        site=article.site,
+        authors=article.authors,
+        categories=article.categories,
+        snippet=snippet,
+        entities={t: names[:5] for t, names in ents.items()},
+        score=score,
+    )
+

@@ -1,0 +1,85 @@
+"""Filters: which documents a request's facet values, exclusions and dates allow.
+
+Everything here is a boolean mask over one generation's documents, made from its columns
+(:mod:`index.columns`), so a filter costs the same whatever the query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import numpy as np
+
+from . import query as qp
+from .columns import Columns
+from .request import SearchRequest
+
+
+def narrowed(req: SearchRequest) -> SearchRequest:
+    """The request with a ``published:[..]`` clause that merely narrows its query moved into
+    its date filters (a mask over the date column, much cheaper than a range query)."""
+    rest, start, end = qp.split_date_range(req.q)
+    if rest == req.q:
+        return req
+    out = replace(req, q=rest)
+    if start and (not req.date_from or ordinal(start, True) > ordinal(req.date_from, True)):
+        out.date_from = start
+    if end and (not req.date_to or ordinal(end, False) < ordinal(req.date_to, False)):
+        out.date_to = end
+    if out.is_browse and req.sort == "relevance":
+        out.sort = "newest"
+    return out
+
+
+def masks(columns: Columns, req: SearchRequest,
+          within: tuple[str, str] | None = None) -> tuple[dict[str, np.ndarray], np.ndarray]:  # fmt: skip
+    """Per-facet include masks (OR within a facet) and one mask of excludes, dates and the
+    ``within`` constraint (an entity page's entity, ANDed with everything)."""
+    includes = {}
+    for name, values in req.filters.items():
+        col = columns.fields.get(name)
+        if col is None:
+            continue
+        includes[name] = col.docs_with_any(col.ids_of(values), columns.ndocs)
+    other = np.ones(columns.ndocs, dtype=bool)
+    if within is not None:
+        col = columns.fields[within[0]]
+        other &= col.docs_with_any(col.ids_of([within[1]]), columns.ndocs)
+    for name, values in req.excludes.items():
+        col = columns.fields.get(name)
+        if col is not None:
+            other &= ~col.docs_with_any(col.ids_of(values), columns.ndocs)
+    if req.date_from:
+        other &= columns.day >= ordinal(req.date_from, start=True)
+    if req.date_to:
+        other &= (columns.day <= ordinal(req.date_to, start=False)) & (columns.day >= 0)
+    return includes, other
+
+
+def all_of(first: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
+    """``first`` ANDed with every mask (a new array)."""
+    out = first.copy()
+    for mask in masks:
+        out &= mask
+    return out
+
+
+def ordinal(text: str, start: bool) -> int:
+    """The first (``start``) or last day of a YYYY, YYYY-MM or YYYY-MM-DD date, as an ordinal."""
+    parts = [int(p) for p in text.split("-")]
+    year = min(max(parts[0], date.min.year), date.max.year)  # "0000" and "9999-12" are valid input
+    if len(parts) == 3:
+        try:
+            return date(year, parts[1], parts[2]).toordinal()
+        except ValueError:
+            parts = parts[:2]
+    if len(parts) == 2:
+        month = parts[1]
+        if start:
+            return date(year, month, 1).toordinal()
+        if (year, month) == (date.max.year, 12):
+            return date.max.toordinal()
+        nxt = date(year + (month == 12), month % 12 + 1, 1)
+        return nxt.toordinal() - 1
+    return date(year, 1, 1).toordinal() if start else date(year, 12, 31).toordinal()

@@ -1,0 +1,164 @@
+"""What defines a result set: a :class:`SearchRequest`, and how it round-trips through a URL.
+
+URL query strings carry all search state, so a request is built from URL-style arguments
+(``from_args``) and turned back into them (``to_args``); anything malformed falls back to a
+default, so a URL can never make a search fail.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+# facet name -> label, in display order
+FACETS: dict[str, str] = {
+    "category": "Category",
+    "year": "Year",
+    "month": "Month",
+    "author": "Author",
+    "site": "Site",
+    "language": "Language",
+    "person": "Person",
+    "organization": "Organization",
+    "location": "Location",
+}
+SORTS = ("relevance", "newest", "oldest")
+PAGE_SIZES = (10, 20, 50, 100)
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE = 10_000
+DEFAULT_FACET_LIMIT = 10
+MAX_FACET_LIMIT = 1000
+# the query parser's regexes are quadratic in the length of one word (a 100k-character query would
+# hold a thread for minutes): every request's query is cut to this, once, when it is made
+MAX_QUERY_CHARS = 2000
+
+_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+@dataclass
+class SearchRequest:
+    """Everything that defines a result set; it round-trips through a URL query string."""
+
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)  # facet -> values (OR)
+    excludes: dict[str, list[str]] = field(default_factory=dict)  # facet -> values (NOT)
+    date_from: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD
+    date_to: str | None = None
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+    facet_limits: dict[str, int] = field(default_factory=dict)  # facet -> how many values
+    facet_filters: dict[str, str] = field(default_factory=dict)  # facet -> substring to match
+    with_facets: bool = True
+    with_histogram: bool = True
+    with_snippets: bool = True
+    # (facet, value) every result must have, ANDed with everything else: an entity page's
+    # entity, carried into its exports as ``in.<facet>=<value>``
+    within: tuple[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        self.q = self.q[:MAX_QUERY_CHARS]
+
+    @classmethod
+    def from_args(cls, args: Any) -> SearchRequest:
+        """Build a request from URL-style arguments (a werkzeug MultiDict or dict of lists).
+
+        ``q``, ``f.<facet>`` (repeatable), ``x.<facet>`` (repeatable), ``from``, ``to``, ``sort``,
+        ``page``, ``size``, ``fl.<facet>`` (facet limit), ``fq.<facet>`` (facet value search).
+        Unknown or malformed values fall back to defaults: a URL can never make a search fail.
+        """
+        getlist = args.getlist if hasattr(args, "getlist") else lambda k: _as_list(args.get(k))
+        keys = list(args.keys())
+
+        def first(key: str) -> str:
+            values = getlist(key)
+            return str(values[0]) if values else ""
+
+        req = cls(q=first("q").strip())
+        for key in keys:
+            prefix, _, name = key.partition(".")
+            if name not in FACETS:
+                continue
+            values = [str(v)[:500] for v in getlist(key) if str(v).strip()]
+            if prefix == "f" and values:
+                req.filters[name] = _unique(req.filters.get(name, []) + values)
+            elif prefix == "x" and values:
+                req.excludes[name] = _unique(req.excludes.get(name, []) + values)
+            elif prefix == "fl" and values:
+                req.facet_limits[name] = _clamp_int(values[0], DEFAULT_FACET_LIMIT, 1, MAX_FACET_LIMIT)
+            elif prefix == "fq" and values:
+                req.facet_filters[name] = values[0][:100]
+            elif prefix == "in" and values:
+                req.within = (name, values[0])
+        req.date_from = _date_or_none(first("from"))
+        req.date_to = _date_or_none(first("to"))
+        sort = first("sort")
+        req.sort = sort if sort in SORTS else ("relevance" if req.q else "newest")
+        req.page = _clamp_int(first("page"), 1, 1, MAX_PAGE)
+        req.page_size = _clamp_int(first("size"), DEFAULT_PAGE_SIZE, 1, max(PAGE_SIZES))
+        return req
+
+    def to_args(self) -> list[tuple[str, str]]:
+        """The request as ordered URL arguments (defaults left out), the inverse of from_args."""
+        out: list[tuple[str, str]] = []
+        if self.q:
+            out.append(("q", self.q))
+        for name in FACETS:
+            out += [("f." + name, v) for v in self.filters.get(name, [])]
+        for name in FACETS:
+            out += [("x." + name, v) for v in self.excludes.get(name, [])]
+        if self.within:
+            out.append(("in." + self.within[0], self.within[1]))
+        if self.date_from:
+            out.append(("from", self.date_from))
+        if self.date_to:
+            out.append(("to", self.date_to))
+        default_sort = "relevance" if self.q else "newest"
+        if self.sort != default_sort:
+            out.append(("sort", self.sort))
+        if self.page_size != DEFAULT_PAGE_SIZE:
+            out.append(("size", str(self.page_size)))
+        for name, limit in sorted(self.facet_limits.items()):
+            out.append(("fl." + name, str(limit)))
+        for name, text in sorted(self.facet_filters.items()):
+            out.append(("fq." + name, text))
+        if self.page != 1:
+            out.append(("page", str(self.page)))
+        return out
+
+    @property
+    def is_browse(self) -> bool:
+        return self.q.strip() in ("", "*")
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _clamp_int(text: str, default: int, low: int, high: int) -> int:
+    try:
+        value = int(str(text).strip())
+    except (TypeError, ValueError):
+        return default
+    return min(max(value, low), high)
+
+
+def _date_or_none(text: str) -> str | None:
+    text = (text or "").strip()
+    if not _DATE_RE.match(text):
+        return None
+    parts = text.split("-")
+    if len(parts) >= 2 and not 1 <= int(parts[1]) <= 12:
+        return None
+    if len(parts) == 3 and not 1 <= int(parts[2]) <= 31:
+        return None
+    return text

@@ -1,0 +1,84 @@
+"""What the ``quarry`` commands share: the data directory and engine options, messages on stderr,
+a progress counter, and field mappings for JSONL/CSV.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from quarry.archive.datadir import default_data_dir
+
+from .settings import Settings, SettingsError
+
+data_dir_option = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=default_data_dir,
+    show_default="./quarry-data or $QUARRY_DATA",
+    help="Directory holding the article store and the index.",
+)
+
+
+def engine_options(command):
+    """``--cache-size`` and ``--time-budget``: how the engine searches (the web app and
+    ``quarry search`` read the same settings)."""
+    command = click.option(
+        "--time-budget", type=click.FloatRange(min=0), default=None,
+        help="Seconds a search may take before facet counts are left out "
+        "[default: $QUARRY_TIME_BUDGET or 2].",
+    )(command)  # fmt: skip
+    return click.option(
+        "--cache-size", type=click.IntRange(min=0), default=None,
+        help="Queries whose matches are kept per index generation, 0 for none "
+        "[default: $QUARRY_CACHE_SIZE or 128].",
+    )(command)  # fmt: skip
+
+
+def load_settings(**flags) -> Settings:
+    """The settings from the environment and these flags; a bad environment value is a usage
+    error (exit 2) that names it."""
+    try:
+        return Settings.load(**flags)
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+class Progress:
+    """A one-line counter on a terminal; silent when stderr is not a terminal."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.count = 0
+        self.tty = sys.stderr.isatty()
+        self.last = 0.0
+
+    def __call__(self, n: int) -> None:
+        self.count += n
+        now = time.monotonic()
+        if self.tty and now - self.last > 0.2:
+            self.last = now
+            click.echo(f"\r{self.label}: {self.count}", err=True, nl=False)
+
+    def done(self) -> None:
+        if self.tty and self.count:
+            click.echo(f"\r{self.label}: {self.count}", err=True)
+
+
+def field_map(pairs: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        target, sep, column = pair.partition("=")
+        if not sep or not target or not column:
+            raise click.BadParameter(
+                f"{pair!r}: use FIELD=COLUMN, e.g. body=text", param_hint="--map"
+            )
+        out[target.strip()] = column.strip()
+    return out

@@ -1,0 +1,108 @@
+"""``quarry search``: the same results and facet counts as the web page, on the terminal.
+
+It opens the engine from the same settings as the web app (cache size, time budget). A search
+the engine could not run as asked is reported by its kind: an index that cannot be read exits 3,
+a refused query exits 2; a query read as plain words, or stopped by its time limit, is noted.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sys
+
+import click
+
+from quarry.archive.exports import EXPORT_FORMATS
+from quarry.index.api import FACETS, EngineError, ErrorKind, SearchRequest
+
+from .cli_common import data_dir_option, engine_options, err, load_settings
+
+EXIT_STATUS = {ErrorKind.UNAVAILABLE: 3, ErrorKind.REFUSED: 2}  # other kinds still answer
+
+
+@click.command()
+@click.argument("query", nargs=-1)
+@click.option(
+    "--filter",
+    "filters",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="Keep articles with this facet value (repeatable).",
+)
+@click.option(
+    "--exclude",
+    "excludes",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="Drop articles with this facet value.",
+)
+@click.option("--from", "date_from", help="Published on or after (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--to", "date_to", help="Published on or before.")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]))
+@click.option("--page", type=int, default=1)
+@click.option("--size", type=int, default=20)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print results and facets as one JSON object."
+)
+@click.option(
+    "--format", "fmt", help="Export the whole result set: csv, jsonl, ris, bib, csl.json."
+)
+@data_dir_option
+@engine_options
+def search(query, filters, excludes, date_from, date_to, sort, page, size, as_json, fmt, data_dir,
+           cache_size, time_budget):  # fmt: skip
+    """Search the archive: the same results and facet counts as the web page."""
+    args: dict[str, list[str]] = {"q": [" ".join(query)], "page": [str(page)], "size": [str(size)]}
+    for prefix, pairs in (("f", filters), ("x", excludes)):
+        for pair in pairs:
+            name, sep, value = pair.partition("=")
+            if not sep or name not in FACETS:
+                raise click.BadParameter(
+                    f"{pair!r}: use FIELD=VALUE with FIELD one of {', '.join(FACETS)}"
+                )
+            args.setdefault(f"{prefix}.{name}", []).append(value)
+    if date_from:
+        args["from"] = [date_from]
+    if date_to:
+        args["to"] = [date_to]
+    if sort:
+        args["sort"] = [sort]
+    req = SearchRequest.from_args(args)
+    engine = load_settings(data_dir=data_dir, cache_size=cache_size, time_budget=time_budget).open_engine()
+    if fmt:
+        if fmt not in EXPORT_FORMATS:
+            raise click.BadParameter(f"unknown format {fmt!r}; one of {', '.join(EXPORT_FORMATS)}")
+        try:
+            rows = engine.export_rows(req)
+        except EngineError as exc:
+            err(f"error: {exc.message}")
+            sys.exit(EXIT_STATUS.get(exc.kind, 1))
+        writer = EXPORT_FORMATS[fmt][2]
+        for chunk in writer(rows):
+            sys.stdout.write(chunk)
+        return
+    result = engine.search(req)
+    status = EXIT_STATUS.get(result.error_kind, 0)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        sys.exit(status)
+    if result.query_error:
+        err(f"{'error' if status else 'note'}: {result.query_error}")
+    if status:
+        sys.exit(status)
+    click.echo(f"{result.total} articles")
+    for n, hit in enumerate(result.hits, start=(req.page - 1) * req.page_size + 1):
+        meta = " · ".join(
+            x for x in [hit.date or "undated", hit.site or "", ", ".join(hit.categories)] if x
+        )
+        click.echo(f"{n:>4}. {hit.title}\n      {meta}\n      id {hit.id}")
+        if hit.also_titled:  # found through another of its headlines: say which
+            click.echo(f"      also headlined: {html.unescape(re.sub(r'</?mark>', '', hit.also_titled))}")
+    if result.suggestion:
+        click.echo(f"did you mean: {result.suggestion}")
+    for facet in result.facets:
+        if facet.values:
+            values = ", ".join(f"{v.value} ({v.count})" for v in facet.values)
+            click.echo(f"{facet.label}: {values}")
