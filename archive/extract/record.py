@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from ..model import ENTITY_TYPES, Article, Entities, Provenance, RawDocument, article_id, text_hash
+from .clean import clean_authors, clean_categories, site_from_url
 from .pagetext import guess_language
 
 # Article field -> column names tried in order when no mapping names one
@@ -65,9 +66,9 @@ def extract_record(raw: RawDocument, field_map: dict[str, str] | None = None) ->
         title=title or body[0][:120],
         body=body,
         published=published,
-        authors=_list(get("authors"), split_names=True),
-        categories=_list(get("categories")),
-        site=_text(get("site")) or None,
+        authors=clean_authors(_list(get("authors"), split_names=True)),
+        categories=clean_categories(_list(get("categories"))),
+        site=_text(get("site")) or site_from_url(url),
         language=(_text(get("language")) or guess_language(" ".join(body[:5])) or None),
         views=_int(get("views")),
         entities=entities,
