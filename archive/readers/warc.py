@@ -146,6 +146,16 @@ class _StrictStream:
         return self.fh.tell()
 
 
+class _QuietArchiveIterator(ArchiveIterator):
+    """warcio's iterator without its own warning: a record not followed by a blank line is
+    counted in ``err_count`` (``record_damage`` reports it as a problem with its offset) and also
+    written straight to stderr as "WARNING ... Offset: N Remainder: b'...'", over the progress
+    display and the summary. That message is a class attribute formatted before writing; an
+    empty one writes nothing."""
+
+    INC_RECORD = ""
+
+
 class _NonChunked(Exception):
     """Raised internally when a gzip member holds more than one record."""
 
@@ -260,7 +270,7 @@ class _Reader:
         pos: int | None = start
         while pos is not None:
             fh.seek(pos)
-            it = ArchiveIterator(fh, arc2warc=True)
+            it = _QuietArchiveIterator(fh, arc2warc=True)
             records = iter(it)
             pos = None
             while True:
@@ -329,7 +339,7 @@ class _Reader:
         )
         skip = self.records_seen
         fh.seek(0)
-        it = ArchiveIterator(_StrictStream(gzip.GzipFile(fileobj=fh, mode="rb")), arc2warc=True)
+        it = _QuietArchiveIterator(_StrictStream(gzip.GzipFile(fileobj=fh, mode="rb")), arc2warc=True)
         records = iter(it)
         index = 0
         while True:
@@ -441,7 +451,7 @@ def _headers_dict(record: ArcWarcRecord) -> dict[str, str]:
 
 def _first_record(stream: Any) -> tuple[dict[str, str], bytes] | None:
     try:
-        it = ArchiveIterator(stream, arc2warc=True)
+        it = _QuietArchiveIterator(stream, arc2warc=True)
         record = next(iter(it))
         payload = record.content_stream().read(MAX_FILE_BYTES)
         return _headers_dict(record), payload
