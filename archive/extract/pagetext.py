@@ -1,9 +1,12 @@
-"""Articles from plain-text captures of whole pages (a browser's "save as text" or copy-paste).
+"""Articles from plain-text files: captures of whole pages (a browser's "save as text" or
+copy-paste) and any other text.
 
-Two layers: a reader for the layout of European Eye on Radicalization and sites built on the
-same WordPress theme (breadcrumb, title, date, "in <categories>", title again, views, share
-buttons, author, body, "Related Posts"), and a generic fallback for any other capture: the
-title, the first date and the main block of prose.
+A text file is a page capture only when it looks like one: the layout of European Eye on
+Radicalization and sites built on the same WordPress theme (breadcrumb, title, date, "in
+<categories>", title again, views, share buttons, author, body, "Related Posts"), or a page's
+navigation, share buttons and footer around an article (its main block of prose, the title above
+it and the first date near it are taken). Any other text is an article whole
+(:mod:`.plaintext`).
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from datetime import date, datetime
 
 from ..decode import decode_bytes
 from ..model import Article, Provenance, RawDocument, article_id, text_hash
+from .clean import clean_authors, clean_categories
+from .plaintext import plain_article
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE_LINE = re.compile(
@@ -54,13 +59,23 @@ _CHROME_LINES = {
 }
 
 
-def extract_pagetext(raw: RawDocument) -> Article | None:
-    """The article in a page capture, or None when the capture holds no article."""
+def extract_pagetext(raw: RawDocument) -> Article:
+    """The article in a text file: a page capture's article, or the whole text.
+
+    Raises :class:`NoArticle` (with the reason) when there is none."""
+    from . import NoArticle
+
     text = decode_bytes(raw.content, raw.encoding, is_html=False)
     lines = [ln.rstrip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    fields = _eer_layout(lines) or _generic(lines)
-    if fields is None or not fields["body"]:
-        return None
+    fields = _eer_layout(lines)
+    if fields is None and looks_like_capture(lines):
+        fields = _generic(lines)
+        if fields is None:
+            raise NoArticle("page capture without an article (navigation, links and notices only)")
+    if fields is None:
+        fields = plain_article(lines)
+        if fields is None:
+            raise NoArticle("no article found (no sentence, list or table in the text)")
     body: list[str] = fields["body"]
     url = raw.url
     return Article(
@@ -69,13 +84,49 @@ def extract_pagetext(raw: RawDocument) -> Article | None:
         title=fields["title"],
         body=body,
         published=fields.get("published"),
-        authors=fields.get("authors", []),
-        categories=fields.get("categories", []),
+        authors=clean_authors(fields.get("authors", [])),
+        categories=clean_categories(fields.get("categories", [])),
         site=fields.get("site"),
         language=fields.get("language") or guess_language(" ".join(body[:5])),
         views=fields.get("views"),
         provenance=[Provenance.from_raw(raw)],
         text_hash=text_hash(body),
+    )
+
+
+# Lines a page's navigation, share buttons and footer are made of (whole lines, any case)
+_CHROME = {
+    "menu", "search", "subscribe", "sign in", "sign up", "log in", "login", "log out", "register",
+    "skip to content", "skip to main content", "home", "about", "about us", "contact",
+    "contact us", "privacy", "privacy policy", "terms of use", "terms of service", "cookies",
+    "cookie policy", "cookie settings", "accept cookies", "accept all", "newsletter", "share",
+    "share this", "share this article", "share on facebook", "share on twitter", "facebook",
+    "twitter", "whatsapp", "linkedin", "telegram", "instagram", "youtube", "email", "print",
+    "tweet", "more stories", "related posts", "related articles", "popular", "most read",
+    "trending", "read more", "you may also like", "recommended", "advertisement",
+    "no result", "view all result", "all rights reserved", "back to top", "latest news",
+    "startseite", "impressum", "datenschutz", "kontakt", "suche", "anmelden", "accueil",
+    "mentions légales", "recherche", "se connecter", "inicio", "buscar", "contacto",
+}  # fmt: skip
+_MENU_BAR = re.compile(r"^[\w’' -]{2,25}(?:\s+[|•·]\s+[\w’' -]{2,25}){2,}$")
+
+
+def looks_like_capture(lines: list[str]) -> bool:
+    """True when a text shows a page's chrome around its article: navigation, share buttons,
+    cookie and copyright notices on lines of their own, before and after the prose (or at least
+    three of them); a press release's "Contact:" block or a closing copyright line alone is not
+    enough."""
+    positions = [i for i, line in enumerate(lines) if _is_chrome(line)]
+    if len(positions) >= 3:
+        return True
+    prose = [i for i, line in enumerate(lines) if len(line.split()) >= 12]
+    return bool(positions and prose and positions[0] < prose[0] and positions[-1] > prose[-1])
+
+
+def _is_chrome(line: str) -> bool:
+    text = _BULLET.sub("", line.strip()).strip().rstrip(":").casefold()
+    return text in _CHROME or _MENU_BAR.match(line.strip()) is not None or (
+        text.startswith(("©", "copyright")) and len(text.split()) <= 12
     )
 
 
@@ -226,7 +277,9 @@ def _generic(lines: list[str]) -> dict | None:
             best = (words, start, n + 1)
     if best[0] < 40:
         return None
-    block = [s for _, s in paragraphs[best[1] : best[2]]]
+    # the block's lines, list items among them, from its first prose line to its last
+    first, last = paragraphs[best[1]][0], paragraphs[best[2] - 1][0]
+    block = [s for s in stripped[first : last + 1] if s and not _is_chrome(s)]
     while block and len(block[0].split()) < 15 and not block[0].endswith("."):
         block.pop(0)
     block_start_line = paragraphs[best[1]][0]
