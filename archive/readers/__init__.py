@@ -14,14 +14,14 @@ from pathlib import Path
 
 from ..model import RawDocument
 from .base import Problem, ReadOptions
-from .exports import read_csv, read_jsonl
+from .exports import read_csv, read_json, read_jsonl
 
 __all__ = [
     "FORMATS", "Problem", "ReadOptions", "RawDocument", "detect_format", "iter_files", "page_documents",
     "read_path",
 ]  # fmt: skip
 
-FORMATS = ("warc", "arc", "wacz", "zip", "mhtml", "html", "pagetext", "jsonl", "csv")
+FORMATS = ("warc", "arc", "wacz", "zip", "mhtml", "html", "pagetext", "jsonl", "json", "csv")
 _SKIP_NAMES = {".DS_Store", "Thumbs.db"}
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -78,17 +78,23 @@ def detect_format(path: Path, head: bytes | None = None) -> str | None:
     if _looks_utf16(head):
         lower = head.decode("utf-16", errors="ignore").encode("utf-8", "ignore").lower().lstrip()
     # exports first: their fields may well contain HTML (a scraped "<body>" in a record)
+    if stripped.startswith(b"["):
+        return "json"  # an array of records
     if stripped.startswith(b"{"):
         first, newline, _ = stripped.partition(b"\n")
-        if not newline or name.endswith((".jsonl", ".ndjson", ".json")):
-            return "jsonl"  # a first record longer than the sniffed head, or named so
+        if name.endswith((".jsonl", ".ndjson")):
+            return "jsonl"
+        if not newline:  # a first line longer than the sniffed head: the name decides
+            return "json" if name.endswith(".json") else "jsonl"
         try:
-            if isinstance(json.loads(first), dict):
-                return "jsonl"
+            # one complete object on the first line: one record per line (whatever the name)
+            return "jsonl" if isinstance(json.loads(first), dict) else "json"
         except ValueError:
-            pass
+            return "json"  # an object laid out over several lines
     if name.endswith((".jsonl", ".ndjson")):
         return "jsonl"
+    if name.endswith(".json"):
+        return "json"
     if name.endswith((".csv", ".tsv")):
         return "csv"
     if (
@@ -140,6 +146,8 @@ def read_path(path: Path, options: ReadOptions | None = None) -> Iterator[RawDoc
             yield from read_zip(path, options)
         elif fmt == "jsonl":
             yield from read_jsonl(path, options)
+        elif fmt == "json":
+            yield from read_json(path, options)
         elif fmt == "csv":
             yield from read_csv(path, options)
         else:
