@@ -102,13 +102,14 @@ def ingest(paths, data_dir, mapping, fmt, no_entities, workers, wait, as_json):
     from quarry.archive.pipeline import ingest as run_ingest
     from quarry.archive.store import Store
     from quarry.index.build import store_path, sync_index
+    from quarry.web.progress import IngestDisplay
 
     options = ReadOptions(field_map=_field_map(mapping), format=fmt)
     try:
         with writer_lock(data_dir, wait):
             caught_up = sync_index(data_dir)  # finish an earlier interrupted run first
             store = Store(store_path(data_dir))
-            progress = _Progress("documents")
+            display = IngestDisplay()
             try:
                 report = run_ingest(
                     paths,
@@ -117,11 +118,11 @@ def ingest(paths, data_dir, mapping, fmt, no_entities, workers, wait, as_json):
                     entities=not no_entities,
                     data_dir=data_dir,
                     workers=workers,
-                    progress=progress,
+                    progress=display,
                 )
             finally:
                 store.close()
-                progress.done()
+                display.close()
             indexed = caught_up + sync_index(data_dir)
     except Busy as exc:
         _err(str(exc))
@@ -132,11 +133,12 @@ def ingest(paths, data_dir, mapping, fmt, no_entities, workers, wait, as_json):
         _err("interrupted while updating the index: everything stored is kept; "
              "run `quarry ingest` again (or `quarry rebuild`) to finish")
         sys.exit(130)
+    summary = report.lines(indexed=indexed, caught_up=caught_up)
+    report.append_to_log(summary)
     if as_json:
         click.echo(json.dumps({**report.as_dict(), "indexed": indexed}))
-    for line in report.lines():
+    for line in summary:
         _err(line)
-    _err(f"indexed: {indexed}" + (f" ({caught_up} left over from an interrupted run)" if caught_up else ""))
     if report.interrupted:
         sys.exit(130)
     sys.exit(1 if report.failed else 0)
@@ -212,18 +214,22 @@ def _reextract(store, data_dir: Path) -> int:
     for f in files:
         if str(f) not in missing:
             groups.setdefault(store.get_meta(f"options:{f}") or "{}", []).append(f)
-    progress = _Progress("re-extracted")
+    from quarry.web.progress import IngestDisplay
+
     status = 0
     runs = list(groups.items()) or [("{}", [])]
     for n, (saved, group) in enumerate(runs):
         opts = json.loads(saved)
         extra = raws_from_captures(store, data_dir, missing) if n == 0 and missing else ()
-        report = run_ingest(group, store, ReadOptions(field_map=opts.get("field_map", {}), format=opts.get("format")),
-                            data_dir=data_dir, reextract=True, progress=progress, extra=extra)
+        display = IngestDisplay("re-extracting")
+        try:
+            report = run_ingest(group, store, ReadOptions(field_map=opts.get("field_map", {}), format=opts.get("format")),
+                                data_dir=data_dir, reextract=True, progress=display, extra=extra, log_name="reextract")
+        finally:
+            display.close()
         for line in report.lines():
             _err(line)
         status = status or (1 if report.failed else 0)
-    progress.done()
     for f in sorted(missing):
         _err(f"source gone: {f} (re-extracted from its kept capture where there is one)")
     return status
@@ -244,17 +250,24 @@ def extract(paths, no_entities, mapping, fmt, workers, data_dir):
     """Print the articles found in files as JSON Lines (nothing is stored)."""
     from quarry.archive.pipeline import iter_raw, process_all
     from quarry.archive.readers import Problem
+    from quarry.archive.report import ARCHIVE_RECORD_KINDS, printable
 
     options = ReadOptions(field_map=_field_map(mapping), format=fmt)
-    failed = False
+    seen: list[Path] = []
+    lost = False  # an input that gave no article (a web archive's images and revisits aside)
+    found: set[str] = set()  # files that gave an article
+    explained: set[str] = set()  # files with a reason on stderr already
     for _raw, outcome in process_all(
-        iter_raw(paths, options), options.field_map, not no_entities, data_dir, workers
+        iter_raw(paths, options, seen=seen), options.field_map, not no_entities, data_dir, workers
     ):
         if isinstance(outcome, Problem):
-            _err(("skipped: " if outcome.skipped else "FAILED: ") + outcome.describe())
-            failed = failed or not outcome.skipped
+            _err(printable(("skipped: " if outcome.skipped else "FAILED: ") + outcome.describe()))
+            if not outcome.skipped or outcome.group not in ARCHIVE_RECORD_KINDS:
+                lost = True
+                explained.add(outcome.source)
             continue
         a = outcome
+        found.update(p.source for p in a.provenance)
         where = a.provenance[0] if a.provenance else None
         source = (
             where.source + (f"#{where.member}" if where and where.member else "") if where else None
@@ -278,7 +291,11 @@ def extract(paths, no_entities, mapping, fmt, workers, data_dir):
                 ensure_ascii=False,
             )
         )
-    sys.exit(1 if failed else 0)
+    for path in seen:
+        if str(path) not in found and str(path) not in explained:  # images, revisits and the like
+            lost = True
+            _err(printable(f"no article: {path}: only web archive records that are not pages"))
+    sys.exit(1 if lost else 0)
 
 
 @main.command()

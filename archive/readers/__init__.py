@@ -124,7 +124,7 @@ def read_path(path: Path, options: ReadOptions | None = None) -> Iterator[RawDoc
     try:
         size = path.stat().st_size
     except OSError as exc:
-        yield Problem(source, f"cannot read file: {exc.strerror or exc}")
+        yield Problem(source, f"cannot read file: {exc.strerror or exc}", kind="cannot read file")
         return
     if size == 0:
         yield Problem(source, "empty file")
@@ -132,7 +132,7 @@ def read_path(path: Path, options: ReadOptions | None = None) -> Iterator[RawDoc
     try:
         head, gz = _head(path)
     except OSError as exc:
-        yield Problem(source, f"cannot read file: {exc.strerror or exc}")
+        yield Problem(source, f"cannot read file: {exc.strerror or exc}", kind="cannot read file")
         return
     fmt = options.format or detect_format(path, head)
     try:
@@ -153,7 +153,7 @@ def read_path(path: Path, options: ReadOptions | None = None) -> Iterator[RawDoc
         else:
             yield from _read_page(path, fmt, gz, size, options)
     except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the run
-        yield Problem(source, f"unreadable ({type(exc).__name__}: {exc})")
+        yield Problem(source, f"unreadable ({type(exc).__name__}: {exc})", kind="unreadable")
 
 
 def _read_page(
@@ -162,10 +162,8 @@ def _read_page(
     """A single page file (HTML or a plain-text capture), read whole within the size limit."""
     source = str(path)
     if size > options.max_bytes:
-        yield Problem(
-            source,
-            f"file too large ({size / 1e6:.0f} MB > {options.max_bytes / 1e6:.0f} MB limit for a page)",
-        )
+        why = f"file too large ({size / 1e6:.0f} MB > {options.max_bytes / 1e6:.0f} MB limit for a page)"
+        yield Problem(source, why, kind="file too large")
         return
     try:
         if gz:
@@ -174,7 +172,10 @@ def _read_page(
         else:
             content = path.read_bytes()
     except (OSError, EOFError) as exc:
-        yield Problem(source, f"damaged gzip file ({exc})" if gz else f"cannot read file: {exc}")
+        if gz:
+            yield Problem(source, f"damaged gzip file ({exc})", kind="damaged gzip file")
+        else:
+            yield Problem(source, f"cannot read file: {exc}", kind="cannot read file")
         return
     yield from page_documents(content, source, fmt, options, fmt + (".gz" if gz else ""))
 
@@ -193,7 +194,7 @@ def page_documents(
 
     if len(content) > options.max_bytes:
         why = f"file too large (over {options.max_bytes / 1e6:.0f} MB decompressed)"
-        yield Problem(source, why, member=member)
+        yield Problem(source, why, member=member, kind="file too large")
         return
     if not content.strip():
         yield Problem(source, "empty file", member=member)

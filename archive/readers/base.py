@@ -30,13 +30,22 @@ class Problem:
     def group(self) -> str:
         return self.kind or self.reason
 
+    @property
+    def where(self) -> str:
+        return place(self.source, self.member, self.offset)
+
     def describe(self) -> str:
-        where = self.source
-        if self.member:
-            where += f" [{self.member}]"
-        if self.offset is not None:
-            where += f" @ offset {self.offset}"
-        return f"{where}: {self.reason}"
+        return f"{self.where}: {self.reason}"
+
+
+def place(source: str, member: str | None = None, offset: int | None = None) -> str:
+    """Where a document is: its file, the member inside it, the byte offset (or line number)."""
+    where = source
+    if member:
+        where += f" [{member}]"
+    if offset is not None and not (member or "").endswith(f" {offset}"):  # not "[line 5] @ offset 5"
+        where += f" @ offset {offset}"
+    return where
 
 
 @dataclass

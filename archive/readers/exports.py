@@ -143,9 +143,7 @@ def _document_records(doc: Any, source: str, field_map: dict[str, str]) -> Itera
         path, items = found
         yield from _items(items, source, f"{path} item")
         return
-    fields = ("title", "url", "published", "authors", "categories", "site", "language")
-    if sum(_has_fields(doc, field_map, (name,)) for name in fields) >= 2:
-        # a record without a body (a headline and its URL): reported as such
+    if _is_record(doc, field_map):  # a record without a body (a headline and its URL): said so
         yield RawDocument(source=source, kind="record", record=doc, format="json")
         return
     keys = ", ".join(list(doc)[:5]) + (", …" if len(doc) > 5 else "")
@@ -164,10 +162,17 @@ def _has_fields(record: dict, field_map: dict[str, str], names: tuple[str, ...])
     return False
 
 
+def _is_record(item: dict, field_map: dict[str, str]) -> bool:
+    """True for an object with two or more article fields (a title and a URL, a body and a
+    date ...): a record, where one field alone may be anything's ("name", "text")."""
+    fields = ("body", "title", "url", "published", "authors", "categories", "site", "language")
+    return sum(_has_fields(item, field_map, (name,)) for name in fields) >= 2
+
+
 def _record_list(doc: dict, field_map: dict[str, str], depth: int = 3) -> tuple[str, list] | None:
     """The array of records an object holds (at most ``depth`` levels down), with its path
-    (``data.items``): an array of objects with a body, a title or a URL (not a list of images or
-    of tags); the one whose items have a body, else the longest."""
+    (``data.items``): an array of records (not of images, tags or sections of one article); the
+    one whose items have a body, else the longest."""
     found: list[tuple[bool, int, str, list]] = []
 
     def walk(node: dict, path: str, level: int) -> None:
@@ -175,7 +180,7 @@ def _record_list(doc: dict, field_map: dict[str, str], depth: int = 3) -> tuple[
             where = f"{path}.{key}" if path else str(key)
             if isinstance(value, list) and value and sum(isinstance(v, dict) for v in value) * 2 > len(value):
                 first = next(v for v in value if isinstance(v, dict))
-                if _has_fields(first, field_map, ("body", "title", "url")):
+                if _is_record(first, field_map):
                     found.append((_has_fields(first, field_map, ("body",)), len(value), where, value))
             elif isinstance(value, dict) and level < depth:
                 walk(value, where, level + 1)
