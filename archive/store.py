@@ -193,7 +193,8 @@ class Store:
         now = time.time()
         match = self.find_duplicate(article, by_place=reextract)
         if match is None:
-            if self.get(article.id) is not None:  # its address is taken by another text
+            if self.db.execute("SELECT 1 FROM articles WHERE id=?", (article.id,)).fetchone():
+                # its address is taken by another text
                 article.id = text_article_id(article.url, article.text_hash)
             self._write(article, now, added=now)
             self._add_sources(article.id, article.provenance)
