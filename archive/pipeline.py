@@ -23,10 +23,13 @@ from .extract import NoArticle, RecordError, extract
 from .model import ENTITY_TYPES, Article, Entities, Provenance, RawDocument
 from .readers import Problem, ReadOptions, iter_files, read_path
 from .readers.base import place
-from .report import IngestProgress, IngestReport
+from .report import IngestProgress, IngestReport, gave_no_article
 from .store import Store
 
-__all__ = ["IngestProgress", "IngestReport", "add_entities", "ingest", "iter_raw", "process", "process_all"]
+__all__ = [
+    "IngestProgress", "IngestReport", "add_entities", "extract_articles", "ingest", "iter_raw", "process",
+    "process_all",
+]  # fmt: skip
 
 BATCH = 50
 
@@ -267,6 +270,34 @@ def ingest(
     finally:
         report.close_log()
     return report
+
+
+def extract_articles(
+    paths: Iterable[Path],
+    options: ReadOptions,
+    entities: bool = True,
+    data_dir: Path | None = None,
+    workers: int | None = None,
+) -> Iterator[Article | Problem]:
+    """The articles in the files under ``paths`` and the problems met, without storing
+    anything; a file that gave no article and no reason (a web archive of images and revisits
+    only) ends with a problem saying so."""
+    seen: list[Path] = []
+    found: set[str] = set()  # files that gave an article, or a reason for one they did not
+    items = iter_raw(paths, options, seen=seen)
+    for _raw, outcome in process_all(items, options.field_map, entities, data_dir, workers):
+        if isinstance(outcome, Problem):
+            if not gave_no_article(outcome):
+                yield outcome
+                continue
+            found.add(outcome.source)
+        else:
+            found.update(p.source for p in outcome.provenance)
+        yield outcome
+    for path in seen:
+        if str(path) not in found:
+            yield Problem(str(path), "no article: only web archive records that are not pages",
+                          skipped=True, kind="no article in the file")  # fmt: skip
 
 
 def raws_from_captures(store: Store, data_dir: Path, sources: set[str]) -> Iterator[RawDocument]:

@@ -35,6 +35,12 @@ _WIDTH = 150
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
+def gave_no_article(problem: Problem) -> bool:
+    """True when a problem cost an article: a failure, or a skip other than a web archive's
+    records that are not pages (an archive's images and revisits beside its pages cost nothing)."""
+    return not problem.skipped or problem.group not in ARCHIVE_RECORD_KINDS
+
+
 def printable(text: object) -> str:
     """Text from an input made safe for a terminal or a log line: control characters, escape
     sequences and direction overrides become visible escapes (``\\n``, ``\\x1b``, ``\\u202e``)."""

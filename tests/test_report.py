@@ -172,7 +172,7 @@ def test_extract_exits_1_when_an_input_gives_no_article(tmp_path, runner):
     assert runner.invoke(main, ["extract", "--no-entities", str(with_page)]).exit_code == 0
     css_only = _warc(tmp_path / "b.warc.gz", {"https://x.example/s.css": ("text/css", b"a{}")})
     out = runner.invoke(main, ["extract", "--no-entities", str(css_only)])
-    assert out.exit_code == 1 and f"no article: {css_only}" in out.output
+    assert out.exit_code == 1 and f"skipped: {css_only}: no article: only web archive records" in out.output
 
 
 def test_printable():

@@ -248,26 +248,18 @@ def _reextract(store, data_dir: Path) -> int:
 @data_dir_option
 def extract(paths, no_entities, mapping, fmt, workers, data_dir):
     """Print the articles found in files as JSON Lines (nothing is stored)."""
-    from quarry.archive.pipeline import iter_raw, process_all
+    from quarry.archive.pipeline import extract_articles
     from quarry.archive.readers import Problem
-    from quarry.archive.report import ARCHIVE_RECORD_KINDS, printable
+    from quarry.archive.report import gave_no_article, printable
 
     options = ReadOptions(field_map=_field_map(mapping), format=fmt)
-    seen: list[Path] = []
-    lost = False  # an input that gave no article (a web archive's images and revisits aside)
-    found: set[str] = set()  # files that gave an article
-    explained: set[str] = set()  # files with a reason on stderr already
-    for _raw, outcome in process_all(
-        iter_raw(paths, options, seen=seen), options.field_map, not no_entities, data_dir, workers
-    ):
+    lost = False  # an input gave no article
+    for outcome in extract_articles(paths, options, not no_entities, data_dir, workers):
         if isinstance(outcome, Problem):
             _err(printable(("skipped: " if outcome.skipped else "FAILED: ") + outcome.describe()))
-            if not outcome.skipped or outcome.group not in ARCHIVE_RECORD_KINDS:
-                lost = True
-                explained.add(outcome.source)
+            lost = lost or gave_no_article(outcome)
             continue
         a = outcome
-        found.update(p.source for p in a.provenance)
         where = a.provenance[0] if a.provenance else None
         source = (
             where.source + (f"#{where.member}" if where and where.member else "") if where else None
@@ -291,10 +283,6 @@ def extract(paths, no_entities, mapping, fmt, workers, data_dir):
                 ensure_ascii=False,
             )
         )
-    for path in seen:
-        if str(path) not in found and str(path) not in explained:  # images, revisits and the like
-            lost = True
-            _err(printable(f"no article: {path}: only web archive records that are not pages"))
     sys.exit(1 if lost else 0)
 
 
