@@ -8,7 +8,7 @@ a category or an author is, whatever the input format.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from ..model import canonical_url
@@ -48,10 +48,14 @@ def is_setting(value: str) -> bool:
 
 def clean_categories(values: Iterable[str]) -> list[str]:
     """The categories that are words for readers, each once, in their order."""
+    return _kept(values, is_setting)
+
+
+def _kept(values: Iterable[str], reject: Callable[[str], bool]) -> list[str]:
     out: list[str] = []
     for value in values:
         text = " ".join(str(value).split())
-        if text and not is_setting(text) and text not in out:
+        if text and not reject(text) and text not in out:
             out.append(text)
     return out
 
@@ -73,12 +77,7 @@ def is_placeholder_author(value: str) -> bool:
 
 def clean_authors(values: Iterable[str]) -> list[str]:
     """The authors that name someone, each once, in their order."""
-    out: list[str] = []
-    for value in values:
-        text = " ".join(str(value).split())
-        if text and not is_placeholder_author(text) and text not in out:
-            out.append(text)
-    return out
+    return _kept(values, is_placeholder_author)
 
 
 def site_from_url(url: str | None) -> str | None:

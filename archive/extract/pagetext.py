@@ -17,7 +17,7 @@ from datetime import date, datetime
 from ..decode import decode_bytes
 from ..model import Article, Provenance, RawDocument, article_id, text_hash
 from .clean import clean_authors, clean_categories
-from .plaintext import plain_article
+from .plaintext import byline_authors, is_byline, plain_article
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE_LINE = re.compile(
@@ -28,7 +28,6 @@ _CATEGORY_LINE = re.compile(r"^in\s+(.+)$")
 _VIEWS_LINE = re.compile(r"^(\d[\d,.]*)\s*([KkMm])?$")
 _SHARE = re.compile(r"^(share on|tweet|share this|facebook|twitter|whatsapp|email|print)\b", re.I)
 _COPYRIGHT = re.compile(r"copyright\s*©?\s*(?:\d{4}\s*)?(.+?)\.?$", re.I)
-_BYLINE = re.compile(r"^(by|written by|author:)\s+\S", re.I)
 _BULLET = re.compile(r"^\s*[•·\-\*▪►]\s+")
 # Lines that end the article in this page layout (exact lines, not words inside paragraphs).
 _END_MARKERS = {
@@ -189,7 +188,7 @@ def _eer_layout(lines: list[str]) -> dict | None:
         authors: list[str] = []
         k = j
         if k < len(stripped) and _is_byline(stripped[k]):
-            authors = _split_authors(stripped[k])
+            authors = byline_authors(stripped[k])
             k += 1
         body = _body_until_end(stripped, k)
         if not body:
@@ -213,12 +212,6 @@ def _is_byline(line: str) -> bool:
     return _SHARE.match(line) is None and sum(w[:1].isupper() for w in words) >= max(
         1, len(words) * 0.6
     )
-
-
-def _split_authors(line: str) -> list[str]:
-    line = re.sub(r"^(by|written by|author:?)\s+", "", line.strip(), flags=re.I)
-    parts = re.split(r",\s*|\s+and\s+|\s*&\s*", line)
-    return [p.strip() for p in parts if p.strip()]
 
 
 def _body_until_end(lines: list[str], start: int) -> list[str]:
@@ -291,8 +284,8 @@ def _generic(lines: list[str]) -> dict | None:
         if published is None and _DATE_LINE.match(s):
             published = parse_date_line(s)
             continue
-        if not authors and _BYLINE.match(s) and len(s.split()) <= 12:
-            authors = _split_authors(s)
+        if not authors and is_byline(s):
+            authors = byline_authors(s)
             continue
         if (
             title is None

@@ -26,7 +26,7 @@ _BULLET = re.compile(r"^(?:[•·▪►◦‣○●■□–—*+-]|\d{1,3}[.)]|
 _TURN = re.compile(r"^(?:Q|A|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s?[:：]\s+\S")
 _CELL_SPLIT = re.compile(r"\t+|\s{2,}|\s*\|\s*")
 _NUMBERISH = re.compile(r"^[-+−]?[\d.,%$€£ ]*\d[\d.,%$€£ ]*$")
-_BYLINE = re.compile(r"^(?:by|written by|author:?|von|par|por|di|door)\s+\S", re.I)
+_BYLINE = re.compile(r"^(?:[Bb]y|[Ww]ritten by|[Aa]uthors?:|[Vv]on|[Pp]ar|[Pp]or|[Dd]i|[Dd]oor)\s+(?=[A-ZÀ-Þ])")
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
@@ -70,8 +70,8 @@ def plain_article(lines: list[str]) -> dict | None:
     title = paras.pop(0).text if len(paras) > 1 and _is_title(paras[0]) else None
     authors: list[str] = []
     for i, p in enumerate(paras[:3]):
-        if p.kind == "text" and _BYLINE.match(p.text) and len(p.text.split()) <= 12 and len(paras) > 1:
-            authors = _split_authors(paras.pop(i).text)
+        if p.kind == "text" and is_byline(p.text) and len(paras) > 1:
+            authors = byline_authors(paras.pop(i).text)
             break
     published: date | datetime | None = None
     for i, p in enumerate(paras[:4]):
@@ -190,7 +190,7 @@ def _is_title(p: _Para) -> bool:
         and not p.text.endswith((".", ",", ";", ":"))
         and _DATELINE.match(p.text + " ") is None
         and _date_line(p.text) is None
-        and not _BYLINE.match(p.text)
+        and not is_byline(p.text)
     )
 
 
@@ -238,8 +238,19 @@ def _text_year(lines: list[str]) -> str | None:
     return None
 
 
-def _split_authors(line: str) -> list[str]:
+def is_byline(line: str) -> bool:
+    """True for a line that names the authors: "By Anna Keller and Jonas Berg", "Von Lena
+    Novak" (the names capitalised, no full stop: not "By the end of the year, ...")."""
+    m = _BYLINE.match(line)
+    if not m or len(line.split()) > 12 or line.endswith("."):
+        return False
+    words = [w for w in line[m.end() :].split() if w.casefold() not in ("and", "und", "et", "y", "e", "&")]
+    return sum(w[:1].isupper() for w in words) >= max(1, 0.6 * len(words))
+
+
+def byline_authors(line: str) -> list[str]:
+    """The names in a byline, each a value ("By A and B" -> [A, B])."""
     from .clean import clean_authors
 
-    line = re.sub(r"^(?:by|written by|author:?|von|par|por|di|door)\s+", "", line.strip(), flags=re.I)
+    line = _BYLINE.sub("", line.strip()) if _BYLINE.match(line.strip()) else line.strip()
     return clean_authors(p.strip() for p in re.split(r",\s*|\s+and\s+|\s*&\s*|\s+und\s+", line))
