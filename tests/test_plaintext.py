@@ -116,6 +116,19 @@ def test_short_statement_is_an_article():
                       "families of those killed."]  # fmt: skip
 
 
+def test_date_line_above_the_title():
+    text = b"Friday, 3 March 2023\n\nMinisters meet in Niamey\n\nDefence ministers met in Niamey on Friday.\n"
+    a = extract(RawDocument(source="t.txt", kind="pagetext", content=text))
+    assert (a.title, a.published, a.body) == ("Ministers meet in Niamey", date(2023, 3, 3),
+                                              ["Defence ministers met in Niamey on Friday."])  # fmt: skip
+
+
+def test_a_sentence_starting_like_a_byline_stays_in_the_body():
+    text = b"Talks resume\n\nBy the end of the week, both sides had agreed to meet again.\n"
+    a = extract(RawDocument(source="t.txt", kind="pagetext", content=text))
+    assert a.authors == [] and a.body == ["By the end of the week, both sides had agreed to meet again."]
+
+
 def test_text_without_a_title_line_is_titled_by_its_opening_words():
     text = (b"The ministry said on Monday that the border crossing would reopen next week after talks with "
             b"the neighbouring government, which had closed it in March.")  # fmt: skip

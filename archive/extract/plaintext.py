@@ -67,14 +67,16 @@ def plain_article(lines: list[str]) -> dict | None:
     paras = _paragraphs(lines)
     if not paras or not any(len(p.text.split()) >= 4 or p.kind == "row" for p in paras):
         return None
+    published: date | datetime | None = None
+    if len(paras) > 2 and paras[0].kind == "text" and _date_line(paras[0].text):  # the date first
+        published = _date_line(paras.pop(0).text)
     title = paras.pop(0).text if len(paras) > 1 and _is_title(paras[0]) else None
     authors: list[str] = []
     for i, p in enumerate(paras[:3]):
         if p.kind == "text" and is_byline(p.text) and len(paras) > 1:
             authors = byline_authors(paras.pop(i).text)
             break
-    published: date | datetime | None = None
-    for i, p in enumerate(paras[:4]):
+    for i, p in enumerate(paras[:4] if published is None else []):
         found = _date_line(p.text) if p.kind == "text" else None
         if found is not None and len(paras) > 1:
             published = found
