@@ -54,12 +54,17 @@ def printable(text: object) -> str:
     return _UNPRINTABLE.sub(escape, str(text))
 
 
-def shorten(text: str, width: int = _WIDTH) -> str:
-    """One line of at most ``width`` characters, cut in the middle (both ends of a path say most)."""
+def shorten(text: str, width: int = _WIDTH, keep: str = "both") -> str:
+    """One line of at most ``width`` characters: cut in the middle (``keep="both"``), or keep
+    the end (a path: its file name says most) or the start (a title)."""
     if len(text) <= width:
         return text
-    keep = (width - 1) // 2
-    return text[:keep] + "…" + text[-(width - 1 - keep) :]
+    if keep == "end":
+        return "…" + text[-(width - 1) :]
+    if keep == "start":
+        return text[: width - 1] + "…"
+    half = (width - 1) // 2
+    return text[:half] + "…" + text[-(width - 1 - half) :]
 
 
 @dataclass
@@ -75,8 +80,8 @@ class Duplicate:
         """``where = “title” (why, id)``, the place and the title each shortened to fit."""
         tail = f" ({self.why}, id {self.of_id})"
         room = max(width - len(tail) - 6, 40)
-        title = shorten(printable(self.of_title), room // 2)
-        where = shorten(printable(self.where), room - len(title))
+        title = shorten(printable(self.of_title), room // 2, keep="start")
+        where = shorten(printable(self.where), room - len(title), keep="end")
         return f"{where} = “{title}”{tail}"
 
 

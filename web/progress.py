@@ -55,7 +55,7 @@ class IngestDisplay:
     def _show(self, state: IngestProgress, now: float) -> None:
         files = f"{state.files_done:,}/{state.files_total:,} files, {state.documents:,} documents"
         if self.bar is not None:
-            current = shorten(printable(state.current.rsplit("/", 1)[-1]), 40)
+            current = shorten(printable(state.current.rsplit("/", 1)[-1]), 40, keep="end")
             self.bar.set_postfix_str(f"{files}, {current}", refresh=False)
             self.bar.update(state.bytes_done - self.bar.n)  # redraws: tqdm keeps rate and time left
             return
