@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 # kinds of web archive records that hold no page: counted on one line, listed only in the log
 ARCHIVE_RECORD_KINDS = ("revisit", "not HTML", "HTTP status", "no HTTP response")
 EXAMPLES = 3  # examples kept per reason
-MAX_GROUPS = 6  # reasons shown per section of the summary; the rest are counted on one line
+# reasons shown with an example in each of the two sections (skipped, failed); the rest are
+# counted on one line: the summary stays under 40 lines however varied the input
+MAX_GROUPS = 5
 _WIDTH = 150
 
 # C0/C1 control characters (newline, escape, CSI ...), line and paragraph separators, and the
@@ -145,13 +147,10 @@ class IngestReport:
         self._write("# outcome", "article id or kind of reason", "where", "what")
         return path
 
-    def close_log(self, summary: list[str] | None = None) -> None:
-        if self._log is None:
-            return
-        for line in summary or []:
-            self._comment(line)
-        self._log.close()
-        self._log = None
+    def close_log(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
 
     def append_to_log(self, lines: list[str]) -> None:
         """Add lines (the summary, once the index is updated) to a closed log."""

@@ -175,5 +175,22 @@ def test_extract_exits_1_when_an_input_gives_no_article(tmp_path, runner):
     assert out.exit_code == 1 and f"skipped: {css_only}: no article: only web archive records" in out.output
 
 
+def test_summary_stays_short_however_varied_the_problems():
+    from quarry.archive.readers.base import Problem
+    from quarry.archive.report import IngestReport
+
+    report = IngestReport()
+    for n in range(30):
+        for kind in ("revisit", "not HTML", f"skip reason {n}"):
+            report.record_problem(Problem(f"f{n}", kind, skipped=True))
+        report.record_problem(Problem(f"g{n}", f"failure {n}\nforged: 1"))
+    report.read = len(report.skipped)
+    lines = report.lines(indexed=0)
+    assert len(lines) < 40, "\n".join(lines)
+    assert [line.strip() for line in lines].count("25  for 25 other reasons (in the log)") == 2
+    assert "60  web archive records that are not pages (revisit 30, not HTML 30)" in [line.strip() for line in lines]
+    assert all("\n" not in line for line in lines)
+
+
 def test_printable():
     assert printable("a\nb\tc\x1b[0m\x9b\u202e\u2028é") == "a\\nb\\tc\\x1b[0m\\x9b\\u202e\\u2028é"
