@@ -136,6 +136,12 @@ def test_json_lines_named_json_and_a_one_line_document(tmp_path):
     assert [d.member for d in _read(two)[0]] == ["line 1", "line 2"]
 
 
+def test_text_that_starts_with_a_bracket_is_not_json(tmp_path):
+    path = tmp_path / "note.txt"
+    path.write_text("[Update] The ministry said on Monday that the border would reopen next week.\n")
+    assert detect_format(path) == "pagetext"
+
+
 def test_json_document_over_the_size_limit(tmp_path):
     path = tmp_path / "huge.json"
     path.write_text(json.dumps({"title": "T", "body": "x" * 5000}, indent=1))

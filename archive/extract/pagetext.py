@@ -47,15 +47,6 @@ _END_MARKERS = {
     "share this:",
     "recommended",
 }
-_CHROME_LINES = {
-    "no result",
-    "view all result",
-    "views",
-    "share",
-    "menu",
-    "search",
-    "skip to content",
-}
 
 
 def extract_pagetext(raw: RawDocument) -> Article:
@@ -103,7 +94,7 @@ _CHROME = {
     "twitter", "whatsapp", "linkedin", "telegram", "instagram", "youtube", "email", "print",
     "tweet", "more stories", "related posts", "related articles", "popular", "most read",
     "trending", "read more", "you may also like", "recommended", "advertisement",
-    "no result", "view all result", "all rights reserved", "back to top", "latest news",
+    "no result", "view all result", "views", "all rights reserved", "back to top", "latest news",
     "startseite", "impressum", "datenschutz", "kontakt", "suche", "anmelden", "accueil",
     "mentions légales", "recherche", "se connecter", "inicio", "buscar", "contacto",
 }  # fmt: skip
@@ -291,7 +282,7 @@ def _generic(lines: list[str]) -> dict | None:
             title is None
             and "|" not in s
             and 3 <= len(s.split()) <= 25
-            and s.lower() not in _CHROME_LINES
+            and not _is_chrome(s)
             and not _SHARE.match(s)
             and not s[-1:] == "."
         ):

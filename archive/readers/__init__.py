@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -24,6 +25,7 @@ __all__ = [
 FORMATS = ("warc", "arc", "wacz", "zip", "mhtml", "html", "pagetext", "jsonl", "json", "csv")
 _SKIP_NAMES = {".DS_Store", "Thumbs.db"}
 _GZIP_MAGIC = b"\x1f\x8b"
+_JSON_ARRAY = re.compile(rb"\[\s*[{\]]")
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -78,8 +80,8 @@ def detect_format(path: Path, head: bytes | None = None) -> str | None:
     if _looks_utf16(head):
         lower = head.decode("utf-16", errors="ignore").encode("utf-8", "ignore").lower().lstrip()
     # exports first: their fields may well contain HTML (a scraped "<body>" in a record)
-    if stripped.startswith(b"["):
-        return "json"  # an array of records
+    if _JSON_ARRAY.match(stripped) or (stripped.startswith(b"[") and name.endswith(".json")):
+        return "json"  # an array of records (a text may well start with "[Update]")
     if stripped.startswith(b"{"):
         first, newline, _ = stripped.partition(b"\n")
         if name.endswith((".jsonl", ".ndjson")):
