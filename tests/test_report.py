@@ -135,6 +135,16 @@ def test_progress_lines_when_piped():
     assert lines[-1].startswith("ingest: 4/4 files, 80 documents, 4.0 MB of 4.0 MB (100%)")
 
 
+def test_progress_lines_thin_out_in_a_long_run():
+    times = iter([0, *range(10, 3601, 10)]).__next__
+    stream = io.StringIO()
+    display = IngestDisplay(stream=stream, interval=10, clock=times)
+    state = IngestProgress(files_total=1, bytes_total=10**9, started=0)
+    for _ in range(361):  # an hour, a document every ten seconds
+        display(state)
+    assert 20 <= len(stream.getvalue().splitlines()) <= 50  # not 360
+
+
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True

@@ -1,6 +1,6 @@
 """The progress of an ingest on the terminal: files and bytes read of the total, the rate and
-the time left; a progress bar (tqdm) when stderr is a terminal, a plain line every few seconds
-when it is piped to a file or another program.
+the time left; a progress bar (tqdm) when stderr is a terminal, a plain line every ten seconds
+(less often as a long run goes on) when it is piped to a file or another program.
 
 File names are shown with their control characters escaped (an input cannot move the cursor or
 forge a line).
@@ -37,8 +37,8 @@ class IngestDisplay:
         if self.last is None:
             self.last = now
             self._start(state)
-        elif now - self.last >= self.interval:
-            self.last = now
+        elif now - self.last >= max(self.interval, 0.1 * (now - state.started)):
+            self.last = now  # piped: every 10 s, then every tenth of the time so far (long runs)
             self._show(state, now)
 
     def _start(self, state: IngestProgress) -> None:
