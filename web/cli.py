@@ -227,6 +227,7 @@ def _reextract(store, data_dir: Path) -> int:
                                 data_dir=data_dir, reextract=True, progress=display, extra=extra, log_name="reextract")
         finally:
             display.close()
+        report.append_to_log(report.lines())
         for line in report.lines():
             _err(line)
         status = status or (1 if report.failed else 0)
