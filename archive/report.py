@@ -210,9 +210,13 @@ class IngestReport:
         out.append(_count("duplicate", self.duplicate, "already in the archive" + (f": {whys}" if whys else "")))
         out += [f"        e.g. {d.describe()}" for d in self.duplicates]
         out.append(_count("skipped", len(skipped), "not articles"))
-        out += _groups(skipped)
+        # the fewer the reasons, the more examples of each (the summary stays under 40 lines)
+        shown = min(len({p.group for p in skipped} - set(ARCHIVE_RECORD_KINDS)), MAX_GROUPS) + min(
+            len({p.group for p in failed}), MAX_GROUPS)  # fmt: skip
+        examples = 3 if shown <= 4 else 2 if shown <= 7 else 1
+        out += _groups(skipped, examples)
         out.append(_count("failed", len(failed), "damaged or unreadable input"))
-        out += _groups(failed)
+        out += _groups(failed, examples)
         total = self.new + self.updated + self.duplicate + len(self.skipped)
         check = "" if total == self.read else f" (≠ {self.read:,} read: the run was interrupted)"
         out.append(f"  = {self.new:,} + {self.updated:,} + {self.duplicate:,} + {len(skipped):,} + {len(failed):,} "
@@ -236,10 +240,12 @@ class IngestReport:
             parts.append(f"{len(gained):,} stored earlier that gained a source from a duplicate")
         if caught_up:
             parts.append(f"{caught_up:,} left over from an interrupted run")
-        if this_run == len(new | updated | gained):
+        changed = len(new | updated | gained)
+        if this_run == changed:
             return f"indexed: {indexed:,} = " + " + ".join(parts)
-        return (f"indexed: {indexed:,} (a new index was built from every stored article; "
-                f"this run changed {len(new | updated | gained):,})")  # fmt: skip
+        if this_run > changed:  # no usable index was there: it was built from the whole store
+            return f"indexed: {indexed:,} (a new index of every stored article; this run changed {changed:,})"
+        return f"indexed: {indexed:,} (this run changed {changed:,}: the rest is indexed by the next run)"
 
     def as_dict(self) -> dict:
         return {
@@ -262,9 +268,9 @@ def _count(name: str, n: int, what: str) -> str:
     return f"  {name + ': ' + format(n, ','):<20} {what}"
 
 
-def _groups(problems: list[Problem]) -> list[str]:
-    """Problems grouped by the kind of reason, largest first, each with a count and an example;
-    web archive records that hold no page are one line."""
+def _groups(problems: list[Problem], examples: int = 1) -> list[str]:
+    """Problems grouped by the kind of reason, largest first, each with a count and its first
+    examples; web archive records that hold no page are one line."""
     records = Counter(p.group for p in problems if p.group in ARCHIVE_RECORD_KINDS)
     groups: dict[str, list[Problem]] = defaultdict(list)
     for p in problems:
@@ -277,7 +283,7 @@ def _groups(problems: list[Problem]) -> list[str]:
     ranked = sorted(groups.items(), key=lambda kv: -len(kv[1]))
     for group, members in ranked[:MAX_GROUPS]:
         out.append(f"    {len(members):>8,}  {shorten(printable(group), 100)}")
-        out.append(f"              e.g. {shorten(printable(members[0].describe()))}")
+        out += [f"              e.g. {shorten(printable(p.describe()))}" for p in members[:examples]]
     rest = ranked[MAX_GROUPS:]
     if rest:
         out.append(f"    {sum(len(m) for _, m in rest):>8,}  for {len(rest)} other reasons (in the log)")

@@ -10,11 +10,13 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from conftest import CORPUS, FIXTURES
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from quarry.archive.report import IngestProgress, printable
+from quarry.archive.store import Stored
 from quarry.web.cli import main
 from quarry.web.progress import IngestDisplay
 
@@ -185,21 +187,43 @@ def test_extract_exits_1_when_an_input_gives_no_article(tmp_path, runner):
     assert out.exit_code == 1 and f"skipped: {css_only}: no article: only web archive records" in out.output
 
 
-def test_summary_stays_short_however_varied_the_problems():
+@pytest.mark.parametrize("skips,failures", [(30, 30), (6, 2), (4, 3), (2, 2), (1, 0)])
+def test_summary_stays_short_however_varied_the_problems(skips, failures):
     from quarry.archive.readers.base import Problem
     from quarry.archive.report import IngestReport
 
     report = IngestReport()
     for n in range(30):
-        for kind in ("revisit", "not HTML", f"skip reason {n}"):
+        for kind in ("revisit", "not HTML", f"skip reason {n % skips}"):
             report.record_problem(Problem(f"f{n}", kind, skipped=True))
-        report.record_problem(Problem(f"g{n}", f"failure {n}\nforged: 1"))
+        if failures:
+            report.record_problem(Problem(f"g{n}", f"failure {n % failures}\nforged: 1"))
     report.read = len(report.skipped)
-    lines = report.lines(indexed=0)
+    for n in range(5):
+        report.record_stored(f"h{n}", Stored("duplicate", "abc", "Title", "the same text"))
+    lines = report.lines(indexed=0, caught_up=3)
     assert len(lines) < 40, "\n".join(lines)
-    assert [line.strip() for line in lines].count("25  for 25 other reasons (in the log)") == 2
+    assert sum(line.strip().startswith("e.g.") for line in lines) >= min(skips + failures, 10)
+    if skips == 30:
+        assert [line.strip() for line in lines].count("25  for 25 other reasons (in the log)") == 2
     assert "60  web archive records that are not pages (revisit 30, not HTML 30)" in [line.strip() for line in lines]
     assert all("\n" not in line for line in lines)
+
+
+def test_indexed_line_names_its_parts():
+    from quarry.archive.report import IngestReport
+
+    report = IngestReport()
+    for n in range(3):
+        report.record_stored(f"a{n}", Stored("new", f"id{n}", "T"))
+    report.record_stored("b", Stored("updated", "old1", "T"))
+    report.record_stored("c", Stored("duplicate", "old2", "T", "the same text", merged=True))
+    report.record_stored("d", Stored("duplicate", "id0", "T", "the same text", merged=True))  # new this run
+    report.read = 6
+    assert report.lines(indexed=7, caught_up=2)[-1] == (
+        "indexed: 7 = 3 new + 1 updated + 1 stored earlier that gained a source from a duplicate "
+        "+ 2 left over from an interrupted run")  # fmt: skip
+    assert report.lines(indexed=40)[-1] == "indexed: 40 (a new index of every stored article; this run changed 5)"
 
 
 def test_printable():
