@@ -255,3 +255,26 @@ def article_id(url: str | None, paragraphs: list[str], title: str = "") -> str:
     else:
         basis = "text:" + normalise_text(title + " " + " ".join(paragraphs))
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+
+
+def text_article_id(url: str | None, text_hash: str) -> str:
+    """The id of an article whose address an article with another text already holds: five
+    stories whose ``rel=canonical`` names the site's home page are five articles."""
+    basis = f"url:{canonical_url(url) or ''}\ntext:{text_hash}"
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+
+
+def same_text(a: list[str], b: list[str], shingle: int = 5) -> bool:
+    """True when two bodies are one text: equal once normalised, or most runs of five words of
+    the shorter found in the longer (the same page captured twice, extracted by two tools, or
+    corrected since). Different stories share almost no such runs."""
+    wa, wb = normalise_text(" ".join(a)).split(), normalise_text(" ".join(b)).split()
+    if wa == wb:
+        return True
+    short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    n = min(shingle, len(short))
+    if n == 0:
+        return False
+    runs = {tuple(short[i : i + n]) for i in range(len(short) - n + 1)}
+    found = {tuple(long_[i : i + n]) for i in range(len(long_) - n + 1)}
+    return len(runs & found) * 2 >= len(runs)

@@ -8,72 +8,30 @@ and a second run skips what is already stored.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import itertools
 import json
 import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .captures import save_capture
+from .datadir import DataDir
 from .extract import NoArticle, RecordError, extract
-from .model import ENTITY_TYPES, Article, Entities, RawDocument
+from .model import ENTITY_TYPES, Article, Entities, Provenance, RawDocument
 from .readers import Problem, ReadOptions, iter_files, read_path
+from .readers.base import place
+from .report import IngestProgress, IngestReport, gave_no_article
 from .store import Store
 
+__all__ = [
+    "IngestProgress", "IngestReport", "add_entities", "extract_articles", "ingest", "iter_raw", "process",
+    "process_all",
+]  # fmt: skip
+
 BATCH = 50
-
-
-@dataclass
-class IngestReport:
-    """Every input accounted for: stored (new + updated) + duplicate + skipped = read."""
-
-    files: int = 0
-    read: int = 0
-    new: int = 0
-    updated: int = 0
-    duplicate: int = 0
-    skipped: list[Problem] = field(default_factory=list)
-    interrupted: bool = False
-
-    @property
-    def failed(self) -> list[Problem]:
-        return [p for p in self.skipped if not p.skipped]
-
-    @property
-    def stored(self) -> int:
-        return self.new + self.updated
-
-    def lines(self) -> list[str]:
-        out = [
-            f"files: {self.files}   documents read: {self.read}",
-            f"new: {self.new}   updated: {self.updated}   duplicate: {self.duplicate}   "
-            f"skipped: {len(self.skipped)} (failed: {len(self.failed)})",
-        ]
-        for problem in self.skipped:
-            mark = "FAILED " if not problem.skipped else "skipped"
-            out.append(f"  {mark} {problem.describe()}")
-        if self.interrupted:
-            out.append(
-                "interrupted: what was stored before the interruption is kept; run again to finish"
-            )
-        return out
-
-    def as_dict(self) -> dict:
-        return {
-            "files": self.files,
-            "read": self.read,
-            "new": self.new,
-            "updated": self.updated,
-            "duplicate": self.duplicate,
-            "skipped": [
-                {"where": p.describe(), "reason": p.reason, "failed": not p.skipped}
-                for p in self.skipped
-            ],
-            "interrupted": self.interrupted,
-        }
 
 
 # -- one document: runs in a worker ------------------------------------------------------------
@@ -101,16 +59,16 @@ def process(
     except NoArticle as exc:
         return Problem(reason=str(exc), skipped=True, **where)
     except RecordError as exc:
-        return Problem(reason=str(exc), **where)
+        return Problem(reason=str(exc), kind="unreadable record", **where)
     except Exception as exc:  # noqa: BLE001 - one bad page must not stop the run
-        return Problem(reason=f"extraction failed ({type(exc).__name__}: {exc})", **where)
+        why = f"extraction failed ({type(exc).__name__}: {exc})"
+        return Problem(reason=why, kind="extraction failed", **where)
     if entities:
         try:
             add_entities(article, data_dir)
         except Exception as exc:  # noqa: BLE001
-            return Problem(
-                reason=f"entity extraction failed ({type(exc).__name__}: {exc})", **where
-            )
+            why = f"entity extraction failed ({type(exc).__name__}: {exc})"
+            return Problem(reason=why, kind="entity extraction failed", **where)
     return article
 
 
@@ -149,17 +107,51 @@ def _process_in_worker(raw: RawDocument) -> Article | Problem:
 
 def iter_raw(
     paths: Iterable[Path], options: ReadOptions, report: IngestReport | None = None,
-    seen: list[Path] | None = None,
+    seen: list[Path] | None = None, state: IngestProgress | None = None,
 ) -> Iterator[RawDocument | Problem]:
-    for path in iter_files(paths):
+    """Every document (or problem) in the files under ``paths``, file by file; ``state`` follows
+    the files and bytes read so far (its totals are set first when given)."""
+    files = list(iter_files(paths))
+    sizes = [_size(path) for path in files]
+    if state is not None:
+        state.files_total, state.bytes_total = len(files), sum(sizes)
+    done = 0
+    for path, size in zip(files, sizes, strict=True):
         if report is not None:
             report.files += 1
+            report.bytes += size
         if seen is not None:
             seen.append(path)
+        if state is not None:
+            state.current = str(path)
+            options = dataclasses.replace(options, progress=_follow(state, done, size))
         if not path.exists():
             yield Problem(str(path), "no such file")
-            continue
-        yield from read_path(path, options)
+        else:
+            empty = True
+            for item in read_path(path, options):
+                empty = False
+                yield item
+            if empty:  # nothing may vanish without a word
+                yield Problem(str(path), "nothing to read in this file", skipped=True)
+        done += size
+        if state is not None:
+            state.files_done += 1
+            state.bytes_done = done
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _follow(state: IngestProgress, before: int, size: int) -> Callable[[int], None]:
+    def reached(position: int) -> None:
+        state.bytes_done = before + min(max(position, 0), size)
+
+    return reached
 
 
 def process_all(
@@ -209,25 +201,37 @@ def ingest(
     data_dir: Path | None = None,
     reextract: bool = False,
     workers: int | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[IngestProgress], None] | None = None,
     extra: Iterable[RawDocument] = (),
+    log_name: str = "ingest",
 ) -> IngestReport:
     """Read, extract and store every document under ``paths`` (and the ready ``extra``
-    documents); returns the full account."""
+    documents); returns the full account. With a data directory every outcome is also written
+    to a log file there as it happens (``report.log_path``); ``progress`` is called with the
+    files and bytes read so far after each document."""
     options = options or ReadOptions()
     report = IngestReport()
+    state = IngestProgress()
     seen_files: list[Path] = []
+    paths = list(paths)
+    if data_dir is not None:
+        report.open_log(DataDir.of(data_dir).logs, log_name,
+                        f"quarry {log_name} " + " ".join(str(p) for p in paths))  # fmt: skip
+
+    def tick() -> None:
+        state.documents = report.read
+        if progress:
+            progress(state)
 
     def fresh(items):
         for item in items:
             if isinstance(item, RawDocument) and not reextract:
-                from .model import Provenance
-
-                if store.source_seen(Provenance.from_raw(item)):
+                prov = Provenance.from_raw(item)
+                stored_id = store.source_seen(prov)
+                if stored_id:
                     report.read += 1
-                    report.duplicate += 1
-                    if progress:
-                        progress(1)
+                    report.record_unchanged(place(prov.source, prov.member, prov.offset), stored_id)
+                    tick()
                     continue
             yield item
 
@@ -237,28 +241,29 @@ def ingest(
         if not batch:
             return
         with store.transaction():
-            for article in batch:
-                outcome = store.put(article, reextract=reextract)
-                setattr(report, outcome, getattr(report, outcome) + 1)
+            results = [store.put(article, reextract=reextract) for article in batch]
+        for article, stored in zip(batch, results, strict=True):
+            p = article.provenance[0]
+            report.record_stored(place(p.source, p.member, p.offset), stored)
         batch.clear()
 
     try:
+        raws = iter_raw(paths, options, report, seen_files, state)
         for raw, outcome in process_all(
-            fresh(itertools.chain(iter_raw(paths, options, report, seen_files), extra)),
-            options.field_map, entities, data_dir, workers
+            fresh(itertools.chain(raws, extra)), options.field_map, entities, data_dir, workers
         ):
             report.read += 1
             if isinstance(outcome, Problem):
-                report.skipped.append(outcome)
+                report.record_problem(outcome)
             else:
                 if data_dir is not None and raw is not None and raw.kind in ("html", "pagetext"):
                     save_capture(data_dir, raw.content_hash, raw.content)
                 batch.append(outcome)
                 if len(batch) >= BATCH:
                     commit()
-            if progress:
-                progress(1)
+            tick()
         commit()
+        tick()
         if options.field_map or options.format:
             # remembered so that `quarry rebuild --reextract` reads each file the same way
             saved = json.dumps({"field_map": options.field_map, "format": options.format})
@@ -269,7 +274,37 @@ def ingest(
         # the batch in hand was never committed: its documents count as not yet read
         report.read -= len(batch)
         batch.clear()
+    finally:
+        report.close_log()
     return report
+
+
+def extract_articles(
+    paths: Iterable[Path],
+    options: ReadOptions,
+    entities: bool = True,
+    data_dir: Path | None = None,
+    workers: int | None = None,
+) -> Iterator[Article | Problem]:
+    """The articles in the files under ``paths`` and the problems met, without storing
+    anything; a file that gave no article and no reason (a web archive of images and revisits
+    only) ends with a problem saying so."""
+    seen: list[Path] = []
+    found: set[str] = set()  # files that gave an article, or a reason for one they did not
+    items = iter_raw(paths, options, seen=seen)
+    for _raw, outcome in process_all(items, options.field_map, entities, data_dir, workers):
+        if isinstance(outcome, Problem):
+            if not gave_no_article(outcome):
+                yield outcome
+                continue
+            found.add(outcome.source)
+        else:
+            found.update(p.source for p in outcome.provenance)
+        yield outcome
+    for path in seen:
+        if str(path) not in found:
+            yield Problem(str(path), "no article: only web archive records that are not pages",
+                          skipped=True, kind="no article in the file")  # fmt: skip
 
 
 def raws_from_captures(store: Store, data_dir: Path, sources: set[str]) -> Iterator[RawDocument]:

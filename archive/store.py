@@ -12,8 +12,9 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
-from .model import Article, Provenance
+from .model import Article, Provenance, same_text, text_article_id
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -37,6 +38,25 @@ CREATE INDEX IF NOT EXISTS sources_article ON sources(article_id);
 CREATE INDEX IF NOT EXISTS sources_hash ON sources(content_hash);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+
+
+class Match(NamedTuple):
+    """A stored article a new one is the same as, and why."""
+
+    id: str
+    why: str
+
+
+class Stored(NamedTuple):
+    """What :meth:`Store.put` did with an article: ``outcome`` (new, updated, duplicate), the
+    stored article concerned, and for a duplicate why it is one and whether its source was added
+    to the stored article (``merged``: the article changed, so the index takes it again)."""
+
+    outcome: str
+    article_id: str
+    title: str
+    why: str = ""
+    merged: bool = False
 
 
 class Store:
@@ -110,9 +130,11 @@ class Store:
                 yield Article.from_dict(json.loads(data))
             last = rows[-1][0]
 
-    def find_duplicate(self, article: Article, by_place: bool = False) -> str | None:
-        """The id of a stored article that is the same as this one: read from the same place
-        (only when ``by_place``, i.e. when re-extracting), with the same id, or the same text."""
+    def find_duplicate(self, article: Article, by_place: bool = False) -> Match | None:
+        """The stored article this one is the same as, and why: read from the same place (only
+        when ``by_place``, i.e. when re-extracting), the same text, or the same address with the
+        same text. An address alone is no identity: pages that name their site's home page (or
+        a section) as their canonical URL are different articles with one address."""
         if by_place:
             for p in article.provenance:
                 row = self.db.execute(
@@ -120,16 +142,16 @@ class Store:
                     (p.source, p.member or "", -1 if p.offset is None else p.offset),
                 ).fetchone()
                 if row:
-                    return row[0]
-        row = self.db.execute("SELECT id FROM articles WHERE id=?", (article.id,)).fetchone()
-        if row:
-            return row[0]
+                    return Match(row[0], "the same place")
         if article.text_hash:
             row = self.db.execute(
                 "SELECT id FROM articles WHERE text_hash=? LIMIT 1", (article.text_hash,)
             ).fetchone()
             if row:
-                return row[0]
+                return Match(row[0], "the same text")
+        stored = self.get(article.id)  # the id comes from the address when there is one
+        if stored is not None and (not article.url or same_text(stored.body, article.body)):
+            return Match(stored.id, "the same address and text" if article.url else "the same text")
         return None
 
     def source_seen(self, prov: Provenance) -> str | None:
@@ -161,36 +183,40 @@ class Store:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def put(self, article: Article, reextract: bool = False) -> str:
-        """Store an article, merging it into an existing duplicate. Returns new/updated/duplicate.
+    def put(self, article: Article, reextract: bool = False) -> Stored:
+        """Store an article, merging it into an existing duplicate; says what happened (new,
+        updated, duplicate) and which stored article it concerns.
 
         With ``reextract`` a document read again from the place an article came from replaces
         that article's extraction (its id is kept). Call inside :meth:`transaction`.
         """
         now = time.time()
-        existing_id = self.find_duplicate(article, by_place=reextract)
-        if existing_id is None:
+        match = self.find_duplicate(article, by_place=reextract)
+        if match is None:
+            if self.db.execute("SELECT 1 FROM articles WHERE id=?", (article.id,)).fetchone():
+                # its address is taken by another text
+                article.id = text_article_id(article.url, article.text_hash)
             self._write(article, now, added=now)
             self._add_sources(article.id, article.provenance)
-            return "new"
-        existing = self.get(existing_id)
+            return Stored("new", article.id, article.title)
+        existing = self.get(match.id)
         assert existing is not None
         known = {p.key() for p in existing.provenance}
         if any(p.key() in known for p in article.provenance):
             # the same source read again: update when the extraction changed, else nothing to do
             if not _changed(existing, article):
-                return "duplicate"
+                return Stored("duplicate", existing.id, existing.title, "already stored from this place")
             article.id = existing.id
             merged = {p.key(): p for p in existing.provenance}
             merged.update({p.key(): p for p in article.provenance})
             article.provenance = list(merged.values())
             self._write(article, now)
             self._add_sources(article.id, article.provenance)
-            return "updated"
+            return Stored("updated", article.id, article.title)
         existing.provenance.extend(article.provenance)
         self._write(existing, now)
         self._add_sources(existing.id, article.provenance)
-        return "duplicate"
+        return Stored("duplicate", existing.id, existing.title, match.why, merged=True)
 
     def _write(self, article: Article, now: float, added: float | None = None) -> None:
         data = json.dumps(article.to_dict(), ensure_ascii=False)

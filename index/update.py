@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from quarry.archive.datadir import DataDir
 from quarry.archive.lock import writer_lock
 from quarry.archive.pipeline import IngestReport, ingest, raws_from_captures
 from quarry.archive.readers import ReadOptions
+from quarry.archive.report import IngestProgress
 from quarry.archive.store import Store
 
 from .build import ProgressFn, build_index, current_version, index_up_to_date, sync_index
@@ -36,7 +37,8 @@ class Ingested:
 
 def ingest_and_index(data_dir: DataDir | Path, paths: Iterable[Path], options: ReadOptions | None = None, *,
                      entities: bool = True, workers: int | None = None,
-                     progress: ProgressFn | None = None, wait: float = 0.0) -> Ingested:  # fmt: skip
+                     progress: Callable[[IngestProgress], None] | None = None,
+                     wait: float = 0.0) -> Ingested:  # fmt: skip
     """Read, extract and store every document under ``paths``, then index what changed.
 
     Holds the data directory's writer lock throughout (``archive.lock.Busy`` after ``wait``
@@ -86,7 +88,7 @@ class Rebuilt:
 
 def rebuild(data_dir: DataDir | Path, *, reextract: bool = False, force: bool = False,
             procs: int | None = None, wait: float = 0.0, progress: ProgressFn | None = None,
-            reextract_progress: ProgressFn | None = None) -> Rebuilt:  # fmt: skip
+            reextract_progress: Callable[[IngestProgress], None] | None = None) -> Rebuilt:  # fmt: skip
     """Build a fresh index from the store and switch to it atomically; with ``reextract``,
     re-read every original source first. Without ``force`` or ``reextract``, a healthy index
     that already holds everything in the store is left as it is."""
@@ -107,7 +109,8 @@ def rebuild(data_dir: DataDir | Path, *, reextract: bool = False, force: bool = 
         return Rebuilt(count, path.name, True, time.perf_counter() - t0, reports, gone)
 
 
-def _reextract(store: Store, data: DataDir, progress: ProgressFn | None) -> tuple[list[IngestReport], list[str]]:
+def _reextract(store: Store, data: DataDir,
+               progress: Callable[[IngestProgress], None] | None) -> tuple[list[IngestReport], list[str]]:
     """Re-read every source (with the options it was ingested with); pages whose files are
     gone are re-extracted from the captures kept in the data directory."""
     files = sorted({Path(src) for src, _, _ in store.sources()})
@@ -121,6 +124,8 @@ def _reextract(store: Store, data: DataDir, progress: ProgressFn | None) -> tupl
         opts = json.loads(saved)
         extra = raws_from_captures(store, data.root, missing) if n == 0 and missing else ()
         options = ReadOptions(field_map=opts.get("field_map", {}), format=opts.get("format"))
-        reports.append(ingest(group, store, options, data_dir=data.root, reextract=True, progress=progress,
-                              extra=extra))  # fmt: skip
+        report = ingest(group, store, options, data_dir=data.root, reextract=True, progress=progress,
+                        extra=extra, log_name="reextract")  # fmt: skip
+        report.append_to_log(report.lines())
+        reports.append(report)
     return reports, sorted(missing)

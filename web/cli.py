@@ -62,11 +62,13 @@ def ingest(paths, data_dir, mapping, fmt, no_entities, workers, wait, as_json):
     """Read files and folders into the archive and update the index."""
     from quarry.index.update import ingest_and_index
 
+    from .progress import IngestDisplay
+
     options = ReadOptions(field_map=field_map(mapping), format=fmt)
-    progress = Progress("documents")
+    display = IngestDisplay()
     try:
         done = ingest_and_index(data_dir, paths, options, entities=not no_entities, workers=workers,
-                                progress=progress, wait=wait)  # fmt: skip
+                                progress=display, wait=wait)  # fmt: skip
     except Busy as exc:
         err(str(exc))
         sys.exit(3)
@@ -77,13 +79,14 @@ def ingest(paths, data_dir, mapping, fmt, no_entities, workers, wait, as_json):
             "run `quarry ingest` again (or `quarry rebuild`) to finish")
         sys.exit(130)
     finally:
-        progress.done()
-    report, indexed, caught_up = done.report, done.indexed, done.caught_up
+        display.close()
+    report = done.report
+    summary = report.lines(indexed=done.indexed, caught_up=done.caught_up)
+    report.append_to_log(summary)
     if as_json:
-        click.echo(json.dumps({**report.as_dict(), "indexed": indexed}))
-    for line in report.lines():
+        click.echo(json.dumps({**report.as_dict(), "indexed": done.indexed}))
+    for line in summary:
         err(line)
-    err(f"indexed: {indexed}" + (f" ({caught_up} left over from an interrupted run)" if caught_up else ""))
     if report.interrupted:
         sys.exit(130)
     sys.exit(1 if report.failed else 0)
@@ -114,10 +117,12 @@ def rebuild(data_dir, reextract, procs, wait, force):
     """
     from quarry.index.update import rebuild as run_rebuild
 
+    from .progress import IngestDisplay
+
     if not DataDir(data_dir).store.exists():
         err(f"no archive at {data_dir}: run `quarry ingest PATH` first")
         sys.exit(3)
-    progress, reread = Progress("indexed"), Progress("re-extracted")
+    progress, reread = Progress("indexed"), IngestDisplay("re-extracting")
     try:
         done = run_rebuild(data_dir, reextract=reextract, force=force, procs=procs, wait=wait,
                            progress=progress, reextract_progress=reread)  # fmt: skip
@@ -125,7 +130,7 @@ def rebuild(data_dir, reextract, procs, wait, force):
         err(str(exc))
         sys.exit(3)
     finally:
-        reread.done()
+        reread.close()
         progress.done()
     for report in done.reextracted:
         for line in report.lines():
@@ -153,17 +158,16 @@ def rebuild(data_dir, reextract, procs, wait, force):
 @data_dir_option
 def extract(paths, no_entities, mapping, fmt, workers, data_dir):
     """Print the articles found in files as JSON Lines (nothing is stored)."""
-    from quarry.archive.pipeline import iter_raw, process_all
+    from quarry.archive.pipeline import extract_articles
     from quarry.archive.readers import Problem
+    from quarry.archive.report import gave_no_article, printable
 
     options = ReadOptions(field_map=field_map(mapping), format=fmt)
-    failed = False
-    for _raw, outcome in process_all(
-        iter_raw(paths, options), options.field_map, not no_entities, data_dir, workers
-    ):
+    lost = False  # an input gave no article
+    for outcome in extract_articles(paths, options, not no_entities, data_dir, workers):
         if isinstance(outcome, Problem):
-            err(("skipped: " if outcome.skipped else "FAILED: ") + outcome.describe())
-            failed = failed or not outcome.skipped
+            err(printable(("skipped: " if outcome.skipped else "FAILED: ") + outcome.describe()))
+            lost = lost or gave_no_article(outcome)
             continue
         a = outcome
         where = a.provenance[0] if a.provenance else None
@@ -194,7 +198,7 @@ def extract(paths, no_entities, mapping, fmt, workers, data_dir):
                 ensure_ascii=False,
             )
         )
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if lost else 0)
 
 
 @main.command("train-ner")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..model import Article, RawDocument, replayed_url
+from .clean import site_from_url
 from .record import RecordError, extract_record
 
 
@@ -27,6 +28,8 @@ def extract(raw: RawDocument, field_map: dict[str, str] | None = None) -> Articl
     replay = replayed_url(raw.url) or replayed_url(article.url)
     if replay:  # a page replayed from a web archive: its original URL, and when it was captured
         article.url = replay[0]
+    if not article.site:  # no publisher named anywhere: the site the article's address names
+        article.site = site_from_url(article.url)
     captured = raw.captured or (replay[1] if replay else None)
     if captured and not any(p.captured for p in article.provenance):
         for p in article.provenance:

@@ -1,9 +1,12 @@
-"""Articles from plain-text captures of whole pages (a browser's "save as text" or copy-paste).
+"""Articles from plain-text files: captures of whole pages (a browser's "save as text" or
+copy-paste) and any other text.
 
-Two layers: a reader for the layout of European Eye on Radicalization and sites built on the
-same WordPress theme (breadcrumb, title, date, "in <categories>", title again, views, share
-buttons, author, body, "Related Posts"), and a generic fallback for any other capture: the
-title, the first date and the main block of prose.
+A text file is a page capture only when it looks like one: the layout of European Eye on
+Radicalization and sites built on the same WordPress theme (breadcrumb, title, date, "in
+<categories>", title again, views, share buttons, author, body, "Related Posts"), or a page's
+navigation, share buttons and footer around an article (its main block of prose, the title above
+it and the first date near it are taken). Any other text is an article whole
+(:mod:`.plaintext`).
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from datetime import date, datetime
 
 from ..decode import decode_bytes
 from ..model import Article, Provenance, RawDocument, article_id, text_hash
+from .clean import clean_authors, clean_categories
+from .plaintext import byline_authors, is_byline, plain_article
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE_LINE = re.compile(
@@ -23,7 +28,6 @@ _CATEGORY_LINE = re.compile(r"^in\s+(.+)$")
 _VIEWS_LINE = re.compile(r"^(\d[\d,.]*)\s*([KkMm])?$")
 _SHARE = re.compile(r"^(share on|tweet|share this|facebook|twitter|whatsapp|email|print)\b", re.I)
 _COPYRIGHT = re.compile(r"copyright\s*©?\s*(?:\d{4}\s*)?(.+?)\.?$", re.I)
-_BYLINE = re.compile(r"^(by|written by|author:)\s+\S", re.I)
 _BULLET = re.compile(r"^\s*[•·\-\*▪►]\s+")
 # Lines that end the article in this page layout (exact lines, not words inside paragraphs).
 _END_MARKERS = {
@@ -43,24 +47,25 @@ _END_MARKERS = {
     "share this:",
     "recommended",
 }
-_CHROME_LINES = {
-    "no result",
-    "view all result",
-    "views",
-    "share",
-    "menu",
-    "search",
-    "skip to content",
-}
 
 
-def extract_pagetext(raw: RawDocument) -> Article | None:
-    """The article in a page capture, or None when the capture holds no article."""
+def extract_pagetext(raw: RawDocument) -> Article:
+    """The article in a text file: a page capture's article, or the whole text.
+
+    Raises :class:`NoArticle` (with the reason) when there is none."""
+    from . import NoArticle
+
     text = decode_bytes(raw.content, raw.encoding, is_html=False)
     lines = [ln.rstrip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    fields = _eer_layout(lines) or _generic(lines)
-    if fields is None or not fields["body"]:
-        return None
+    fields = _eer_layout(lines)
+    if fields is None and looks_like_capture(lines):
+        fields = _generic(lines)
+        if fields is None:
+            raise NoArticle("page capture without an article (navigation, links and notices only)")
+    if fields is None:
+        fields = plain_article(lines)
+        if fields is None:
+            raise NoArticle("no article found (no sentence, list or table in the text)")
     body: list[str] = fields["body"]
     url = raw.url
     return Article(
@@ -69,13 +74,49 @@ def extract_pagetext(raw: RawDocument) -> Article | None:
         title=fields["title"],
         body=body,
         published=fields.get("published"),
-        authors=fields.get("authors", []),
-        categories=fields.get("categories", []),
+        authors=clean_authors(fields.get("authors", [])),
+        categories=clean_categories(fields.get("categories", [])),
         site=fields.get("site"),
         language=fields.get("language") or guess_language(" ".join(body[:5])),
         views=fields.get("views"),
         provenance=[Provenance.from_raw(raw)],
         text_hash=text_hash(body),
+    )
+
+
+# Lines a page's navigation, share buttons and footer are made of (whole lines, any case)
+_CHROME = {
+    "menu", "search", "subscribe", "sign in", "sign up", "log in", "login", "log out", "register",
+    "skip to content", "skip to main content", "home", "about", "about us", "contact",
+    "contact us", "privacy", "privacy policy", "terms of use", "terms of service", "cookies",
+    "cookie policy", "cookie settings", "accept cookies", "accept all", "newsletter", "share",
+    "share this", "share this article", "share on facebook", "share on twitter", "facebook",
+    "twitter", "whatsapp", "linkedin", "telegram", "instagram", "youtube", "email", "print",
+    "tweet", "more stories", "related posts", "related articles", "popular", "most read",
+    "trending", "read more", "you may also like", "recommended", "advertisement",
+    "no result", "view all result", "views", "all rights reserved", "back to top", "latest news",
+    "startseite", "impressum", "datenschutz", "kontakt", "suche", "anmelden", "accueil",
+    "mentions légales", "recherche", "se connecter", "inicio", "buscar", "contacto",
+}  # fmt: skip
+_MENU_BAR = re.compile(r"^[\w’' -]{2,25}(?:\s+[|•·]\s+[\w’' -]{2,25}){2,}$")
+
+
+def looks_like_capture(lines: list[str]) -> bool:
+    """True when a text shows a page's chrome around its article: navigation, share buttons,
+    cookie and copyright notices on lines of their own, before and after the prose (or at least
+    three of them); a press release's "Contact:" block or a closing copyright line alone is not
+    enough."""
+    positions = [i for i, line in enumerate(lines) if _is_chrome(line)]
+    if len(positions) >= 3:
+        return True
+    prose = [i for i, line in enumerate(lines) if len(line.split()) >= 12]
+    return bool(positions and prose and positions[0] < prose[0] and positions[-1] > prose[-1])
+
+
+def _is_chrome(line: str) -> bool:
+    text = _BULLET.sub("", line.strip()).strip().rstrip(":").casefold()
+    return text in _CHROME or _MENU_BAR.match(line.strip()) is not None or (
+        text.startswith(("©", "copyright")) and len(text.split()) <= 12
     )
 
 
@@ -138,7 +179,7 @@ def _eer_layout(lines: list[str]) -> dict | None:
         authors: list[str] = []
         k = j
         if k < len(stripped) and _is_byline(stripped[k]):
-            authors = _split_authors(stripped[k])
+            authors = byline_authors(stripped[k])
             k += 1
         body = _body_until_end(stripped, k)
         if not body:
@@ -162,12 +203,6 @@ def _is_byline(line: str) -> bool:
     return _SHARE.match(line) is None and sum(w[:1].isupper() for w in words) >= max(
         1, len(words) * 0.6
     )
-
-
-def _split_authors(line: str) -> list[str]:
-    line = re.sub(r"^(by|written by|author:?)\s+", "", line.strip(), flags=re.I)
-    parts = re.split(r",\s*|\s+and\s+|\s*&\s*", line)
-    return [p.strip() for p in parts if p.strip()]
 
 
 def _body_until_end(lines: list[str], start: int) -> list[str]:
@@ -226,7 +261,9 @@ def _generic(lines: list[str]) -> dict | None:
             best = (words, start, n + 1)
     if best[0] < 40:
         return None
-    block = [s for _, s in paragraphs[best[1] : best[2]]]
+    # the block's lines, list items among them, from its first prose line to its last
+    first, last = paragraphs[best[1]][0], paragraphs[best[2] - 1][0]
+    block = [s for s in stripped[first : last + 1] if s and not _is_chrome(s)]
     while block and len(block[0].split()) < 15 and not block[0].endswith("."):
         block.pop(0)
     block_start_line = paragraphs[best[1]][0]
@@ -238,14 +275,14 @@ def _generic(lines: list[str]) -> dict | None:
         if published is None and _DATE_LINE.match(s):
             published = parse_date_line(s)
             continue
-        if not authors and _BYLINE.match(s) and len(s.split()) <= 12:
-            authors = _split_authors(s)
+        if not authors and is_byline(s):
+            authors = byline_authors(s)
             continue
         if (
             title is None
             and "|" not in s
             and 3 <= len(s.split()) <= 25
-            and s.lower() not in _CHROME_LINES
+            and not _is_chrome(s)
             and not _SHARE.match(s)
             and not s[-1:] == "."
         ):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from ..model import ENTITY_TYPES, Article, Entities, Provenance, RawDocument, article_id, text_hash
+from .clean import clean_authors, clean_categories, site_from_url
 from .pagetext import guess_language
 
 # Article field -> column names tried in order when no mapping names one
@@ -44,7 +46,7 @@ def extract_record(raw: RawDocument, field_map: dict[str, str] | None = None) ->
 
     def get(name: str) -> Any:
         if name in field_map:
-            return _lookup(record, field_map[name])
+            return lookup(record, field_map[name])
         for key in DEFAULT_FIELDS.get(name, ()):
             if key in record and record[key] not in (None, "", []):
                 return record[key]
@@ -57,7 +59,7 @@ def extract_record(raw: RawDocument, field_map: dict[str, str] | None = None) ->
     url = _text(get("url")) or None
     published = _date(get("published"))
     entities = Entities.from_dict(
-        {t: _list(_lookup(record, field_map[t])) for t in ENTITY_TYPES if t in field_map}
+        {t: _list(lookup(record, field_map[t])) for t in ENTITY_TYPES if t in field_map}
     )
     article = Article(
         id=article_id(url, body, title or ""),
@@ -65,9 +67,9 @@ def extract_record(raw: RawDocument, field_map: dict[str, str] | None = None) ->
         title=title or body[0][:120],
         body=body,
         published=published,
-        authors=_list(get("authors"), split_names=True),
-        categories=_list(get("categories")),
-        site=_text(get("site")) or None,
+        authors=clean_authors(_list(get("authors"), split_names=True)),
+        categories=clean_categories(_list(get("categories"))),
+        site=_text(get("site")) or site_from_url(url),
         language=(_text(get("language")) or guess_language(" ".join(body[:5])) or None),
         views=_int(get("views")),
         entities=entities,
@@ -77,7 +79,7 @@ def extract_record(raw: RawDocument, field_map: dict[str, str] | None = None) ->
     return article
 
 
-def _lookup(record: dict, path: str) -> Any:
+def lookup(record: dict, path: str) -> Any:
     """A field by name, or a dotted path into nested objects (``meta.author``)."""
     value: Any = record
     for part in path.split("."):
@@ -99,14 +101,24 @@ def _text(value: Any) -> str:
 def _paragraphs(value: Any) -> list[str]:
     if value is None:
         return []
-    if isinstance(value, list):
-        parts = [str(v) for v in value if v]
+    if isinstance(value, (list, dict)):  # paragraphs, or sections of them: their texts in order
+        parts = list(_strings(value))
     else:
         text = str(value).replace("\r\n", "\n")
         parts = _PARA_SPLIT.split(text)
         if len(parts) == 1 and "\n    " in text:  # newswire style: indented paragraph starts
             parts = re.split(r"\n\s{2,}", text)
     return [p for p in (re.sub(r"\s+", " ", p).strip() for p in parts) if p]
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+    elif value not in (None, "", True, False):
+        yield str(value)
 
 
 def _list(value: Any, split_names: bool = False) -> list[str]:

@@ -9,21 +9,23 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..model import RawDocument
 from .base import Problem, ReadOptions
-from .exports import read_csv, read_jsonl
+from .exports import read_csv, read_json, read_jsonl
 
 __all__ = [
     "FORMATS", "Problem", "ReadOptions", "RawDocument", "detect_format", "iter_files", "page_documents",
     "read_path",
 ]  # fmt: skip
 
-FORMATS = ("warc", "arc", "wacz", "zip", "mhtml", "html", "pagetext", "jsonl", "csv")
+FORMATS = ("warc", "arc", "wacz", "zip", "mhtml", "html", "pagetext", "jsonl", "json", "csv")
 _SKIP_NAMES = {".DS_Store", "Thumbs.db"}
 _GZIP_MAGIC = b"\x1f\x8b"
+_JSON_ARRAY = re.compile(rb"\[\s*[{\]]")
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -78,17 +80,23 @@ def detect_format(path: Path, head: bytes | None = None) -> str | None:
     if _looks_utf16(head):
         lower = head.decode("utf-16", errors="ignore").encode("utf-8", "ignore").lower().lstrip()
     # exports first: their fields may well contain HTML (a scraped "<body>" in a record)
+    if _JSON_ARRAY.match(stripped) or (stripped.startswith(b"[") and name.endswith(".json")):
+        return "json"  # an array of records (a text may well start with "[Update]")
     if stripped.startswith(b"{"):
         first, newline, _ = stripped.partition(b"\n")
-        if not newline or name.endswith((".jsonl", ".ndjson", ".json")):
-            return "jsonl"  # a first record longer than the sniffed head, or named so
+        if name.endswith((".jsonl", ".ndjson")):
+            return "jsonl"
+        if not newline:  # a first line longer than the sniffed head: the name decides
+            return "json" if name.endswith(".json") else "jsonl"
         try:
-            if isinstance(json.loads(first), dict):
-                return "jsonl"
+            # one complete object on the first line: one record per line (whatever the name)
+            return "jsonl" if isinstance(json.loads(first), dict) else "json"
         except ValueError:
-            pass
+            return "json"  # an object laid out over several lines
     if name.endswith((".jsonl", ".ndjson")):
         return "jsonl"
+    if name.endswith(".json"):
+        return "json"
     if name.endswith((".csv", ".tsv")):
         return "csv"
     if (
@@ -118,7 +126,7 @@ def read_path(path: Path, options: ReadOptions | None = None) -> Iterator[RawDoc
     try:
         size = path.stat().st_size
     except OSError as exc:
-        yield Problem(source, f"cannot read file: {exc.strerror or exc}")
+        yield Problem(source, f"cannot read file: {exc.strerror or exc}", kind="cannot read file")
         return
     if size == 0:
         yield Problem(source, "empty file")
@@ -126,7 +134,7 @@ def read_path(path: Path, options: ReadOptions | None = None) -> Iterator[RawDoc
     try:
         head, gz = _head(path)
     except OSError as exc:
-        yield Problem(source, f"cannot read file: {exc.strerror or exc}")
+        yield Problem(source, f"cannot read file: {exc.strerror or exc}", kind="cannot read file")
         return
     fmt = options.format or detect_format(path, head)
     try:
@@ -140,12 +148,14 @@ def read_path(path: Path, options: ReadOptions | None = None) -> Iterator[RawDoc
             yield from read_zip(path, options)
         elif fmt == "jsonl":
             yield from read_jsonl(path, options)
+        elif fmt == "json":
+            yield from read_json(path, options)
         elif fmt == "csv":
             yield from read_csv(path, options)
         else:
             yield from _read_page(path, fmt, gz, size, options)
     except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the run
-        yield Problem(source, f"unreadable ({type(exc).__name__}: {exc})")
+        yield Problem(source, f"unreadable ({type(exc).__name__}: {exc})", kind="unreadable")
 
 
 def _read_page(
@@ -154,10 +164,8 @@ def _read_page(
     """A single page file (HTML or a plain-text capture), read whole within the size limit."""
     source = str(path)
     if size > options.max_bytes:
-        yield Problem(
-            source,
-            f"file too large ({size / 1e6:.0f} MB > {options.max_bytes / 1e6:.0f} MB limit for a page)",
-        )
+        why = f"file too large ({size / 1e6:.0f} MB > {options.max_bytes / 1e6:.0f} MB limit for a page)"
+        yield Problem(source, why, kind="file too large")
         return
     try:
         if gz:
@@ -166,7 +174,10 @@ def _read_page(
         else:
             content = path.read_bytes()
     except (OSError, EOFError) as exc:
-        yield Problem(source, f"damaged gzip file ({exc})" if gz else f"cannot read file: {exc}")
+        if gz:
+            yield Problem(source, f"damaged gzip file ({exc})", kind="damaged gzip file")
+        else:
+            yield Problem(source, f"cannot read file: {exc}", kind="cannot read file")
         return
     yield from page_documents(content, source, fmt, options, fmt + (".gz" if gz else ""))
 
@@ -185,7 +196,7 @@ def page_documents(
 
     if len(content) > options.max_bytes:
         why = f"file too large (over {options.max_bytes / 1e6:.0f} MB decompressed)"
-        yield Problem(source, why, member=member)
+        yield Problem(source, why, member=member, kind="file too large")
         return
     if not content.strip():
         yield Problem(source, "empty file", member=member)

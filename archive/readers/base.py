@@ -7,6 +7,7 @@ not articles (images, CSS, robots.txt, ...) become a ``Problem`` with ``skipped=
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -21,14 +22,30 @@ class Problem:
     member: str | None = None
     offset: int | None = None
     skipped: bool = False  # True: deliberately passed over (not an article); False: damaged/failed
+    # the kind of reason, where the reason names particulars (a URL, a line number, an error):
+    # what the report groups by; empty when the reason itself is the kind
+    kind: str = ""
+
+    @property
+    def group(self) -> str:
+        return self.kind or self.reason
+
+    @property
+    def where(self) -> str:
+        return place(self.source, self.member, self.offset)
 
     def describe(self) -> str:
-        where = self.source
-        if self.member:
-            where += f" [{self.member}]"
-        if self.offset is not None:
-            where += f" @ offset {self.offset}"
-        return f"{where}: {self.reason}"
+        return f"{self.where}: {self.reason}"
+
+
+def place(source: str, member: str | None = None, offset: int | None = None) -> str:
+    """Where a document is: its file, the member inside it, the byte offset (or line number)."""
+    where = source
+    if member:
+        where += f" [{member}]"
+    if offset is not None and not (member or "").endswith(f" {offset}"):  # not "[line 5] @ offset 5"
+        where += f" @ offset {offset}"
+    return where
 
 
 @dataclass
@@ -38,3 +55,9 @@ class ReadOptions:
     field_map: dict[str, str] = field(default_factory=dict)  # export column -> Article field
     max_bytes: int = MAX_FILE_BYTES
     format: str | None = None  # force a format instead of detecting it
+    # told the byte position reading has reached in the file being read (a progress display)
+    progress: Callable[[int], None] | None = field(default=None, compare=False, repr=False)
+
+    def reached(self, position: int) -> None:
+        if self.progress is not None:
+            self.progress(position)

@@ -12,6 +12,7 @@ Nothing is unpacked to disk; a member is read within the same size limits as a l
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import email.policy
 import gzip
@@ -48,7 +49,8 @@ def mhtml_documents(
     try:
         message = email.message_from_bytes(content, policy=email.policy.compat32)
     except Exception as exc:  # noqa: BLE001 - the email parser is lenient; anything else is damage
-        yield Problem(source, f"damaged MHTML file ({type(exc).__name__}: {exc})", member=member)
+        why = f"damaged MHTML file ({type(exc).__name__}: {exc})"
+        yield Problem(source, why, member=member, kind="damaged MHTML file")
         return
     part = next(
         (p for p in message.walk() if p.get_content_type() in ("text/html", "application/xhtml+xml")),
@@ -89,7 +91,7 @@ def read_zip(path: Path, options: ReadOptions) -> Iterator[RawDocument | Problem
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        yield Problem(source, f"damaged zip file ({exc})")
+        yield Problem(source, f"damaged zip file ({exc})", kind="damaged zip file")
         return
     with archive:
         names = set(archive.namelist())
@@ -115,7 +117,7 @@ def read_zip(path: Path, options: ReadOptions) -> Iterator[RawDocument | Problem
                 else:
                     gz_head = None
             except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, zlib.error) as exc:
-                yield Problem(source, f"damaged zip member ({exc})", member=name)
+                yield Problem(source, f"damaged zip member ({exc})", member=name, kind="damaged zip member")
                 continue
             if not head:
                 yield Problem(source, "empty file", member=name)
@@ -123,9 +125,10 @@ def read_zip(path: Path, options: ReadOptions) -> Iterator[RawDocument | Problem
             fmt = detect_format(Path(name), head if gz_head is None else gz_head)
             try:
                 if fmt in ("warc", "arc"):
+                    inner = dataclasses.replace(options, progress=_within(options, info))
                     with archive.open(info) as fh:
                         yield from read_warc_stream(
-                            fh, source, info.file_size, options, name=name, inner=name
+                            fh, source, info.file_size, inner, name=name, inner=name
                         )
                 elif fmt in ("html", "pagetext", "mhtml"):
                     yield from _zip_page(archive, info, source, fmt, gz_head is not None, options)
@@ -136,10 +139,17 @@ def read_zip(path: Path, options: ReadOptions) -> Iterator[RawDocument | Problem
                     why = f"{fmt.upper()} export inside a zip is not read: unpack it first"
                     yield Problem(source, why, member=name, skipped=True)
             except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, zlib.error) as exc:
-                yield Problem(source, f"damaged zip member ({exc})", member=name)
+                yield Problem(source, f"damaged zip member ({exc})", member=name, kind="damaged zip member")
+            options.reached(info.header_offset + info.compress_size)
         if not opened:
             why = "WACZ without web archives (nothing under archive/)" if wacz else "empty zip file"
             yield Problem(source, why)
+
+
+def _within(options: ReadOptions, info: zipfile.ZipInfo):
+    """A member's read position as a position in the zip file (for a progress display)."""
+    ratio = info.compress_size / max(info.file_size, 1)
+    return lambda position: options.reached(info.header_offset + int(position * ratio))
 
 
 def _zip_page(
@@ -165,6 +175,6 @@ def _zip_page(
             with gzip.GzipFile(fileobj=io.BytesIO(content)) as inner:
                 content = inner.read(limit + 1)
         except (OSError, EOFError) as exc:
-            yield Problem(source, f"damaged gzip file ({exc})", member=name)
+            yield Problem(source, f"damaged gzip file ({exc})", member=name, kind="damaged gzip file")
             return
     yield from page_documents(content, source, fmt, options, fmt, member=name)

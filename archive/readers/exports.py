@@ -1,4 +1,10 @@
-"""JSON Lines and CSV exports from scrapers and data sets: one record per line or row."""
+"""Exports from scrapers and data sets: JSON Lines and CSV (one record per line or row) and JSON
+documents (one record, an array of records, or an object holding such an array).
+
+Every record goes through the same field mapping (``--map``) whatever the format. A JSON array is
+read item by item, so an export of any size is read in bounded memory; any other JSON document is
+read whole, within the size limit for one document.
+"""
 
 from __future__ import annotations
 
@@ -7,70 +13,66 @@ import gzip
 import io
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 from ..model import RawDocument
 from .base import Problem, ReadOptions
 
 csv.field_size_limit(64 * 1024 * 1024)
 
+_CHUNK = 1 << 16
 
-def _open_text(path: Path) -> io.TextIOBase:
+
+@contextmanager
+def _open_text(path: Path) -> Iterator[tuple[io.TextIOWrapper, IO[bytes]]]:
+    """The file as text (gzip or not), and the file itself: its position tells how far reading
+    has got."""
     with open(path, "rb") as fh:
         gz = fh.read(2) == b"\x1f\x8b"
-    raw = gzip.open(path, "rb") if gz else open(path, "rb")
-    # utf-8-sig drops a BOM; undecodable bytes are replaced rather than failing the whole file
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+        fh.seek(0)
+        raw: IO[bytes] = gzip.GzipFile(fileobj=fh, mode="rb") if gz else fh
+        # utf-8-sig drops a BOM; undecodable bytes are replaced rather than failing the whole file
+        with io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="") as text:
+            yield text, fh
 
 
 def read_jsonl(path: Path, options: ReadOptions) -> Iterator[RawDocument | Problem]:
     """One record per line; a damaged line is reported with its line number and skipped."""
     source = str(path)
-    with _open_text(path) as fh:
+    with _open_text(path) as (fh, raw):
         lineno = 0
         while True:
             try:
                 line = fh.readline()
             except (OSError, EOFError) as exc:
-                yield Problem(source, f"damaged file after line {lineno}: {exc}", offset=lineno)
+                yield Problem(source, f"damaged file after line {lineno}: {exc}", offset=lineno,
+                              kind="damaged file")  # fmt: skip
                 return
             if not line:
                 return
             lineno += 1
+            options.reached(raw.tell())
             if not line.strip():
                 continue
+            where = {"member": f"line {lineno}", "offset": lineno}
             try:
                 record = json.loads(line)
             except ValueError as exc:
-                yield Problem(
-                    source,
-                    f"line {lineno}: not valid JSON ({exc.msg})",
-                    member=f"line {lineno}",
-                    offset=lineno,
-                )
+                yield Problem(source, f"line {lineno}: not valid JSON ({exc.msg})", kind="not valid JSON",
+                              **where)  # fmt: skip
                 continue
             if not isinstance(record, dict):
-                yield Problem(
-                    source,
-                    f"line {lineno}: not a JSON object",
-                    member=f"line {lineno}",
-                    offset=lineno,
-                )
+                yield Problem(source, f"line {lineno}: not a JSON object", kind="not a JSON object", **where)
                 continue
-            yield RawDocument(
-                source=source,
-                kind="record",
-                record=record,
-                member=f"line {lineno}",
-                offset=lineno,
-                format="jsonl",
-            )
+            yield RawDocument(source=source, kind="record", record=record, format="jsonl", **where)
 
 
 def read_csv(path: Path, options: ReadOptions) -> Iterator[RawDocument | Problem]:
     """One record per row, the header naming the fields; tab-separated files are detected."""
     source = str(path)
-    with _open_text(path) as fh:
+    with _open_text(path) as (fh, raw):
         sample = fh.read(65536)
         fh.seek(0)
         delimiter = (
@@ -84,23 +86,181 @@ def read_csv(path: Path, options: ReadOptions) -> Iterator[RawDocument | Problem
         try:
             for row in reader:
                 row_no += 1
+                options.reached(raw.tell())
+                where = {"member": f"row {row_no}", "offset": row_no}
                 if None in row:  # more cells than header columns
                     extra = row.pop(None)
                     if extra and any(x.strip() for x in extra):
-                        yield Problem(
-                            source,
-                            f"row {row_no}: {len(extra)} cells beyond the header",
-                            member=f"row {row_no}",
-                            offset=row_no,
-                        )
+                        yield Problem(source, f"row {row_no}: {len(extra)} cells beyond the header",
+                                      kind="cells beyond the header", **where)  # fmt: skip
                         continue
-                yield RawDocument(
-                    source=source,
-                    kind="record",
-                    record={k: v for k, v in row.items() if k},
-                    member=f"row {row_no}",
-                    offset=row_no,
-                    format="csv",
-                )
+                yield RawDocument(source=source, kind="record", record={k: v for k, v in row.items() if k},
+                                  format="csv", **where)  # fmt: skip
         except (csv.Error, OSError, EOFError) as exc:
-            yield Problem(source, f"damaged CSV after row {row_no}: {exc}", offset=row_no)
+            yield Problem(source, f"damaged CSV after row {row_no}: {exc}", offset=row_no, kind="damaged CSV")
+
+
+# -- JSON documents ------------------------------------------------------------------------------
+
+
+def read_json(path: Path, options: ReadOptions) -> Iterator[RawDocument | Problem]:
+    """The records of a JSON document: the document itself when it is one record, the items of
+    an array, or the items of the array an object holds (``{"articles": [...]}``). A document
+    that holds no record is one skipped problem saying what it holds instead."""
+    source = str(path)
+    with _open_text(path) as (fh, raw):
+        head = fh.read(_CHUNK)
+        start = len(head) - len(head.lstrip())
+        if head[start : start + 1] == "[":
+            yield from _array_items(fh, raw, head, start + 1, source, options)
+            return
+        text = head + fh.read(options.max_bytes + 1 - len(head))
+        if len(text) > options.max_bytes:
+            yield Problem(source, f"JSON document larger than {options.max_bytes / 1e6:.0f} MB: export it as "
+                          "JSON Lines or as an array of records", kind="JSON document too large")  # fmt: skip
+            return
+    try:
+        doc = json.loads(text)
+    except ValueError as exc:
+        if getattr(exc, "msg", "") == "Extra data":  # one value after another: JSON Lines
+            yield from read_jsonl(path, options)
+            return
+        yield Problem(source, f"not valid JSON ({exc})", kind="not valid JSON")
+        return
+    yield from _document_records(doc, source, options.field_map)
+
+
+def _document_records(doc: Any, source: str, field_map: dict[str, str]) -> Iterator[RawDocument | Problem]:
+    if not isinstance(doc, dict):
+        why = f"JSON document without records ({_what(doc)})"
+        yield Problem(source, why, skipped=True, kind="JSON document without records")
+        return
+    if _has_fields(doc, field_map, ("body",)):
+        yield RawDocument(source=source, kind="record", record=doc, format="json")
+        return
+    found = _record_list(doc, field_map)
+    if found is not None:
+        path, items = found
+        yield from _items(items, source, f"{path} item")
+        return
+    if _is_record(doc, field_map):  # a record without a body (a headline and its URL): said so
+        yield RawDocument(source=source, kind="record", record=doc, format="json")
+        return
+    keys = ", ".join(list(doc)[:5]) + (", …" if len(doc) > 5 else "")
+    why = f"JSON document without records (an object with keys {keys})" if doc else "empty JSON object"
+    yield Problem(source, why, skipped=True, kind="JSON document without records")
+
+
+def _has_fields(record: dict, field_map: dict[str, str], names: tuple[str, ...]) -> bool:
+    """True when the record has a value for one of these article fields (mapped or by name)."""
+    from ..extract.record import DEFAULT_FIELDS, lookup
+
+    for name in names:
+        keys = [field_map[name]] if name in field_map else list(DEFAULT_FIELDS.get(name, ()))
+        if any(lookup(record, key) not in (None, "", []) for key in keys):
+            return True
+    return False
+
+
+def _is_record(item: dict, field_map: dict[str, str]) -> bool:
+    """True for an object with two or more article fields (a title and a URL, a body and a
+    date ...): a record, where one field alone may be anything's ("name", "text")."""
+    fields = ("body", "title", "url", "published", "authors", "categories", "site", "language")
+    return sum(_has_fields(item, field_map, (name,)) for name in fields) >= 2
+
+
+def _record_list(doc: dict, field_map: dict[str, str], depth: int = 3) -> tuple[str, list] | None:
+    """The array of records an object holds (at most ``depth`` levels down), with its path
+    (``data.items``): an array of records (not of images, tags or sections of one article); the
+    one whose items have a body, else the longest."""
+    found: list[tuple[bool, int, str, list]] = []
+
+    def walk(node: dict, path: str, level: int) -> None:
+        for key, value in node.items():
+            where = f"{path}.{key}" if path else str(key)
+            if isinstance(value, list) and value and sum(isinstance(v, dict) for v in value) * 2 > len(value):
+                first = next(v for v in value if isinstance(v, dict))
+                if _is_record(first, field_map):
+                    found.append((_has_fields(first, field_map, ("body",)), len(value), where, value))
+            elif isinstance(value, dict) and level < depth:
+                walk(value, where, level + 1)
+
+    walk(doc, "", 1)
+    if not found:
+        return None
+    _, _, path, items = max(found, key=lambda f: (f[0], f[1]))
+    return path, items
+
+
+def _items(items: list, source: str, label: str) -> Iterator[RawDocument | Problem]:
+    others: list[int] = []
+    for n, item in enumerate(items, start=1):
+        if isinstance(item, dict):
+            yield RawDocument(source=source, kind="record", record=item, member=f"{label} {n}", offset=n,
+                              format="json")  # fmt: skip
+        else:
+            others.append(n)
+    if others:
+        yield _not_records(source, label, others, len(items))
+
+
+def _not_records(source: str, label: str, others: list[int], total: int) -> Problem:
+    """One problem for all the items of an array that are not records."""
+    if len(others) == total:
+        return Problem(source, f"JSON array without records ({total} items, none an object)", skipped=True,
+                       kind="JSON document without records")  # fmt: skip
+    shown = ", ".join(str(n) for n in others[:5]) + (", …" if len(others) > 5 else "")
+    return Problem(source, f"{len(others)} of {total} items are not JSON objects ({label}s {shown})",
+                   skipped=True, kind="JSON items that are not objects")  # fmt: skip
+
+
+def _array_items(
+    fh: io.TextIOWrapper, raw: IO[bytes], buf: str, pos: int, source: str, options: ReadOptions
+) -> Iterator[RawDocument | Problem]:
+    """The items of a top-level JSON array, decoded one at a time as the file is read."""
+    decoder = json.JSONDecoder()
+    n, others, eof = 0, [], False
+    error: Exception | None = None
+    while True:
+        while True:  # the next item, a comma or the closing bracket
+            while pos < len(buf) and buf[pos] in " \t\r\n,":
+                pos += 1
+            if pos < len(buf) or eof:
+                break
+            buf, pos = fh.read(_CHUNK), 0
+            eof = not buf
+        if pos >= len(buf):
+            yield Problem(source, f"damaged JSON: the array ends before its closing bracket (after item {n})",
+                          offset=n, kind="damaged JSON")  # fmt: skip
+            break
+        if buf[pos] == "]":
+            break
+        try:
+            item, end = decoder.raw_decode(buf, pos)
+            complete = end < len(buf) or eof  # a number at the buffer's end may go on
+        except ValueError as exc:
+            complete, error = False, exc
+        if not complete:
+            if not eof and len(buf) - pos <= options.max_bytes:  # the item goes on past the buffer
+                more = fh.read(max(_CHUNK, len(buf) - pos))
+                buf, pos, eof = buf[pos:] + more, 0, not more
+                continue
+            yield Problem(source, f"damaged JSON at item {n + 1} ({error}); the items before it are read",
+                          member=f"item {n + 1}", offset=n + 1, kind="damaged JSON")  # fmt: skip
+            break
+        n, pos = n + 1, end
+        options.reached(raw.tell())
+        if isinstance(item, dict):
+            yield RawDocument(source=source, kind="record", record=item, member=f"item {n}", offset=n, format="json")
+        else:
+            others.append(n)
+    if n == 0:
+        yield Problem(source, "JSON array without records (empty)", skipped=True,
+                      kind="JSON document without records")  # fmt: skip
+    elif others:
+        yield _not_records(source, "item", others, n)
+
+
+def _what(value: Any) -> str:
+    names = {str: "a string", int: "a number", float: "a number", bool: "true or false", list: "an array"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)

@@ -146,6 +146,16 @@ class _StrictStream:
         return self.fh.tell()
 
 
+class _QuietArchiveIterator(ArchiveIterator):
+    """warcio's iterator without its own warning: a record not followed by a blank line is
+    counted in ``err_count`` (``record_damage`` reports it as a problem with its offset) and also
+    written straight to stderr as "WARNING ... Offset: N Remainder: b'...'", over the progress
+    display and the summary. That message is a class attribute formatted before writing; an
+    empty one writes nothing."""
+
+    INC_RECORD = ""
+
+
 class _NonChunked(Exception):
     """Raised internally when a gzip member holds more than one record."""
 
@@ -180,7 +190,7 @@ class _Reader:
         if rtype == "revisit":
             refers = headers.get_header("WARC-Refers-To-Target-URI") or uri
             when = headers.get_header("WARC-Refers-To-Date") or "date unknown"
-            return self.skip(f"revisit of {refers} ({when})", uri, offset)
+            return self.skip(f"revisit of {refers} ({when})", uri, offset, "revisit")
         if rtype not in ("response", "resource"):
             return None
 
@@ -188,27 +198,28 @@ class _Reader:
         if rtype == "response" and http:
             status = http.get_statuscode()
             if status != "200":
-                return self.skip(f"HTTP {status or '(no status)'}", uri, offset)
+                return self.skip(f"HTTP {status or '(no status)'}", uri, offset, "HTTP status")
             content_type = http.get_header("Content-Type")
             encoding = (http.get_header("Content-Encoding") or "").strip().lower()
             supported = BufferedReader.get_supported_decompressors()
             if encoding and encoding != "identity" and encoding not in supported:
-                return Problem(self.where, f"unsupported Content-Encoding {encoding}", uri, offset)
+                why = f"unsupported Content-Encoding {encoding}"
+                return Problem(self.where, why, uri, offset, kind="unsupported Content-Encoding")
         elif rtype == "response" and (uri or "").startswith(("http:", "https:")):
-            return self.skip("no HTTP response in record", uri, offset)
+            return self.skip("no HTTP response in record", uri, offset, "no HTTP response")
         else:  # resource records and non-HTTP responses (dns:, ...) carry the type in WARC
             content_type = record.content_type
 
         mime = _mime(content_type)
         if mime and mime not in HTML_TYPES:
-            return self.skip(f"not HTML ({mime})", uri, offset)
+            return self.skip(f"not HTML ({mime})", uri, offset, "not HTML")
 
         limit = self.options.max_bytes or MAX_FILE_BYTES
         content = record.content_stream().read(limit + 1)
         if len(content) > limit:
-            return self.skip(f"record larger than {limit} bytes", uri, offset)
+            return self.skip(f"record larger than {limit} bytes", uri, offset, "record too large")
         if not mime and not _looks_like_html(content):
-            return self.skip("not HTML (no Content-Type)", uri, offset)
+            return self.skip("not HTML (no Content-Type)", uri, offset, "not HTML")
         return RawDocument(
             source=self.source,
             kind="html",
@@ -222,11 +233,12 @@ class _Reader:
             format=self.format,
         )
 
-    def skip(self, reason: str, uri: str | None, offset: int | None) -> Problem:
-        return Problem(self.where, reason, member=uri, offset=offset, skipped=True)
+    def skip(self, reason: str, uri: str | None, offset: int | None, kind: str) -> Problem:
+        return Problem(self.where, reason, member=uri, offset=offset, skipped=True, kind=kind)
 
     def damage(self, what: str, offset: int | None, uri: str | None = None) -> Problem:
-        return Problem(self.where, f"damaged archive: {what}", member=uri, offset=offset)
+        why = f"damaged archive: {what}"
+        return Problem(self.where, why, member=uri, offset=offset, kind="damaged archive")
 
     # -- damage checks after a record was read to its end -------------------------------
 
@@ -260,7 +272,7 @@ class _Reader:
         pos: int | None = start
         while pos is not None:
             fh.seek(pos)
-            it = ArchiveIterator(fh, arc2warc=True)
+            it = _QuietArchiveIterator(fh, arc2warc=True)
             records = iter(it)
             pos = None
             while True:
@@ -304,6 +316,7 @@ class _Reader:
                     yield self.damage(problem, offset, uri)
                     pos = self.resync(fh, offset + 1)
                     break
+                self.options.reached(fh.tell())
                 if out is not None:
                     yield out
 
@@ -329,7 +342,7 @@ class _Reader:
         )
         skip = self.records_seen
         fh.seek(0)
-        it = ArchiveIterator(_StrictStream(gzip.GzipFile(fileobj=fh, mode="rb")), arc2warc=True)
+        it = _QuietArchiveIterator(_StrictStream(gzip.GzipFile(fileobj=fh, mode="rb")), arc2warc=True)
         records = iter(it)
         index = 0
         while True:
@@ -441,7 +454,7 @@ def _headers_dict(record: ArcWarcRecord) -> dict[str, str]:
 
 def _first_record(stream: Any) -> tuple[dict[str, str], bytes] | None:
     try:
-        it = ArchiveIterator(stream, arc2warc=True)
+        it = _QuietArchiveIterator(stream, arc2warc=True)
         record = next(iter(it))
         payload = record.content_stream().read(MAX_FILE_BYTES)
         return _headers_dict(record), payload
