@@ -62,6 +62,7 @@ WEB_FROM_ARCHIVE = {
     "quarry.archive.readers": "the input formats and read options of `quarry ingest` and `quarry extract`",
     "quarry.archive.lock": "Busy: another writer holds the data directory",
     "quarry.archive.pipeline": "`quarry extract`: files to articles, nothing stored or indexed",
+    "quarry.archive.report": "the ingest report and progress state the CLI prints (plain data and text)",
     "quarry.archive.entities.train": "`quarry train-ner`: the entity model, no index involved",
     "quarry.archive.samples": "the bundled sample's folder (`quarry serve --sample`)",
 }  # fmt: skip
