@@ -14,6 +14,10 @@ from html import unescape as html_unescape
 
 from lxml import etree
 
+from quarry.archive.extract.authors import BYLINE_LINE
+from quarry.archive.extract.metadata import parse_date_text
+from quarry.archive.extract.title import squash
+
 
 def article_text(text: str, stated: list[str], tree: etree._Element) -> list[str]:
     """The article's paragraphs from the extractor's ``text``, the page's JSON-LD article
@@ -198,3 +202,22 @@ def _one_article(body: list[str], tree: etree._Element) -> list[str]:
         return body
     others = [t for t in texts if t is not home]
     return [p for p, k in zip(body, keys, strict=True) if k in home or not any(k in t for t in others)]
+
+
+def drop_head_lines(body: list[str], title: str, authors: list[str]) -> list[str]:
+    """Drop the headline, byline and dateline that trafilatura keeps at the top of the text."""
+    title_key = squash(title)
+    author_keys = {squash(a) for a in authors}
+    out: list[str] = []
+    for i, line in enumerate(body):
+        key = squash(line)
+        if key and key == title_key:
+            continue
+        if i < 4 and len(line.split()) <= 12:
+            if BYLINE_LINE.match(line) or (key and key in author_keys):
+                continue
+            if parse_date_text(line) and len(line.split()) <= 8 and not line.endswith("."):
+                continue
+        out.append(line)
+    return out
+
