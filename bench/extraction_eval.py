@@ -66,7 +66,9 @@ def norm_name(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    return re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold())
+    """Words, with invisible characters removed first: a soft hyphen inside a gold word
+    ("Geschlechts\u00adeintrag") must not split it in two."""
+    return re.findall(r"\w+", _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold())
 
 
 def token_f1(pred: list[str], gold: list[str]) -> float:
