@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from quarry.archive.extract import NoArticle
 from quarry.archive.extract.html import extract_html, guess_language
 from quarry.archive.extract.metadata import date_from_url, parse_date_text, split_authors
 from quarry.archive.model import Article, RawDocument, article_id, text_hash
@@ -104,12 +105,14 @@ def test_highwire_citation_metadata() -> None:
 
 @pytest.mark.parametrize("name", ["not_found.html", "nav_only.html"])
 def test_no_article(name: str) -> None:
-    assert fixture(name) is None
+    with pytest.raises(NoArticle, match="no article found"):
+        fixture(name)
 
 
 def test_empty_and_binary_pages_are_no_article() -> None:
     assert extract_html(raw_of(b"")) is None
-    assert extract_html(raw_of("<html><body></body></html>")) is None
+    with pytest.raises(NoArticle, match="no article found"):
+        extract_html(raw_of("<html><body></body></html>"))
     assert extract_html(raw_of(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)) is None
 
 
@@ -516,7 +519,7 @@ def test_stated_article_body_restores_text_split_across_containers() -> None:
 
 
 def test_placeholders_and_picture_credits_are_not_article_text() -> None:
-    from quarry.archive.extract.body import paragraphs
+    from quarry.archive.extract.boilerplate import paragraphs
 
     lines = [
         "The regional water authority said reservoir levels had fallen to a twenty-year low.",

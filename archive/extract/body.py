@@ -9,12 +9,13 @@ endless-scroll page taken as more of this one.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from html import unescape as html_unescape
 
 from lxml import etree
 
 from quarry.archive.extract.authors import BYLINE_LINE
+from quarry.archive.extract.boilerplate import is_boilerplate, paragraphs
+from quarry.archive.extract.link_blocks import drop_link_blocks
 from quarry.archive.extract.metadata import parse_date_text
 from quarry.archive.extract.title import squash
 
@@ -23,65 +24,7 @@ def article_text(text: str, stated: list[str], tree: etree._Element) -> list[str
     """The article's paragraphs from the extractor's ``text``, the page's JSON-LD article
     bodies (``stated``) and its parsed HTML."""
     body = _fuller_body(paragraphs(text), stated)
-    return _one_article(_continued(body, tree), tree)
-
-
-_CHROME = re.compile(
-    r"^(?:share(?: this)?(?: article| story| on \w+)?|tweet|e-?mail|print|copy link|"
-    r"advertisement|anzeige|werbung|publicité|publicidad|pubblicità|sponsored|"
-    r"related(?: articles| stories| content| news| coverage)?|read more|more from .{0,40}|"
-    r"read next|see also|recommended|lesen sie auch|mehr zum thema|auch interessant|"
-    r"lire aussi|à lire aussi|leer más|te puede interesar|leggi anche|"
-    r"sign up.{0,80}|subscribe.{0,80}|follow us.{0,60}|newsletter|"
-    r"(?:all rights reserved|©|copyright\b).{0,120}|click here.{0,60}|"
-    r"(?:image|photo|foto|bild|video)(?: credit)?:?.{0,80}|getty images|"
-    r"(?:we use|this (?:site|website) uses) cookies.{0,300}|accept(?: all)? cookies|"
-    r"(?:zur|to the) (?:startseite|homepage)|"
-    r"loading\.{0,3}|skip (?:to|ad).{0,40}|comments?|\d+ comments?)\W*$",
-    re.I,
-)
-
-
-# a picture credit on a line of its own: "STR/AFP via Getty Images", "Foto: dpa"
-_CREDIT_LINE = re.compile(
-    r"(?:getty images|shutterstock|istock|\bimago\b|\bpicture alliance|"
-    r"/(?:afp|reuters|ap|epa|dpa)\b|\b(?:photo|foto|bild|image)\s*:)",
-    re.I,
-)
-
-
-def paragraphs(text: str) -> list[str]:
-    """Lines of text as paragraphs: blank lines, boilerplate, credits and placeholders out."""
-    found: list[str] = []
-    for line in text.split("\n"):
-        line = " ".join(line.split())
-        if not line or _CHROME.match(line):
-            continue
-        if len(line.split()) <= 8 and _CREDIT_LINE.search(line) and not line.endswith((".", "?", "!")):
-            continue
-        if found and found[-1] == line:
-            continue
-        found.append(line)
-    # a line of prose said three times or more is a placeholder ("External content not
-    # available", "Your privacy settings prevent loading ..."), not something the article
-    # says; code and other lines without words are left alone
-    counts = Counter(found)
-    return [p for p in found if counts[p] < 3 or not _is_prose(p)]
-
-
-_CODE = re.compile(r"[\[\]{}=<>;$\\|_]|\w\(|::|[(,:]$")
-
-
-def _is_prose(line: str) -> bool:
-    """Three to thirty words of running text: not code, a command, or a line of capitals."""
-    words = line.split()
-    alphabetic = [w for w in words if re.search(r"[^\W\d_]{2,}", w)]
-    return (
-        3 <= len(words) <= 30
-        and len(alphabetic) >= 3
-        and not _CODE.search(line)
-        and sum(w.isupper() for w in alphabetic) * 2 < len(alphabetic)
-    )
+    return drop_link_blocks(_one_article(_continued(body, tree), tree), tree)
 
 
 _CMS_MARK = re.compile(r"^\+{3}\w*$")  # "+++dropcap": a content system's layout marker
@@ -165,7 +108,7 @@ def _continued(body: list[str], tree: etree._Element) -> list[str]:
         for block in el.iter(*_BLOCKS):
             text = " ".join(block.text_content().split())
             key = _opening(text)
-            if not text or key in seen or _CHROME.match(text):
+            if not text or key in seen or is_boilerplate(text):
                 continue
             if block.tag in ("p", "blockquote") and len(text.split()) < 8:
                 continue

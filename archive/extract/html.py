@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,12 +20,24 @@ import lxml.html
 from lxml import etree
 
 from quarry.archive.decode import DecodeError, decode_bytes
+from quarry.archive.extract import NoArticle
 from quarry.archive.extract.authors import choose_authors
 from quarry.archive.extract.body import article_text, drop_head_lines
 from quarry.archive.extract.categories import choose_categories
 from quarry.archive.extract.dates import choose_date
 from quarry.archive.extract.language import choose_language, guess_language
 from quarry.archive.extract.page_metadata import html_metadata
+from quarry.archive.extract.short_pages import (
+    ACCESS_CHECK,
+    HOLDING_MAX_WORDS,
+    JAVASCRIPT_SHELL,
+    MIN_WORDS,
+    access_check,
+    error_page,
+    javascript_shell,
+    short_post,
+    word_count,
+)
 from quarry.archive.extract.title import choose_title, headline_sources, page_titles
 from quarry.archive.model import (
     Article,
@@ -37,8 +50,10 @@ from quarry.archive.model import (
 
 __all__ = ["MIN_WORDS", "extract_html", "guess_language", "headline_candidates", "html_metadata"]
 
-MIN_WORDS = 40
-
+# what trafilatura gives for a page where it found no text: nothing but the page's metadata
+_NO_DOCUMENT = SimpleNamespace(
+    text="", title=None, author=None, date=None, url=None, sitename=None, categories=[], tags=[]
+)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
 
@@ -66,23 +81,6 @@ def headline_candidates(raw: RawDocument) -> list[tuple[str, str]]:
     url = raw.url or md["canonical"]
     html_title, h1s = page_titles(tree)
     return headline_sources(md, urlsplit(url).hostname if url else None, html_title, h1s)
-
-
-def _word_count(text: str) -> int:
-    """Words, counting CJK characters (no spaces between words) as half a word each."""
-    cjk = len(re.findall(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]", text))
-    return (
-        len(re.findall(r"\w+", text))
-        - len(re.findall(r"[\u3040-\u30ff\u4e00-\u9fff]+", text))
-        + cjk // 2
-    )
-
-
-_NOT_FOUND = re.compile(
-    r"\b(?:404|page not found|not found|seite nicht gefunden|page introuvable|"
-    r"página no encontrada|pagina non trovata|error)\b",
-    re.I,
-)
 
 
 def _trafilatura(text: str, url: str | None) -> Any:
@@ -131,9 +129,10 @@ def saved_from(text: str) -> tuple[str | None, str | None]:
 
 
 def extract_html(raw: RawDocument) -> Article | None:
-    """The article in an HTML page, or None when the page holds none (navigation, 404, empty).
+    """The article in an HTML page; None when the bytes are no readable HTML (empty, binary).
 
-    The caller reports None as "no article found".
+    Raises :class:`NoArticle` with the reason when the page holds no article: a bot-protection
+    check, a JavaScript shell, an error page, or a page of little text that is no short post.
     """
     try:
         text = decode_bytes(raw.content, raw.encoding, is_html=True)
@@ -147,13 +146,16 @@ def extract_html(raw: RawDocument) -> Article | None:
         doc = _trafilatura(_XML_DECL.sub("", text, count=1), raw.url)
     except Exception:  # trafilatura raises a wide range of parser errors on broken pages
         doc = None
-    if doc is None:
-        return None
-    body = article_text(doc.text or "", md["bodies"], tree)
-    body_text = "\n".join(body)
-    words = _word_count(body_text)
+    body = article_text(doc.text or "", md["bodies"], tree) if doc is not None else []
+    words = word_count("\n".join(body))
+    if words < HOLDING_MAX_WORDS and access_check(tree, text, page_titles(tree)[0]):
+        raise NoArticle(ACCESS_CHECK)
     if words < MIN_WORDS:
-        return None
+        body = short_post(tree, md, body)
+        if not body:
+            raise NoArticle(JAVASCRIPT_SHELL if javascript_shell(tree) else "no article found")
+        words = word_count("\n".join(body))
+    doc = doc if doc is not None else _NO_DOCUMENT
 
     saved_url, saved_at = saved_from(text)
     url = raw.url or saved_url or md["canonical"] or doc.url
@@ -164,13 +166,13 @@ def extract_html(raw: RawDocument) -> Article | None:
         replay = (url, saved_at) if url else None
     host = urlsplit(url).hostname if url else None
     title, other_titles = choose_title(tree, md, doc.title, host)
-    if _NOT_FOUND.search(title) and words < 150:
-        return None
+    if error_page(title, words):
+        raise NoArticle("no article found (an error page)")
 
     authors = choose_authors(md, doc.author, tree, body)
     body = drop_head_lines(body, title, authors)
     if not body:
-        return None
+        raise NoArticle("no article found")
 
     site = md["sites"][0] if md["sites"] else (doc.sitename or None)
     return Article(
@@ -183,7 +185,7 @@ def extract_html(raw: RawDocument) -> Article | None:
         authors=authors,
         categories=choose_categories(md, doc),
         site=site,
-        language=choose_language(md, body_text),
+        language=choose_language(md, "\n".join(body)),
         provenance=[_provenance(raw, replay)],
         text_hash=text_hash(body),
     )

@@ -34,7 +34,6 @@ def clean_text(value: Any) -> str:
     return " ".join(value.split())
 
 
-
 def _article_objects(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
     articles = [o for o in objects if types_of(o) & ARTICLE_TYPES]
     # A WebPage can carry the headline/date when no Article object is present.
@@ -152,6 +151,14 @@ def html_metadata(tree: etree._Element, url: str | None = None) -> dict[str, Any
         "canonical": canonical,
         "meta": meta,
         "bodies": bodies,
+        # what the page says it is: JSON-LD types and og:type ("article", "video.other", ...)
+        "types": {t for obj in objects for t in types_of(obj)} | {v.lower() for v in m("og:type")},
+        "descriptions": [
+            d
+            for d in [clean_text(o.get("description")) for o in articles]
+            + [clean_text(v) for v in m("og:description", "description", "twitter:description")]
+            if d
+        ],
     }
 
 

@@ -1,0 +1,73 @@
+"""Lists of other stories inside an article's text, found by what they are in the page: links.
+
+Pages put teasers for other stories between and after an article's paragraphs ("You may also
+like", "Most read", "More on this story"); the extractor often keeps them, and without their
+markup they read like short paragraphs or list items. In the page they are blocks whose words
+are all link text (a headline that links to another story), or headlines shown twice (once for
+screen readers, once on screen). Sentences with a link in them are the article's and stay.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+__all__ = ["drop_link_blocks"]
+
+_BLOCK_TAGS = ("li", "p", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "figcaption")
+_LIST_MARK = re.compile(r"^[-•*▪►]\s+")
+_MAX_WORDS = 50  # a teaser, not a paragraph of the article that happens to be one link
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def _link_only_texts(tree: etree._Element) -> set[str]:
+    """The texts of blocks of the page whose words are all (nine tenths) inside links."""
+    found: set[str] = set()
+    for el in tree.iter(_BLOCK_TAGS):
+        words = _words(el.text_content())
+        if not words or len(words) > _MAX_WORDS:
+            continue
+        if any(True for _ in el.iterancestors("a")):
+            linked = len(words)
+        else:
+            linked = sum(len(_words(a.text_content())) for a in el.iter("a"))
+        if linked >= 0.9 * len(words):
+            found.add(" ".join(words))
+    return found
+
+
+def _doubled(words: list[str]) -> bool:
+    """A headline said twice in one line: "Title Title" (a screen-reader copy beside it)."""
+    half = len(words) // 2
+    return half >= 3 and len(words) % 2 == 0 and words[:half] == words[half:]
+
+
+def drop_link_blocks(body: list[str], tree: etree._Element) -> list[str]:
+    """``body`` without the lines that are a link-only block of the page or a doubled
+    headline; a short heading left with nothing after it but dropped lines goes too."""
+    if not body:
+        return body
+    links = _link_only_texts(tree)
+    kept: list[str] = []
+    dropped_after: list[bool] = []  # per kept line: was the line after it dropped?
+    for line in body:
+        words = _words(_LIST_MARK.sub("", line))
+        if len(words) <= _MAX_WORDS and (" ".join(words) in links or _doubled(words)):
+            if dropped_after:
+                dropped_after[-1] = True
+            continue
+        kept.append(line)
+        dropped_after.append(False)
+    # the heading of a dropped list ("More from the region:") that ends the text
+    while kept and dropped_after[-1] and _is_heading(kept[-1]):
+        kept.pop()
+        dropped_after.pop()
+    return kept
+
+
+def _is_heading(line: str) -> bool:
+    return len(line.split()) <= 8 and not line.endswith((".", "!", "?", '"', "”"))

@@ -1,0 +1,128 @@
+"""The article's text on hand-written pages: what is kept, what is the site's furniture."""
+
+from __future__ import annotations
+
+import lxml.html
+
+from quarry.archive.extract.boilerplate import is_boilerplate, is_cms_token, paragraphs
+from quarry.archive.extract.html import extract_html
+from quarry.archive.extract.link_blocks import drop_link_blocks
+from quarry.archive.model import RawDocument
+
+STORY = [
+    "The regional water authority said on Monday that reservoir levels had fallen to their "
+    "lowest point in more than twenty years after an unusually dry spring.",
+    "Officials asked households to cut their water use by a fifth and warned that a hosepipe "
+    "ban could follow within weeks if the weather did not change.",
+    "Farmers in the valley have already reduced irrigation, and several have said that their "
+    "harvest will be smaller than last year as a result of the drought.",
+]
+
+
+def body_of(inner: str, head: str = "") -> list[str]:
+    html = (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>{head}</head><body>"
+        f"<article><h1>Reservoirs at a twenty-year low</h1>{inner}</article></body></html>"
+    )
+    art = extract_html(RawDocument(source="p.html", kind="html", content=html.encode(), format="html"))
+    assert art is not None
+    return art.body
+
+
+def test_lines_said_again_and_again_are_the_article_s_own() -> None:
+    recipe = [
+        "Stir the sauce and let it simmer for five minutes.",
+        "Add the second cup of stock to the pan.",
+        "Stir the sauce and let it simmer for five minutes.",
+        "Add the last of the stock and the herbs.",
+        "Stir the sauce and let it simmer for five minutes.",
+    ]
+    interview = ["What did you see that night?", "The water rising over the road.",
+                 "What did you see that night?", "Nothing, I was asleep.",
+                 "What did you see that night?", "Lights on the dam."]  # fmt: skip
+    assert paragraphs("\n".join(recipe)) == recipe
+    assert paragraphs("\n".join(interview)) == interview
+
+
+def test_consent_placeholders_go_however_often_they_appear() -> None:
+    lines = [
+        STORY[0],
+        "External content not available",
+        "Deine Privatsphäre-Einstellungen verhindern das Laden und Anzeigen aller externen Inhalte.",
+        "Ein Klick für den Datenschutz",
+        "To view this content, please enable cookies in your privacy settings.",
+        STORY[1],
+    ]
+    assert paragraphs("\n".join(lines)) == [STORY[0], STORY[1]]
+
+
+def test_site_furniture_lines_are_not_article_text() -> None:
+    furniture = [
+        "2024-05-03T14:05:00Z",
+        "Updated: 2024-05-03 14:05",
+        "https://cdn.example.org/images/2024/05/dam.jpg",
+        "dam-at-dawn_1200x800.webp?w=1200",
+        "Sign up for our morning newsletter and get the day's news in your inbox.",
+        "Der Newsletter der Redaktion informiert Sie jeden Morgen über das Wichtigste.",
+        "Order Reprints",
+        "Click to Tweet",
+        "You may also like",
+        "Das könnte Sie auch interessieren:",
+        "MORE: Farmers warn of a smaller harvest",
+        "Get in touch with our news team by emailing us at news@valley.example.",
+        "Would you like to comment on this article?",
+        "Фото: Анна Берг",
+        "showPaywall:",
+        "false",
+        "Elevated:false",
+    ]
+    for line in furniture:
+        assert is_boilerplate(line), line
+    assert paragraphs("\n".join([STORY[0], *furniture, STORY[1]])) == [STORY[0], STORY[1]]
+
+
+def test_sentences_that_mention_furniture_words_stay() -> None:
+    prose = [
+        "The group's newsletter, seized by the police in 2019, called for attacks on the dam.",
+        "She sent an email to the water board on 2024-05-03, the day before the vote.",
+        "Ingredients:",
+        "More than a thousand people signed the petition.",
+        "The council said the data were false.",
+    ]
+    for line in prose:
+        assert not is_boilerplate(line), line
+
+
+def test_cms_tokens() -> None:
+    for token in ("LockedPostSource:LOCKED_POST_SOURCE_NONE", "Elevated:false", "LayerCake:0",
+                  "isPaid:", "true"):  # fmt: skip
+        assert is_cms_token(token), token
+    assert is_cms_token("LOCKED_POST_SOURCE", identifiers=True)
+    assert is_cms_token("hideAds", identifiers=True)
+    for value in ("Politics", "Middle East", "Notes:", "COVID-19", "14:30", "AT&T", "iPhone", "eBay"):
+        assert not is_cms_token(value, identifiers=True), value
+
+
+def test_lists_of_other_stories_are_dropped_by_their_links() -> None:
+    related = "".join(
+        f'<li><a href="/story/{n}">Other story number {n} about the valley</a></li>' for n in range(4)
+    )
+    card = '<h3 class="title"><span class="sr-only">A teaser headline said twice</span>' \
+           '<a href="/t">A teaser headline said twice</a></h3>'  # fmt: skip
+    tree = lxml.html.fromstring(
+        f"<html><body><p>{STORY[0]}</p><p>{STORY[1]} See <a href='/r'>the report</a>.</p>"
+        f"<h2>More from the region</h2><ul>{related}</ul>{card}</body></html>"
+    )
+    body = [STORY[0], STORY[1] + " See the report.", "More from the region",
+            *(f"- Other story number {n} about the valley" for n in range(4)),
+            "A teaser headline said twice A teaser headline said twice"]  # fmt: skip
+    assert drop_link_blocks(body, tree) == [STORY[0], STORY[1] + " See the report."]
+
+
+def test_a_list_of_linked_sources_inside_the_text_goes_but_the_text_stays() -> None:
+    inner = (
+        f"<p>{STORY[0]}</p><ul><li><a href='/a'>Reservoir levels, May report</a></li>"
+        f"<li><a href='/b'>Irrigation statistics for the valley</a></li></ul><p>{STORY[1]}</p>"
+        f"<p>{STORY[2]}</p>"
+    )
+    assert body_of(inner) == STORY
