@@ -580,3 +580,50 @@ def test_an_article_split_into_containers_of_one_kind_is_read_whole() -> None:
     other = '<div class="related">' + "".join(f"<p>{p}</p>" for p in part2) + "</div>"
     tree = lxml.html.fromstring(f"<html><body>{block(part1)}{other}</body></html>")
     assert _continued(part1, tree) == part1
+
+
+# ------------------------------------------------------------------ the local publication day
+
+
+def _dated(head: str = "", shown: str = "", url: str | None = None) -> date | datetime | None:
+    art = extract_html(raw_of(page(head, body=shown + PARAGRAPHS), url=url))
+    assert art is not None
+    return art.published
+
+
+def test_the_local_time_the_page_also_declares_beats_its_utc_time() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"datePublished": "2024-05-03T22:30:00Z"}</script>'
+        '<meta property="article:published_time" content="2024-05-04T00:30:00+02:00">'
+    )
+    assert _dated(head) == datetime(2024, 5, 4, 0, 30, tzinfo=timezone(timedelta(hours=2)))
+
+
+def test_the_local_time_the_page_shows_gives_the_day() -> None:
+    head = '<meta property="article:published_time" content="2024-05-03T23:15:00Z">'
+    shown = '<p class="meta"><time datetime="2024-05-03T23:15:00Z">4. Mai 2024, 01:15 Uhr</time></p>'
+    assert _dated(head, shown) == datetime(2024, 5, 4, 1, 15, tzinfo=timezone(timedelta(hours=2)))
+    shown = '<p><span class="byline-date">May 3, 2024 at 7:15 pm</span></p>'
+    assert _dated(head, shown) == datetime(2024, 5, 3, 19, 15, tzinfo=timezone(timedelta(hours=-4)))
+    # a time shown that is no time-zone offset away (an update, 47 minutes later) is no evidence
+    shown = '<p><span class="date">Updated 4 May 2024, 00:02</span></p>'
+    assert _dated(head, shown) == datetime(2024, 5, 3, 23, 15, tzinfo=timezone.utc)
+
+
+def test_the_day_in_the_url_gives_the_local_day_of_a_utc_time() -> None:
+    head = '<meta property="article:published_time" content="2024-05-03T23:15:00Z">'
+    assert _dated(head, url="https://news.example/2024/05/04/reservoirs") == date(2024, 5, 4)
+    # a URL day that moment falls on nowhere on earth is not its day
+    assert _dated(head, url="https://news.example/2024/05/06/reservoirs") == datetime(
+        2024, 5, 3, 23, 15, tzinfo=timezone.utc
+    )
+
+
+def test_a_declared_publication_time_beats_the_time_the_text_was_created() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"dateCreated": "2024-05-05T08:00:00+02:00"}</script>'
+        '<meta itemprop="datePublished" content="2024-05-04T16:00:00+02:00">'
+    )
+    assert _dated(head) == datetime(2024, 5, 4, 16, 0, tzinfo=timezone(timedelta(hours=2)))

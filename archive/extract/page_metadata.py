@@ -52,6 +52,7 @@ def html_metadata(tree: etree._Element, url: str | None = None) -> dict[str, Any
 
     titles: list[tuple[str, str]] = []
     dates: list[str] = []
+    created: list[str] = []  # when the text was begun: after every stated publication time
     authors: list[list[str]] = []
     categories: list[str] = []
     sites: list[str] = []
@@ -59,7 +60,8 @@ def html_metadata(tree: etree._Element, url: str | None = None) -> dict[str, Any
     bodies = [obj["articleBody"] for obj in articles if isinstance(obj.get("articleBody"), str)]
     for obj in articles:
         titles += [("ld:" + k, clean_text(obj.get(k))) for k in ("headline", "name") if obj.get(k)]
-        dates += [str(obj[k]) for k in ("datePublished", "dateCreated") if obj.get(k)]
+        dates += [str(obj["datePublished"])] if obj.get("datePublished") else []
+        created += [str(obj["dateCreated"])] if obj.get("dateCreated") else []
         names = jsonld_names(obj.get("author") or obj.get("creator"))
         if names:
             authors.append(names)
@@ -143,7 +145,7 @@ def html_metadata(tree: etree._Element, url: str | None = None) -> dict[str, Any
 
     return {
         "titles": [(k, t) for k, t in titles if t],
-        "dates": dates,
+        "dates": dates + created,
         "authors": authors,
         "categories": categories,
         "sites": [clean_text(s) for s in sites if s],
