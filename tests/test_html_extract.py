@@ -627,3 +627,57 @@ def test_a_declared_publication_time_beats_the_time_the_text_was_created() -> No
         '<meta itemprop="datePublished" content="2024-05-04T16:00:00+02:00">'
     )
     assert _dated(head) == datetime(2024, 5, 4, 16, 0, tzinfo=timezone(timedelta(hours=2)))
+
+
+# ------------------------------------------------------------------ cleaner records
+
+
+def _record(head: str, url: str | None = None) -> Article:
+    art = extract_html(raw_of(page(head), url=url))
+    assert art is not None
+    return art
+
+
+def test_page_builder_values_are_not_categories() -> None:
+    ld = json.dumps({"@type": "NewsArticle", "keywords": [
+        "LockedPostSource:LOCKED_POST_SOURCE_NONE", "Elevated:false", "LayerCake:0", "Drought",
+        "_Prio_3", "editors_pick", "comments-enabled", "98be933f-38cf-4fba-b6c6-ad438e82010a",
+        "nil", "Water &amp; Climate", "iPhone"]})  # fmt: skip
+    head = (
+        f'<script type="application/ld+json">{ld}</script>'
+        '<meta property="article:tag" content="Day: Friday">'
+        '<meta property="article:tag" content="Page Type: Article">'
+        '<meta property="article:tag" content="Subject: Agriculture">'
+    )
+    assert _record(head).categories == ["Drought", "Water & Climate", "iPhone", "Agriculture"]
+    # one labelled value among plain tags is the editors' own
+    head = '<meta name="keywords" content="Drought, Reservoirs: the summer of 2024">'
+    assert _record(head).categories == ["Drought", "Reservoirs: the summer of 2024"]
+
+
+@pytest.mark.parametrize("placeholder", ["Username", "admin", "Author Name", "user123", "Anonymous"])
+def test_template_placeholders_are_not_authors(placeholder: str) -> None:
+    head = f'<meta name="author" content="{placeholder}">'
+    assert _record(head).authors == []
+    # a placeholder in the metadata gives way to the byline the page shows
+    html = page(head, body='<p class="byline">By Ana Ruiz</p>' + PARAGRAPHS)
+    art = extract_html(raw_of(html))
+    assert art is not None and art.authors == ["Ana Ruiz"]
+
+
+def test_site_is_the_publisher_s_name_or_the_domain() -> None:
+    publisher = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"publisher": {"@type": "Organization", "name": "Valley Times"}}</script>'
+    )
+    site_name = '<meta property="og:site_name" content="The Valley Times Online">'
+    url = "https://www.valleytimes.example/2024/05/03/reservoirs"
+    assert _record(publisher + site_name, url).site == "Valley Times"
+    assert _record(site_name, url).site == "The Valley Times Online"
+    assert _record("", url).site == "valleytimes.example"
+    assert _record('<meta property="og:site_name" content="https://www.valleytimes.example">').site == (
+        "valleytimes.example"
+    )
+    notice = '<meta property="og:site_name" content="© 2024 Valley Times. All rights reserved.">'
+    assert _record(notice).site == "Valley Times"
+    assert _record("").site is None

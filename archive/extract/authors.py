@@ -10,7 +10,7 @@ from lxml import etree
 from quarry.archive.extract.metadata import split_authors
 from quarry.archive.extract.page_metadata import clean_text
 
-__all__ = ["BYLINE_LINE", "choose_authors", "people"]
+__all__ = ["BYLINE_LINE", "choose_authors", "is_placeholder_name", "people"]
 
 BYLINE_LINE = re.compile(r"^(?:by|von|par|por|di|door|av|af)\s+\S", re.I)
 _BYLINE_XPATH = (
@@ -59,6 +59,20 @@ def people(authors: list[str]) -> list[str]:
     return out
 
 
+# What templates put where a name belongs: "Username", "admin", "Author Name", "user123"
+_PLACEHOLDER_NAME = re.compile(
+    r"^(?:user(?:name)?|admin(?:istrator)?|author(?: name)?|(?:your|full|first|last) ?name|"
+    r"first ?name last ?name|guest|anonymous|unknown|webmaster|root|test|default|null|none|"
+    r"undefined|n/?a|by|editor|redakteur|autor|auteur|autore)\d*$",
+    re.I,
+)
+
+
+def is_placeholder_name(name: str) -> bool:
+    """True for a template's stand-in where an author's name belongs ("Username", "admin")."""
+    return bool(_PLACEHOLDER_NAME.match(" ".join(name.split()).strip(" .,:;-")))
+
+
 def choose_authors(
     md: dict[str, Any], traf_author: str | None, tree: etree._Element, body: list[str]
 ) -> list[str]:
@@ -66,14 +80,18 @@ def choose_authors(
     byline, else a "By ..." line at the top of the text."""
     authors: list[str] = []
     for group in md["authors"]:
-        authors = [a for a in group if a]
+        authors = _named(group)
         if authors:
             break
     if not authors and traf_author:
-        authors = split_authors(traf_author.split("; "))
+        authors = _named(split_authors(traf_author.split("; ")))
     if not authors:
-        authors = byline_authors(tree)
+        authors = _named(byline_authors(tree))
     if not authors:
         lead = next((p for p in body[:4] if BYLINE_LINE.match(p) and len(p.split()) <= 12), None)
-        authors = split_authors(lead) if lead else []
+        authors = _named(split_authors(lead)) if lead else []
     return people(authors)
+
+
+def _named(names: list[str]) -> list[str]:
+    return [n for n in names if n and not is_placeholder_name(n)]

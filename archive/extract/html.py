@@ -38,6 +38,7 @@ from quarry.archive.extract.short_pages import (
     short_post,
     word_count,
 )
+from quarry.archive.extract.site import choose_site
 from quarry.archive.extract.title import choose_title, headline_sources, page_titles
 from quarry.archive.model import (
     Article,
@@ -174,7 +175,6 @@ def extract_html(raw: RawDocument) -> Article | None:
     if not body:
         raise NoArticle("no article found")
 
-    site = md["sites"][0] if md["sites"] else (doc.sitename or None)
     return Article(
         id=article_id(url, body, title),
         title=title,
@@ -184,7 +184,7 @@ def extract_html(raw: RawDocument) -> Article | None:
         published=choose_date(tree, md, url, doc.date),
         authors=authors,
         categories=choose_categories(md, doc),
-        site=site,
+        site=choose_site(md["sites"], url, doc.sitename or None),
         language=choose_language(md, "\n".join(body)),
         provenance=[_provenance(raw, replay)],
         text_hash=text_hash(body),

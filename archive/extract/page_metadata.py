@@ -74,6 +74,8 @@ def html_metadata(tree: etree._Element, url: str | None = None) -> dict[str, Any
         sites += jsonld_names(obj.get("publisher"))
         if isinstance(obj.get("inLanguage"), str):
             langs.append(obj["inLanguage"])
+    # the publisher's name as the article states it, then as the page names itself
+    sites += m("og:site_name")
     for obj in objects:
         if types_of(obj) & {"website", "newsmediaorganization", "organization"} and obj.get("name"):
             sites += jsonld_names(obj)
@@ -128,7 +130,7 @@ def html_metadata(tree: etree._Element, url: str | None = None) -> dict[str, Any
         if vals:
             authors.append(vals)
     categories += m("article:section", "article:tag", "news_keywords", "parsely-section")
-    sites += m("og:site_name", "application-name", "citation_journal_title")
+    sites += m("application-name", "citation_journal_title")
     root_lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
     if root_lang:
         langs.insert(0, root_lang)
