@@ -126,3 +126,57 @@ def test_a_list_of_linked_sources_inside_the_text_goes_but_the_text_stays() -> N
         f"<p>{STORY[2]}</p>"
     )
     assert body_of(inner) == STORY
+
+
+def test_an_embedded_post_dropped_with_its_widget_is_put_back_in_place() -> None:
+    tweet = (
+        '<figure class="wp-block-embed is-provider-twitter"><div class="wp-block-embed__wrapper">'
+        '<blockquote class="twitter-tweet"><p lang="en">The dam is nearly empty tonight, see the '
+        "pictures from the north bank</p>&mdash; Valley Water (@valleywater) "
+        '<a href="https://x.example/s/1">May 3, 2024</a></blockquote></div></figure>'
+    )
+    inner = f"<p>{STORY[0]}</p>{tweet}<p>{STORY[1]}</p><p>{STORY[2]}</p>"
+    assert body_of(inner) == [
+        STORY[0],
+        "The dam is nearly empty tonight, see the pictures from the north bank",
+        "— Valley Water (@valleywater) May 3, 2024",
+        STORY[1],
+        STORY[2],
+    ]
+
+
+def test_a_video_caption_is_article_text_without_its_credit() -> None:
+    video = (
+        '<figure class="video"><div class="player"><video src="dam.mp4"></video></div>'
+        "<figcaption>Farmers describe the worst drought in forty years. Video: Ana Ruiz / Valley "
+        "Times</figcaption></figure>"
+    )
+    photo = "<figure><img src='dam.jpg'><figcaption>The dam at dawn. Photo: Ana Ruiz</figcaption></figure>"
+    inner = f"<p>{STORY[0]}</p>{video}<p>{STORY[1]}</p>{photo}<p>{STORY[2]}</p>"
+    assert body_of(inner) == [
+        STORY[0], "Farmers describe the worst drought in forty years.", STORY[1], STORY[2]
+    ]
+
+
+def test_a_feed_of_posts_beside_the_article_stays_out() -> None:
+    feed = (
+        '<aside class="feed"><blockquote class="twitter-tweet"><p>Our newest podcast is out now '
+        "for all listeners</p>&mdash; Valley Times (@valleytimes)</blockquote></aside>"
+    )
+    html = (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'></head><body>"
+        "<article><h1>Reservoirs at a twenty-year low</h1>"
+        + "".join(f"<p>{p}</p>" for p in STORY)
+        + f"</article>{feed}</body></html>"
+    )
+    art = extract_html(RawDocument(source="p.html", kind="html", content=html.encode(), format="html"))
+    assert art is not None and art.body == STORY
+
+
+def test_kicker_and_linked_headline_list_items_are_other_stories() -> None:
+    items = (
+        "<ul><li>Drought: <a href='/a'>Farmers ask for emergency help</a></li>"
+        "<li>„Dry summer“: <a href='/b'>The river at its lowest since 1976</a></li></ul>"
+    )
+    inner = f"<p>{STORY[0]}</p><p>{STORY[1]}</p>{items}<p>{STORY[2]}</p>"
+    assert body_of(inner) == STORY

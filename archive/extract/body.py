@@ -15,6 +15,7 @@ from lxml import etree
 
 from quarry.archive.extract.authors import BYLINE_LINE
 from quarry.archive.extract.boilerplate import is_boilerplate, paragraphs
+from quarry.archive.extract.embeds import add_embeds
 from quarry.archive.extract.link_blocks import drop_link_blocks
 from quarry.archive.extract.metadata import parse_date_text
 from quarry.archive.extract.title import squash
@@ -24,7 +25,8 @@ def article_text(text: str, stated: list[str], tree: etree._Element) -> list[str
     """The article's paragraphs from the extractor's ``text``, the page's JSON-LD article
     bodies (``stated``) and its parsed HTML."""
     body = _fuller_body(paragraphs(text), stated)
-    return drop_link_blocks(_one_article(_continued(body, tree), tree), tree)
+    body = drop_link_blocks(_one_article(_continued(body, tree), tree), tree)
+    return add_embeds(body, tree)
 
 
 _CMS_MARK = re.compile(r"^\+{3}\w*$")  # "+++dropcap": a content system's layout marker
@@ -159,7 +161,9 @@ def drop_head_lines(body: list[str], title: str, authors: list[str]) -> list[str
         if i < 4 and len(line.split()) <= 12:
             if BYLINE_LINE.match(line) or (key and key in author_keys):
                 continue
-            if parse_date_text(line) and len(line.split()) <= 8 and not line.endswith("."):
+            # a dateline; not an embedded post's attribution ("— Name (@handle) May 3, 2024")
+            dated = parse_date_text(line) and not line.startswith(("—", "–"))
+            if dated and len(line.split()) <= 8 and not line.endswith("."):
                 continue
         out.append(line)
     return out

@@ -29,7 +29,7 @@ _CHROME = re.compile(
     r"loading\.{0,3}|skip (?:to|ad).{0,40}|comments?|\d+ comments?|"
     # reprint and tweet boxes, and the headings of lists of other stories
     r"(?:order |purchase )?reprints?(?: & permissions| and permissions)?|"
-    r"click to tweet|tweet this(?: quote)?|"
+    r"click to tweet|tweet this(?: quote)?|view this (?:post|profile) on \w+|"
     r"(?:you (?:may|might) (?:also )?(?:like|enjoy)|more (?:stories|news|on this story)|"
     r"most (?:read|popular|viewed)|popular|trending(?: now)?|don't miss|top stories|"
     r"(?:das )?könnte (?:sie )?(?:auch )?interessieren|ähnliche(?: artikel| themen)?|"
@@ -92,7 +92,14 @@ _READER = re.compile(
 )
 _CONTACT = re.compile(r"\S+@\S+\.\w+")
 _CONTACT_PROMPT = re.compile(r"get in touch|e-?mail us|contact us|write to us|schreiben sie uns", re.I)
-_PROMO = re.compile(r"^(?:more|read more|also read|read also|see also|watch)\s*:\s*\S", re.I)
+# "MORE: <headline>", "Lesen Sie auch: <headline>": a pointer to another story
+_PROMO = re.compile(
+    r"^(?:more|read more|also read|read also|see also|watch|lesen sie (?:auch|mehr)|"
+    r"mehr (?:dazu|zum thema)|auch interessant|(?:à )?lire aussi|voir aussi|le(?:er|a) también|"
+    r"leggi anche|czytaj (?:też|także|więcej)|zobacz (?:też|także)|les også|läs också|lees ook)"
+    r"\s*:\s*\S",
+    re.I,
+)
 
 # Page-builder values: "LockedPostSource:LOCKED_POST_SOURCE_NONE", "Elevated:false", "LayerCake:0",
 # a key without its value ("showPaywall:"), a bare literal ("false")

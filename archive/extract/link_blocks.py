@@ -25,17 +25,25 @@ def _words(text: str) -> list[str]:
 
 
 def _link_only_texts(tree: etree._Element) -> set[str]:
-    """The texts of blocks of the page whose words are all (nine tenths) inside links."""
+    """The texts of blocks of the page whose words are all (nine tenths) inside links, and of
+    list items that are a linked headline after a kicker ("Kicker: <a>Headline</a>")."""
     found: set[str] = set()
     for el in tree.iter(_BLOCK_TAGS):
-        words = _words(el.text_content())
+        text = el.text_content()
+        words = _words(text)
         if not words or len(words) > _MAX_WORDS:
             continue
         if any(True for _ in el.iterancestors("a")):
             linked = len(words)
         else:
             linked = sum(len(_words(a.text_content())) for a in el.iter("a"))
-        if linked >= 0.9 * len(words):
+        kicker = (
+            el.tag == "li"
+            and linked >= 0.5 * len(words)
+            and len(words) - linked <= 6
+            and not text.rstrip().endswith((".", "!", "?"))
+        )
+        if linked >= 0.9 * len(words) or kicker:
             found.add(" ".join(words))
     return found
 
