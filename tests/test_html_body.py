@@ -180,3 +180,20 @@ def test_kicker_and_linked_headline_list_items_are_other_stories() -> None:
     )
     inner = f"<p>{STORY[0]}</p><p>{STORY[1]}</p>{items}<p>{STORY[2]}</p>"
     assert body_of(inner) == STORY
+
+
+def test_headings_repeated_by_a_table_of_contents_stay() -> None:
+    toc = "<ol><li><a href='#tested'>How we measured</a></li><li><a href='#terms'>What the terms mean</a></li></ol>"
+    inner = (
+        f"{toc}<p>{STORY[0]}</p><h2 id='tested'>How we measured</h2><p>{STORY[1]}</p>"
+        f"<h2 id='terms'>What the terms mean</h2><p>{STORY[2]}</p>"
+    )
+    body = body_of(inner)
+    assert "How we measured" in body and "What the terms mean" in body
+    assert body[-1] == STORY[2]
+
+
+def test_names_and_headlines_doubled_for_screen_readers_go() -> None:
+    tree = lxml.html.fromstring(f"<html><body><p>{STORY[0]}</p></body></html>")
+    body = [STORY[0], "Bernt HulskerBerntHulsker", "Baden-Baden", STORY[1]]
+    assert drop_link_blocks(body, tree) == [STORY[0], "Baden-Baden", STORY[1]]

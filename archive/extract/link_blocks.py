@@ -33,10 +33,10 @@ def _link_only_texts(tree: etree._Element) -> set[str]:
         words = _words(text)
         if not words or len(words) > _MAX_WORDS:
             continue
-        if any(True for _ in el.iterancestors("a")):
+        if any(_leaves(a) for a in el.iterancestors("a")):
             linked = len(words)
         else:
-            linked = sum(len(_words(a.text_content())) for a in el.iter("a"))
+            linked = sum(len(_words(a.text_content())) for a in el.iter("a") if _leaves(a))
         kicker = (
             el.tag == "li"
             and linked >= 0.5 * len(words)
@@ -48,10 +48,22 @@ def _link_only_texts(tree: etree._Element) -> set[str]:
     return found
 
 
+def _leaves(link: etree._Element) -> bool:
+    """True for a link to another page: not an anchor or a jump within this one (a table of
+    contents repeats the article's own headings)."""
+    href = (link.get("href") or "").strip()
+    return bool(href) and not href.startswith(("#", "javascript:"))
+
+
 def _doubled(words: list[str]) -> bool:
-    """A headline said twice in one line: "Title Title" (a screen-reader copy beside it)."""
+    """A headline or a name said twice in one line, a screen-reader copy beside the visible
+    one: "Title Title", "Ana RuizAnaRuiz"."""
     half = len(words) // 2
-    return half >= 3 and len(words) % 2 == 0 and words[:half] == words[half:]
+    if half >= 3 and len(words) % 2 == 0 and words[:half] == words[half:]:
+        return True
+    letters = "".join(words)
+    middle = len(letters) // 2
+    return len(letters) >= 12 and len(letters) % 2 == 0 and letters[:middle] == letters[middle:]
 
 
 def drop_link_blocks(body: list[str], tree: etree._Element) -> list[str]:
