@@ -132,6 +132,8 @@ def is_placeholder(line: str) -> bool:
 def is_boilerplate(line: str) -> bool:
     """True for a line that is the site's furniture (see the module's description)."""
     words = len(line.split())
+    if words > 60:  # a paragraph of the article: every rule here is for shorter lines
+        return False
     if _CHROME.match(line) or is_placeholder(line) or is_cms_token(line):
         return True
     if words <= 8 and _CREDIT_LINE.search(line) and not line.endswith((".", "?", "!")):

@@ -28,22 +28,29 @@ def _link_only_texts(tree: etree._Element) -> set[str]:
     """The texts of blocks of the page whose words are all (nine tenths) inside links, and of
     list items that are a linked headline after a kicker ("Kicker: <a>Headline</a>")."""
     found: set[str] = set()
-    for el in tree.iter(_BLOCK_TAGS):
-        text = el.text_content()
+    linked: dict[etree._Element, int] = {}  # block -> its words inside links
+    for link in tree.iter("a"):
+        if not _leaves(link):
+            continue
+        for inner in link.iter(_BLOCK_TAGS):  # a teaser whose heading is inside the link
+            words = _words(inner.text_content())
+            if 0 < len(words) <= _MAX_WORDS:
+                found.add(" ".join(words))
+        block = next(link.iterancestors(_BLOCK_TAGS), None)
+        if block is not None:
+            linked[block] = linked.get(block, 0) + len(_words(link.text_content()))
+    for block, count in linked.items():
+        text = block.text_content()
         words = _words(text)
         if not words or len(words) > _MAX_WORDS:
             continue
-        if any(_leaves(a) for a in el.iterancestors("a")):
-            linked = len(words)
-        else:
-            linked = sum(len(_words(a.text_content())) for a in el.iter("a") if _leaves(a))
         kicker = (
-            el.tag == "li"
-            and linked >= 0.5 * len(words)
-            and len(words) - linked <= 6
+            block.tag == "li"
+            and count >= 0.5 * len(words)
+            and len(words) - count <= 6
             and not text.rstrip().endswith((".", "!", "?"))
         )
-        if linked >= 0.9 * len(words) or kicker:
+        if count >= 0.9 * len(words) or kicker:
             found.add(" ".join(words))
     return found
 
