@@ -197,3 +197,38 @@ def test_names_and_headlines_doubled_for_screen_readers_go() -> None:
     tree = lxml.html.fromstring(f"<html><body><p>{STORY[0]}</p></body></html>")
     body = [STORY[0], "Bernt HulskerBerntHulsker", "Baden-Baden", STORY[1]]
     assert drop_link_blocks(body, tree) == [STORY[0], "Baden-Baden", STORY[1]]
+
+
+def test_a_whole_page_with_the_site_s_furniture_around_the_article() -> None:
+    """tests/fixtures/html/news_furniture.html: a page written for these tests, with a
+    newsletter box, an embedded post, a tweet box, a video, a machine timestamp, an image
+    address, a reprints link and a list of other stories in the article, a feed beside it, a
+    placeholder author, page-builder tags and a UTC time the page also shows locally."""
+    from datetime import datetime, timedelta, timezone
+    from pathlib import Path
+
+    path = Path(__file__).parent / "fixtures" / "html" / "news_furniture.html"
+    url = "https://www.riverside.example/news/spillway"
+    art = extract_html(
+        RawDocument(source=str(path), kind="html", content=path.read_bytes(), url=url, format="html")
+    )
+    assert art is not None
+    assert art.body == [
+        "Operators of the upper dam opened its spillway on Saturday night for the first time in "
+        "eleven years, after three days of rain pushed the reservoir above its safe level.",
+        "The water authority said the release would raise the river by up to a metre in the town "
+        "centre by Sunday morning, and asked residents of the low streets to move cars and valuables.",
+        "Spillway gates open at the upper dam. Stay away from the river banks tonight.",
+        "— Riverside Water Authority (@riversidewater) November 4, 2023",
+        "Firefighters spent the evening filling sandbags at the old market hall, where volunteers "
+        "queued in the rain to collect them for houses along the embankment.",
+        "Water pours through the opened spillway gates on Saturday night.",
+        '"We have not seen the reservoir this full since the flood of 2012," the dam\'s chief '
+        "engineer said, adding that the gates would stay open until the level fell.",
+        "The authority will decide on Monday whether the lower dam must also release water.",
+    ]
+    assert art.authors == ["Tomasz Wierzbicki"]
+    assert art.categories == ["Environment", "Flooding"]
+    assert art.site == "riverside.example"
+    # declared as 23:40 UTC on the 4th; the page shows its readers 00:40 on the 5th
+    assert art.published == datetime(2023, 11, 5, 0, 40, tzinfo=timezone(timedelta(hours=1)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -122,3 +123,26 @@ def test_an_error_page_says_so() -> None:
     )
     with pytest.raises(NoArticle, match="error page"):
         extract(raw(html))
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "html"
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("access_check.html", ACCESS_CHECK), ("js_shell.html", JAVASCRIPT_SHELL),
+     ("nav_only.html", "no article found")],
+)  # fmt: skip
+def test_holding_page_fixtures_are_skipped_with_their_reasons(name: str, reason: str) -> None:
+    with pytest.raises(NoArticle) as caught:
+        extract(RawDocument(source=name, kind="html", content=(FIXTURES / name).read_bytes()))
+    assert str(caught.value) == reason
+
+
+def test_short_post_fixture_is_an_article_with_its_date() -> None:
+    art = extract(RawDocument(source="s", kind="html", content=(FIXTURES / "short_post.html").read_bytes()))
+    assert art.title == "Ferry service suspended"
+    assert art.body == [
+        "The river ferry does not run today because of the high water. The next update follows at noon."
+    ]
+    assert art.published_day == date(2023, 11, 5)

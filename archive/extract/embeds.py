@@ -21,11 +21,13 @@ _POSTS = (
     "twitter-tweet", "instagram-media", "bluesky-embed", "tiktok-embed", "text-post-media",
     "reddit-embed-bq", "fb-xfbml-parse-ignore", "mastodon-embed",
 )  # fmt: skip
+_VIDEO_HOSTS = ("youtube", "youtu.be", "vimeo", "dailymotion", "jwplayer", "brightcove", "video")
 _EMBEDS = etree.XPath(
     "//blockquote["
     + " or ".join(f"contains(@class,'{c}')" for c in _POSTS)
-    + "] | //figure[.//video or .//iframe or .//*[contains(@class,'video') or "
-    "contains(@class,'player')]]/figcaption"
+    + "] | //figure[.//video or .//*[contains(@class,'video')] or .//iframe["
+    + " or ".join(f"contains(@src,'{host}')" for host in _VIDEO_HOSTS)
+    + "]]/figcaption"
 )
 _BLOCKS = ("p", "li", "h2", "h3", "h4", "blockquote", "figcaption", "td")
 # the credit that ends a caption: "... in London. Video: Ana Ruiz / Valley Times"
@@ -53,8 +55,9 @@ def _texts(embed: etree._Element) -> list[str]:
 
 
 def _common_ancestor(a: etree._Element, b: etree._Element) -> etree._Element | None:
-    ancestors = {id(x) for x in (a, *a.iterancestors())}
-    return next((x for x in (b, *b.iterancestors()) if id(x) in ancestors), None)
+    # a set of the elements themselves: lxml keeps one proxy per node while it is referenced
+    ancestors = {a, *a.iterancestors()}
+    return next((x for x in (b, *b.iterancestors()) if x in ancestors), None)
 
 
 def add_embeds(body: list[str], tree: etree._Element) -> list[str]:
@@ -63,13 +66,13 @@ def add_embeds(body: list[str], tree: etree._Element) -> list[str]:
     embeds = _EMBEDS(tree)
     if not embeds or len(body) < 2:
         return body
-    inside = {id(x) for e in embeds for x in e.iter()}
+    inside = {x for e in embeds for x in e.iter()}  # held, so each node keeps its proxy
     keys = {_opening(p): i for i, p in enumerate(body)}
     found: list[tuple[int, etree._Element]] = []  # (index of the body line before it, embed)
     matched: list[etree._Element] = []
     last = -1
     for el in tree.iter(*_BLOCKS):
-        if id(el) in inside:
+        if el in inside:
             if el in embeds:
                 found.append((last, el))
             continue
