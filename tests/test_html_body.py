@@ -232,3 +232,17 @@ def test_a_whole_page_with_the_site_s_furniture_around_the_article() -> None:
     assert art.site == "riverside.example"
     # declared as 23:40 UTC on the 4th; the page shows its readers 00:40 on the 5th
     assert art.published == datetime(2023, 11, 5, 0, 40, tzinfo=timezone(timedelta(hours=1)))
+
+
+def test_a_standfirst_repeating_the_declared_description_is_no_article_text() -> None:
+    teaser = "Households are asked to save water as the reservoirs fall to a twenty-year low."
+    head = f'<meta property="og:description" content="{teaser}">'
+    inner = (
+        f"<header><p class='standfirst'>{teaser}</p></header>"
+        f"<div class='story'>{''.join(f'<p>{p}</p>' for p in STORY)}</div>"
+    )
+    assert body_of(inner, head) == STORY
+    # a description that quotes the article's first paragraph, set among the others, is its text
+    head = f'<meta property="og:description" content="{STORY[0]}">'
+    inner = f"<div class='story'>{''.join(f'<p>{p}</p>' for p in STORY)}</div>"
+    assert body_of(inner, head) == STORY

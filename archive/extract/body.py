@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from html import unescape as html_unescape
+from typing import Any
 
 from lxml import etree
 
@@ -18,14 +19,16 @@ from quarry.archive.extract.boilerplate import is_boilerplate, paragraphs
 from quarry.archive.extract.embeds import add_embeds
 from quarry.archive.extract.link_blocks import drop_link_blocks
 from quarry.archive.extract.metadata import parse_date_text
+from quarry.archive.extract.teaser import drop_teaser
 from quarry.archive.extract.title import squash
 
 
-def article_text(text: str, stated: list[str], tree: etree._Element) -> list[str]:
-    """The article's paragraphs from the extractor's ``text``, the page's JSON-LD article
-    bodies (``stated``) and its parsed HTML."""
-    body = _fuller_body(paragraphs(text), stated)
+def article_text(text: str, md: dict[str, Any], tree: etree._Element) -> list[str]:
+    """The article's paragraphs from the extractor's ``text``, the page's declared metadata
+    (its JSON-LD article bodies and descriptions) and its parsed HTML."""
+    body = _fuller_body(paragraphs(text), md["bodies"])
     body = drop_link_blocks(_one_article(_continued(body, tree), tree), tree)
+    body = drop_teaser(body, tree, md["descriptions"])
     return add_embeds(body, tree)
 
 

@@ -147,7 +147,7 @@ def extract_html(raw: RawDocument) -> Article | None:
         doc = _trafilatura(_XML_DECL.sub("", text, count=1), raw.url)
     except Exception:  # trafilatura raises a wide range of parser errors on broken pages
         doc = None
-    body = article_text(doc.text or "", md["bodies"], tree) if doc is not None else []
+    body = article_text(doc.text or "", md, tree) if doc is not None else []
     words = word_count("\n".join(body))
     if words < HOLDING_MAX_WORDS and access_check(tree, text, page_titles(tree)[0]):
         raise NoArticle(ACCESS_CHECK)
