@@ -55,6 +55,14 @@ _CREDIT_LINE = re.compile(
     re.I,
 )
 
+# a picture's caption that ends in its credit: "The dam at dawn. Photo: Ana Ruiz", "… | Name/dpa",
+# and a source line of its own: "Quelle: AFP"
+_CAPTION = re.compile(
+    r"\b(?:bild|foto|photo|image|picture|kuva|фото)s?\s*:\s*[^.!?:]{2,60}$|"
+    r"\|\s*[^|]{2,60}/(?:dpa|afp|reuters|ap|epa|imago)\s*$|^(?:quelle|source|fuente|fonte)\s*:\s*\S+$",
+    re.I,
+)
+
 # What a page shows in place of content it will not load without consent, in the languages of
 # the sources: "External content not available", "Ein Klick für den Datenschutz", "I agree that
 # external content is shown to me", "Your privacy settings prevent loading this content".
@@ -137,6 +145,8 @@ def is_boilerplate(line: str) -> bool:
     if _CHROME.match(line) or is_placeholder(line) or is_cms_token(line):
         return True
     if words <= 8 and _CREDIT_LINE.search(line) and not line.endswith((".", "?", "!")):
+        return True
+    if words <= 40 and _CAPTION.search(line):
         return True
     if _TIMESTAMP.match(line) or _IMAGE_URL.match(line):
         return True
