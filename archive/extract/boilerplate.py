@@ -1,8 +1,8 @@
 """Lines of a page's text that are the site talking, not the article: boilerplate by its wording.
 
 The extractor keeps some of the site's own furniture as paragraphs: share and print buttons,
-picture credits, consent placeholders where an embedded post would load, newsletter and
-subscription prompts, "Order Reprints" and "Click to Tweet" boxes, the headings of "You may also
+picture credits and captions, consent placeholders where an embedded post would load, newsletter
+and subscription prompts and paywall notices, "Order Reprints" and "Click to Tweet" boxes, the headings of "You may also
 like" lists, machine timestamps and image addresses. Each is recognised by what it says, on a
 line of its own, so a sentence of the article that merely mentions a newsletter or a cookie stays.
 A line said several times stays too (a recipe's steps, an interviewer's questions, a refrain),
@@ -95,8 +95,14 @@ _IMAGE_URL = re.compile(
 # newsletter sign-ups: the word, and the reader addressed ("sign up", "your inbox", "Sie")
 _NEWSLETTER = re.compile(r"newsletter|nyhetsbrev|nieuwsbrief|boletín", re.I)
 _READER = re.compile(
-    r"(?i:\b(?:you|your|our|sign up|subscribe|vous|votre|notre|tu|te|nuestro|iscriviti|"
+    r"(?i:\b(?:you|your|our|sign up|subscribe|vous|votre|notre|tu|te|nuestro|iscriviti|quieres|"
     r"je|jouw|deg|dig|unser(?:e|en|em)?)\b)|\b(?:Sie|Ihr|Ihnen)\b"
+)
+# subscription prompts and paywall notices: the word, and the reader addressed
+_SUBSCRIPTION = re.compile(
+    r"\b(?:subscri(?:ption|ber|be)|suscri(?:pci[oó]n|ptor|bete)|abonn(?:ement|ent|é|ieren)|"
+    r"abbonamento|abbonat|prenumer)",
+    re.I,
 )
 _CONTACT = re.compile(r"\S+@\S+\.\w+")
 _CONTACT_PROMPT = re.compile(r"get in touch|e-?mail us|contact us|write to us|schreiben sie uns", re.I)
@@ -150,7 +156,7 @@ def is_boilerplate(line: str) -> bool:
         return True
     if _TIMESTAMP.match(line) or _IMAGE_URL.match(line):
         return True
-    if words <= 45 and _NEWSLETTER.search(line) and _READER.search(line):
+    if words <= 45 and (_NEWSLETTER.search(line) or _SUBSCRIPTION.search(line)) and _READER.search(line):
         return True
     if words <= 30 and _CONTACT.search(line) and _CONTACT_PROMPT.search(line):
         return True
