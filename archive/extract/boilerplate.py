@@ -1,14 +1,13 @@
 """Lines of a page's text that are the site talking, not the article: boilerplate by its wording.
 
 The extractor keeps some of the site's own furniture as paragraphs: share and print buttons,
-picture credits and captions, consent placeholders where an embedded post would load, newsletter
-and subscription prompts and paywall notices, "Order Reprints" and "Click to Tweet" boxes, the headings of "You may also
-like" lists, machine timestamps and image addresses. Each is recognised by what it says, on a
-line of its own, so a sentence of the article that merely mentions a newsletter or a cookie stays.
-A line said several times stays too (a recipe's steps, an interviewer's questions, a refrain),
-unless it is known placeholder text.
+picture credits and captions, consent placeholders where an embedded post would load,
+newsletter and subscription prompts and paywall notices, "Order Reprints" and "Click to Tweet"
+boxes, the headings of "You may also like" lists, machine timestamps and image addresses. Each
+is recognised by what it says, on a line of its own, so a sentence of the article that merely
+mentions a newsletter or a cookie stays. A line said several times stays too (a recipe's steps,
+an interviewer's questions, a refrain), unless it is known placeholder text.
 """
-
 from __future__ import annotations
 
 import re
