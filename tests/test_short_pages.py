@@ -146,3 +146,14 @@ def test_short_post_fixture_is_an_article_with_its_date() -> None:
         "The river ferry does not run today because of the high water. The next update follows at noon."
     ]
     assert art.published_day == date(2023, 11, 5)
+
+
+def test_a_short_post_whose_article_marks_its_body_too() -> None:
+    html = (
+        "<html><head><title>Ferry cancelled</title></head><body><article><h1>Ferry cancelled</h1>"
+        "<div itemprop='articleBody'><p>The evening ferry to the island is cancelled because of "
+        "high winds.</p></div></article></body></html>"
+    )
+    assert extract(raw(html)).body == [
+        "The evening ferry to the island is cancelled because of high winds."
+    ]

@@ -112,7 +112,8 @@ def _declares_post(md: dict[str, Any]) -> bool:
 def _scope_paragraphs(tree: etree._Element) -> list[str]:
     """The paragraphs of the page's one ``<article>`` (or article body), furniture aside; none
     on a page of several articles (a list of teasers)."""
-    scope = tree.xpath(_SCOPE)
+    found_scopes = tree.xpath(_SCOPE)
+    scope = [el for el in found_scopes if not any(a in found_scopes for a in el.iterancestors())]
     if len(scope) != 1:
         return []
     found: list[str] = []
