@@ -1,11 +1,12 @@
 """The article's text from what the extractor found: boilerplate lines out, pieces put back.
 
 Trafilatura finds the main text well on most pages; these steps correct what it gets wrong on
-some: share buttons, picture credits and consent placeholders kept as paragraphs, an article
-split between advertisements of which only the first part is found, and the next story of an
-endless-scroll page taken as more of this one.
+some: the site's furniture kept as paragraphs (``boilerplate``), lists of other stories
+(``link_blocks``), a standfirst repeating the page's description (``teaser``), an article split
+between advertisements of which only the first part is found, the next story of an
+endless-scroll page taken as more of this one, and embedded posts and video captions dropped
+with their widgets (``embeds``).
 """
-
 from __future__ import annotations
 
 import re
@@ -170,4 +171,3 @@ def drop_head_lines(body: list[str], title: str, authors: list[str]) -> list[str
                 continue
         out.append(line)
     return out
-
