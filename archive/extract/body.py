@@ -21,6 +21,7 @@ from quarry.archive.extract.embeds import add_embeds
 from quarry.archive.extract.link_blocks import drop_link_blocks
 from quarry.archive.extract.metadata import parse_date_text
 from quarry.archive.extract.teaser import drop_teaser
+from quarry.archive.extract.text_keys import opening, word_list, words
 from quarry.archive.extract.title import squash
 
 
@@ -40,15 +41,6 @@ _MD_ATTR = re.compile(r"\{:[^}\n]*\}")
 _MD_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,2}|_{1,2})(?=\S)(.+?)(?<=\S)\1(?![\w*])")
 
 
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
-
-
-def _opening(text: str) -> str:
-    """The first twelve words of a paragraph, as found again in another copy of the text."""
-    return " ".join(_words(text).split()[:12])
-
-
 def _fuller_body(body: list[str], stated: list[str]) -> list[str]:
     """The article's text as the page's JSON-LD ``articleBody`` gives it, when that holds
     the extracted text and half as much again: pages that split an article into several
@@ -59,16 +51,16 @@ def _fuller_body(body: list[str], stated: list[str]) -> list[str]:
     """
     if not body:
         return body
-    words = sum(len(p.split()) for p in body)
-    first, last = _opening(body[0]), _opening(body[-1])
+    length = sum(len(p.split()) for p in body)
+    first, last = opening(body[0]), opening(body[-1])
     for text in stated:
         if re.search(r"</?[a-z][^>]*>", text):
             continue  # markup, not text
         text = _MD_EMPHASIS.sub(r"\2", _MD_ATTR.sub("", _MD_LINK.sub(r"\1", html_unescape(text))))
         parts = [p for p in paragraphs(text) if not _CMS_MARK.match(p)]
-        if len(parts) < 4 or sum(len(p.split()) for p in parts) < 1.5 * words:
+        if len(parts) < 4 or sum(len(p.split()) for p in parts) < 1.5 * length:
             continue
-        if first in _words(" ".join(parts[:3])) and last in _words(text):
+        if first in words(" ".join(parts[:3])) and last in words(text):
             return parts
     return body
 
@@ -87,25 +79,25 @@ def _continued(body: list[str], tree: etree._Element) -> list[str]:
     """
     if len(body) < 2:
         return body
-    first, last = _opening(body[0]), _opening(body[-1])
+    first, last = opening(body[0]), opening(body[-1])
     if not first or not last:
         return body
     # the innermost classed container of the paragraph that ends the text and of the first one
     home = None
     for para in tree.iter("p"):
-        if last in _words(para.text_content()):
+        if last in words(para.text_content()):
             home = next(
                 (
                     el for el in para.iterancestors("div", "section")
-                    if el.get("class") and first in _words(el.text_content())
+                    if el.get("class") and first in words(el.text_content())
                 ),
                 None,
             )  # fmt: skip
             break
-    words = sum(len(p.split()) for p in body)
-    if home is None or words < 0.5 * len(_words(home.text_content()).split()):
+    length = sum(len(p.split()) for p in body)
+    if home is None or length < 0.5 * len(word_list(home.text_content())):
         return body
-    seen = {_opening(p) for p in body}
+    seen = {opening(p) for p in body}
     added: list[str] = []
     for el in tree.iter(home.tag):
         if el.get("class") != home.get("class") or el is home or _related(el, home):
@@ -113,7 +105,7 @@ def _continued(body: list[str], tree: etree._Element) -> list[str]:
         blocks = []
         for block in el.iter(*_BLOCKS):
             text = " ".join(block.text_content().split())
-            key = _opening(text)
+            key = opening(text)
             if not text or key in seen or is_boilerplate(text):
                 continue
             if block.tag in ("p", "blockquote") and len(text.split()) < 8:
@@ -140,12 +132,12 @@ def _one_article(body: list[str], tree: etree._Element) -> list[str]:
     for el in tree.iter("article"):
         if any(a.tag == "article" for a in el.iterancestors()):
             continue
-        text = _words(el.text_content())
+        text = words(el.text_content())
         if len(text.split()) >= 150:
             texts.append(text)
     if len(texts) < 2:
         return body
-    keys = [_opening(p) for p in body]
+    keys = [opening(p) for p in body]
     home = next((t for t in texts if keys[0] and keys[0] in t), None)
     if home is None:
         return body

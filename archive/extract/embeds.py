@@ -14,6 +14,7 @@ import re
 from lxml import etree
 
 from quarry.archive.extract.boilerplate import is_boilerplate
+from quarry.archive.extract.text_keys import opening
 
 __all__ = ["add_embeds"]
 
@@ -35,10 +36,6 @@ _CREDIT = re.compile(
     r"\s*(?:\(|\b)(?:video|foto|photo|bild|image|quelle|source|kilde|källa)s?\s*:[^.!?]{0,80}$",
     re.I,
 )
-
-
-def _opening(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold())[:12])
 
 
 def _texts(embed: etree._Element) -> list[str]:
@@ -67,7 +64,7 @@ def add_embeds(body: list[str], tree: etree._Element) -> list[str]:
     if not embeds or len(body) < 2:
         return body
     inside = {x for e in embeds for x in e.iter()}  # held, so each node keeps its proxy
-    keys = {_opening(p): i for i, p in enumerate(body)}
+    keys = {opening(p): i for i, p in enumerate(body)}
     found: list[tuple[int, etree._Element]] = []  # (index of the body line before it, embed)
     matched: list[etree._Element] = []
     last = -1
@@ -76,22 +73,22 @@ def add_embeds(body: list[str], tree: etree._Element) -> list[str]:
             if el in embeds:
                 found.append((last, el))
             continue
-        key = _opening(el.text_content())
+        key = opening(el.text_content())
         if key and key in keys:
             last = keys[key]
             matched.append(el)
     home = _common_ancestor(matched[0], matched[-1]) if len(matched) >= 2 else None
     if home is None or not found:
         return body
-    known = " ".join(_opening(p) for p in body)
+    known = " ".join(opening(p) for p in body)
     added: dict[int, list[str]] = {}
     for index, embed in found:
         if not any(a is home for a in embed.iterancestors()):
             continue
         for text in _texts(embed):
-            if _opening(text) not in known:
+            if opening(text) not in known:
                 added.setdefault(index, []).append(text)
-                known += " " + _opening(text)
+                known += " " + opening(text)
     if not added:
         return body
     out = list(added.get(-1, []))

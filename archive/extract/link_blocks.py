@@ -13,15 +13,13 @@ import re
 
 from lxml import etree
 
+from quarry.archive.extract.text_keys import word_list
+
 __all__ = ["drop_link_blocks"]
 
 _BLOCK_TAGS = ("li", "p", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "figcaption")
 _LIST_MARK = re.compile(r"^[-•*▪►]\s+")
 _MAX_WORDS = 50  # a teaser, not a paragraph of the article that happens to be one link
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.casefold())
 
 
 def _link_only_texts(tree: etree._Element) -> set[str]:
@@ -33,15 +31,15 @@ def _link_only_texts(tree: etree._Element) -> set[str]:
         if not _leaves(link):
             continue
         for inner in link.iter(_BLOCK_TAGS):  # a teaser whose heading is inside the link
-            words = _words(inner.text_content())
+            words = word_list(inner.text_content())
             if 0 < len(words) <= _MAX_WORDS:
                 found.add(" ".join(words))
         block = next(link.iterancestors(_BLOCK_TAGS), None)
         if block is not None:
-            linked[block] = linked.get(block, 0) + len(_words(link.text_content()))
+            linked[block] = linked.get(block, 0) + len(word_list(link.text_content()))
     for block, count in linked.items():
         text = block.text_content()
-        words = _words(text)
+        words = word_list(text)
         if not words or len(words) > _MAX_WORDS:
             continue
         kicker = (
@@ -82,7 +80,7 @@ def drop_link_blocks(body: list[str], tree: etree._Element) -> list[str]:
     kept: list[str] = []
     dropped_after: list[bool] = []  # per kept line: was the line after it dropped?
     for line in body:
-        words = _words(_LIST_MARK.sub("", line))
+        words = word_list(_LIST_MARK.sub("", line))
         if len(words) <= _MAX_WORDS and (" ".join(words) in links or _doubled(words)):
             if dropped_after:
                 dropped_after[-1] = True

@@ -17,6 +17,7 @@ from lxml import etree
 
 from quarry.archive.extract.boilerplate import is_boilerplate
 from quarry.archive.extract.metadata import ARTICLE_TYPES
+from quarry.archive.extract.text_keys import opening
 
 __all__ = [
     "ACCESS_CHECK",
@@ -140,13 +141,9 @@ def short_post(tree: etree._Element, md: dict[str, Any], body: list[str]) -> lis
         return []
     sentences = [line for line in body if len(line.split()) >= 4 and line[-1:] in ".!?…\"”"]
     described = md["descriptions"][:1]
-    if not described or (sentences and _opening(described[0]) in _opening(" ".join(sentences), 60)):
+    if not described or (sentences and opening(described[0], 6) in opening(" ".join(sentences), 60)):
         return sentences
     return described
-
-
-def _opening(text: str, words: int = 6) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold())[:words])
 
 
 def word_count(text: str) -> int:

@@ -10,28 +10,25 @@ the article's own and stays.
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
+
+from quarry.archive.extract.text_keys import opening
 
 __all__ = ["drop_teaser"]
 
 _HEAD_LINES = 2  # the teaser comes first, or after a kicker line
+_KEY = 10  # words that identify a teaser: descriptions are often cut short after a few more
 _BLOCKS = ("p", "h2", "h3", "h4", "div", "span", "strong", "li")
-
-
-def _opening(text: str, words: int = 10) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold())[:words])
 
 
 def _element_of(tree: etree._Element, line: str) -> etree._Element | None:
     """The innermost block of the page whose text begins as ``line`` does (the first such
     block in the page, then down through the children that still begin so)."""
-    key = _opening(line)
-    found = next((el for el in tree.iter(_BLOCKS) if _opening(el.text_content()) == key), None)
+    key = opening(line, _KEY)
+    found = next((el for el in tree.iter(_BLOCKS) if opening(el.text_content(), _KEY) == key), None)
     while found is not None:
         inner = next(
-            (c for c in found.iterchildren(_BLOCKS) if _opening(c.text_content()) == key), None
+            (c for c in found.iterchildren(_BLOCKS) if opening(c.text_content(), _KEY) == key), None
         )
         if inner is None:
             break
@@ -42,11 +39,11 @@ def _element_of(tree: etree._Element, line: str) -> etree._Element | None:
 def drop_teaser(body: list[str], tree: etree._Element, descriptions: list[str]) -> list[str]:
     """``body`` without a leading line that repeats the page's declared description from
     outside the container of the article's paragraphs."""
-    described = {_opening(d) for d in descriptions if len(d.split()) >= 6}
+    described = {opening(d, _KEY) for d in descriptions if len(d.split()) >= 6}
     if len(body) < 3 or not described:
         return body
     for i, line in enumerate(body[:_HEAD_LINES]):
-        if _opening(line) not in described:
+        if opening(line, _KEY) not in described:
             continue
         teaser, following = _element_of(tree, line), _element_of(tree, body[i + 1])
         if teaser is None or following is None or teaser.getparent() is following.getparent():
