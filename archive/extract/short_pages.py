@@ -21,6 +21,7 @@ from quarry.archive.extract.text_keys import opening
 
 __all__ = [
     "ACCESS_CHECK",
+    "HOLDING_MAX_WORDS",
     "JAVASCRIPT_SHELL",
     "MIN_WORDS",
     "access_check",
@@ -118,7 +119,7 @@ def _scope_paragraphs(tree: etree._Element) -> list[str]:
     if len(scope) != 1:
         return []
     found: list[str] = []
-    for el in scope[0].iter("p", "blockquote") if scope else []:
+    for el in scope[0].iter("p", "blockquote"):
         if any(a.tag in _OUTSIDE for a in el.iterancestors()):
             continue
         text = " ".join(el.text_content().split())
