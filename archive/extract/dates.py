@@ -9,6 +9,7 @@ a ``<time>`` or date element, the day in its URL) that is the time kept.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -84,11 +85,14 @@ def _is_utc(value: date | datetime) -> bool:
 
 
 def local_time(
-    value: date | datetime, stated: list[date | datetime], shown: list[str], url_day: date | None
+    value: date | datetime,
+    stated: list[date | datetime],
+    shown: Callable[[], list[str]],
+    url_day: date | None,
 ) -> date | datetime:
     """``value``, a moment the page declared in UTC, as the page's readers see it: the same
     moment among the ``stated`` timestamps with its local offset, else a naive local time in a
-    ``shown`` text that differs from it by a real time-zone offset, else the URL's day when it is
+    text the page shows (``shown()``, read only when needed) that differs from it by a real time-zone offset, else the URL's day when it is
     a day that moment falls on somewhere. Anything but a UTC moment is returned as it is."""
     if not _is_utc(value):
         return value
@@ -100,7 +104,7 @@ def local_time(
         ):
             return other
     utc = value.replace(tzinfo=None)
-    for text in shown:
+    for text in shown():
         naive = parse_date_text(text, naive_time=True)
         if isinstance(naive, datetime) and naive.tzinfo is None:
             delta = naive.replace(second=0, microsecond=0) - utc.replace(second=0, microsecond=0)
@@ -123,7 +127,7 @@ def choose_date(
     for value in stated:
         if _day(value) <= today:
             if _is_utc(value):
-                value = local_time(value, stated, _shown_texts(tree), from_url)
+                value = local_time(value, stated, lambda: _shown_texts(tree), from_url)
             return _to_published(value)
     if from_url:
         return from_url

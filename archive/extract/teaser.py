@@ -19,16 +19,26 @@ __all__ = ["drop_teaser"]
 _HEAD_LINES = 2  # the teaser comes first, or after a kicker line
 _KEY = 10  # words that identify a teaser: descriptions are often cut short after a few more
 _BLOCKS = ("p", "h2", "h3", "h4", "div", "span", "strong", "li")
+# the blocks whose text starts with the given characters, found by lxml itself rather than by
+# reading every block's text in Python
+_STARTING = etree.XPath(
+    "//*[" + " or ".join(f"self::{tag}" for tag in _BLOCKS) + "]"
+    "[starts-with(normalize-space(.), $start)]"
+)
 
 
 def _element_of(tree: etree._Element, line: str) -> etree._Element | None:
     """The innermost block of the page whose text begins as ``line`` does (the first such
     block in the page, then down through the children that still begin so)."""
     key = opening(line, _KEY)
-    found = next((el for el in tree.iter(_BLOCKS) if opening(el.text_content(), _KEY) == key), None)
+    found = next(
+        (el for el in _STARTING(tree, start=line[:30]) if opening(el.text_content(), _KEY) == key),
+        None,
+    )
     while found is not None:
         inner = next(
-            (c for c in found.iterchildren(_BLOCKS) if opening(c.text_content(), _KEY) == key), None
+            (c for c in found.iterchildren(_BLOCKS) if opening(c.text_content(), _KEY) == key),
+            None,
         )
         if inner is None:
             break
