@@ -99,10 +99,12 @@ _READER = re.compile(
 )
 # subscription prompts and paywall notices: the word, and the reader addressed
 _SUBSCRIPTION = re.compile(
-    r"\b(?:subscri(?:ption|ber|be)|suscri(?:pci[oó]n|ptor|bete)|abonn(?:ement|ent|é|ieren)|"
-    r"abbonamento|abbonat|prenumer)",
+    r"\b(?:subscri(?:ption|ber)|suscri(?:pci[oó]n|ptor)|abonn(?:ement|ent|é)|abbonamento|"
+    r"abbonat|prenumera(?:tion|nt))",
     re.I,
 )
+# someone's words, a quotation ending in its punctuation ("Sign up," he said): not the site's prompt
+_SPEECH = re.compile("[,.!?…][\"“”»]")
 _CONTACT = re.compile(r"\S+@\S+\.\w+")
 _CONTACT_PROMPT = re.compile(r"get in touch|e-?mail us|contact us|write to us|schreiben sie uns", re.I)
 # "MORE: <headline>", "Lesen Sie auch: <headline>": a pointer to another story
@@ -155,7 +157,12 @@ def is_boilerplate(line: str) -> bool:
         return True
     if _TIMESTAMP.match(line) or _IMAGE_URL.match(line):
         return True
-    if words <= 45 and (_NEWSLETTER.search(line) or _SUBSCRIPTION.search(line)) and _READER.search(line):
+    if (
+        words <= 45
+        and (_NEWSLETTER.search(line) or _SUBSCRIPTION.search(line))
+        and _READER.search(line)
+        and not _SPEECH.search(line)
+    ):
         return True
     if words <= 30 and _CONTACT.search(line) and _CONTACT_PROMPT.search(line):
         return True
