@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from quarry.archive.extract import NoArticle
 from quarry.archive.extract.html import extract_html, guess_language
 from quarry.archive.extract.metadata import date_from_url, parse_date_text, split_authors
 from quarry.archive.model import Article, RawDocument, article_id, text_hash
@@ -104,12 +105,14 @@ def test_highwire_citation_metadata() -> None:
 
 @pytest.mark.parametrize("name", ["not_found.html", "nav_only.html"])
 def test_no_article(name: str) -> None:
-    assert fixture(name) is None
+    with pytest.raises(NoArticle, match="no article found"):
+        fixture(name)
 
 
 def test_empty_and_binary_pages_are_no_article() -> None:
     assert extract_html(raw_of(b"")) is None
-    assert extract_html(raw_of("<html><body></body></html>")) is None
+    with pytest.raises(NoArticle, match="no article found"):
+        extract_html(raw_of("<html><body></body></html>"))
     assert extract_html(raw_of(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)) is None
 
 
@@ -516,7 +519,7 @@ def test_stated_article_body_restores_text_split_across_containers() -> None:
 
 
 def test_placeholders_and_picture_credits_are_not_article_text() -> None:
-    from quarry.archive.extract.body import paragraphs
+    from quarry.archive.extract.boilerplate import paragraphs
 
     lines = [
         "The regional water authority said reservoir levels had fallen to a twenty-year low.",
@@ -577,3 +580,104 @@ def test_an_article_split_into_containers_of_one_kind_is_read_whole() -> None:
     other = '<div class="related">' + "".join(f"<p>{p}</p>" for p in part2) + "</div>"
     tree = lxml.html.fromstring(f"<html><body>{block(part1)}{other}</body></html>")
     assert _continued(part1, tree) == part1
+
+
+# ------------------------------------------------------------------ the local publication day
+
+
+def _dated(head: str = "", shown: str = "", url: str | None = None) -> date | datetime | None:
+    art = extract_html(raw_of(page(head, body=shown + PARAGRAPHS), url=url))
+    assert art is not None
+    return art.published
+
+
+def test_the_local_time_the_page_also_declares_beats_its_utc_time() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"datePublished": "2024-05-03T22:30:00Z"}</script>'
+        '<meta property="article:published_time" content="2024-05-04T00:30:00+02:00">'
+    )
+    assert _dated(head) == datetime(2024, 5, 4, 0, 30, tzinfo=timezone(timedelta(hours=2)))
+
+
+def test_the_local_time_the_page_shows_gives_the_day() -> None:
+    head = '<meta property="article:published_time" content="2024-05-03T23:15:00Z">'
+    shown = '<p class="meta"><time datetime="2024-05-03T23:15:00Z">4. Mai 2024, 01:15 Uhr</time></p>'
+    assert _dated(head, shown) == datetime(2024, 5, 4, 1, 15, tzinfo=timezone(timedelta(hours=2)))
+    shown = '<p><span class="byline-date">May 3, 2024 at 7:15 pm</span></p>'
+    assert _dated(head, shown) == datetime(2024, 5, 3, 19, 15, tzinfo=timezone(timedelta(hours=-4)))
+    # a time shown that is no time-zone offset away (an update, 47 minutes later) is no evidence
+    shown = '<p><span class="date">Updated 4 May 2024, 00:02</span></p>'
+    assert _dated(head, shown) == datetime(2024, 5, 3, 23, 15, tzinfo=timezone.utc)
+
+
+def test_the_day_in_the_url_gives_the_local_day_of_a_utc_time() -> None:
+    head = '<meta property="article:published_time" content="2024-05-03T23:15:00Z">'
+    assert _dated(head, url="https://news.example/2024/05/04/reservoirs") == date(2024, 5, 4)
+    # a URL day that moment falls on nowhere on earth is not its day
+    assert _dated(head, url="https://news.example/2024/05/06/reservoirs") == datetime(
+        2024, 5, 3, 23, 15, tzinfo=timezone.utc
+    )
+
+
+def test_a_declared_publication_time_beats_the_time_the_text_was_created() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"dateCreated": "2024-05-05T08:00:00+02:00"}</script>'
+        '<meta itemprop="datePublished" content="2024-05-04T16:00:00+02:00">'
+    )
+    assert _dated(head) == datetime(2024, 5, 4, 16, 0, tzinfo=timezone(timedelta(hours=2)))
+
+
+# ------------------------------------------------------------------ cleaner records
+
+
+def _record(head: str, url: str | None = None) -> Article:
+    art = extract_html(raw_of(page(head), url=url))
+    assert art is not None
+    return art
+
+
+def test_page_builder_values_are_not_categories() -> None:
+    ld = json.dumps({"@type": "NewsArticle", "keywords": [
+        "LockedPostSource:LOCKED_POST_SOURCE_NONE", "Elevated:false", "LayerCake:0", "Drought",
+        "_Prio_3", "editors_pick", "comments-enabled", "98be933f-38cf-4fba-b6c6-ad438e82010a",
+        "nil", "Water &amp; Climate", "iPhone"]})  # fmt: skip
+    head = (
+        f'<script type="application/ld+json">{ld}</script>'
+        '<meta property="article:tag" content="Day: Friday">'
+        '<meta property="article:tag" content="Page Type: Article">'
+        '<meta property="article:tag" content="Subject: Agriculture">'
+    )
+    assert _record(head).categories == ["Drought", "Water & Climate", "iPhone", "Agriculture"]
+    # one labelled value among plain tags is the editors' own
+    head = '<meta name="keywords" content="Drought, Reservoirs: the summer of 2024">'
+    assert _record(head).categories == ["Drought", "Reservoirs: the summer of 2024"]
+
+
+@pytest.mark.parametrize("placeholder", ["Username", "admin", "Author Name", "user123", "Anonymous"])
+def test_template_placeholders_are_not_authors(placeholder: str) -> None:
+    head = f'<meta name="author" content="{placeholder}">'
+    assert _record(head).authors == []
+    # a placeholder in the metadata gives way to the byline the page shows
+    html = page(head, body='<p class="byline">By Ana Ruiz</p>' + PARAGRAPHS)
+    art = extract_html(raw_of(html))
+    assert art is not None and art.authors == ["Ana Ruiz"]
+
+
+def test_site_is_the_publisher_s_name_or_the_domain() -> None:
+    publisher = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"publisher": {"@type": "Organization", "name": "Valley Times"}}</script>'
+    )
+    site_name = '<meta property="og:site_name" content="The Valley Times Online">'
+    url = "https://www.valleytimes.example/2024/05/03/reservoirs"
+    assert _record(publisher + site_name, url).site == "Valley Times"
+    assert _record(site_name, url).site == "The Valley Times Online"
+    assert _record("", url).site == "valleytimes.example"
+    assert _record('<meta property="og:site_name" content="https://www.valleytimes.example">').site == (
+        "valleytimes.example"
+    )
+    notice = '<meta property="og:site_name" content="© 2024 Valley Times. All rights reserved.">'
+    assert _record(notice).site == "Valley Times"
+    assert _record("").site is None

@@ -1,83 +1,37 @@
 """The article's text from what the extractor found: boilerplate lines out, pieces put back.
 
 Trafilatura finds the main text well on most pages; these steps correct what it gets wrong on
-some: share buttons, picture credits and consent placeholders kept as paragraphs, an article
-split between advertisements of which only the first part is found, and the next story of an
-endless-scroll page taken as more of this one.
+some: the site's furniture kept as paragraphs (``boilerplate``), lists of other stories
+(``link_blocks``), a standfirst repeating the page's description (``teaser``), an article split
+between advertisements of which only the first part is found, the next story of an
+endless-scroll page taken as more of this one, and embedded posts and video captions dropped
+with their widgets (``embeds``).
 """
-
 from __future__ import annotations
 
 import re
-from collections import Counter
 from html import unescape as html_unescape
+from typing import Any
 
 from lxml import etree
 
-
-def article_text(text: str, stated: list[str], tree: etree._Element) -> list[str]:
-    """The article's paragraphs from the extractor's ``text``, the page's JSON-LD article
-    bodies (``stated``) and its parsed HTML."""
-    body = _fuller_body(paragraphs(text), stated)
-    return _one_article(_continued(body, tree), tree)
-
-
-_CHROME = re.compile(
-    r"^(?:share(?: this)?(?: article| story| on \w+)?|tweet|e-?mail|print|copy link|"
-    r"advertisement|anzeige|werbung|publicité|publicidad|pubblicità|sponsored|"
-    r"related(?: articles| stories| content| news| coverage)?|read more|more from .{0,40}|"
-    r"read next|see also|recommended|lesen sie auch|mehr zum thema|auch interessant|"
-    r"lire aussi|à lire aussi|leer más|te puede interesar|leggi anche|"
-    r"sign up.{0,80}|subscribe.{0,80}|follow us.{0,60}|newsletter|"
-    r"(?:all rights reserved|©|copyright\b).{0,120}|click here.{0,60}|"
-    r"(?:image|photo|foto|bild|video)(?: credit)?:?.{0,80}|getty images|"
-    r"(?:we use|this (?:site|website) uses) cookies.{0,300}|accept(?: all)? cookies|"
-    r"(?:zur|to the) (?:startseite|homepage)|"
-    r"loading\.{0,3}|skip (?:to|ad).{0,40}|comments?|\d+ comments?)\W*$",
-    re.I,
-)
+from quarry.archive.extract.authors import BYLINE_LINE
+from quarry.archive.extract.boilerplate import is_boilerplate, paragraphs
+from quarry.archive.extract.embeds import add_embeds
+from quarry.archive.extract.link_blocks import drop_link_blocks
+from quarry.archive.extract.metadata import parse_date_text
+from quarry.archive.extract.teaser import drop_teaser
+from quarry.archive.extract.text_keys import opening, word_list, words
+from quarry.archive.extract.title import squash
 
 
-# a picture credit on a line of its own: "STR/AFP via Getty Images", "Foto: dpa"
-_CREDIT_LINE = re.compile(
-    r"(?:getty images|shutterstock|istock|\bimago\b|\bpicture alliance|"
-    r"/(?:afp|reuters|ap|epa|dpa)\b|\b(?:photo|foto|bild|image)\s*:)",
-    re.I,
-)
-
-
-def paragraphs(text: str) -> list[str]:
-    """Lines of text as paragraphs: blank lines, boilerplate, credits and placeholders out."""
-    found: list[str] = []
-    for line in text.split("\n"):
-        line = " ".join(line.split())
-        if not line or _CHROME.match(line):
-            continue
-        if len(line.split()) <= 8 and _CREDIT_LINE.search(line) and not line.endswith((".", "?", "!")):
-            continue
-        if found and found[-1] == line:
-            continue
-        found.append(line)
-    # a line of prose said three times or more is a placeholder ("External content not
-    # available", "Your privacy settings prevent loading ..."), not something the article
-    # says; code and other lines without words are left alone
-    counts = Counter(found)
-    return [p for p in found if counts[p] < 3 or not _is_prose(p)]
-
-
-_CODE = re.compile(r"[\[\]{}=<>;$\\|_]|\w\(|::|[(,:]$")
-
-
-def _is_prose(line: str) -> bool:
-    """Three to thirty words of running text: not code, a command, or a line of capitals."""
-    words = line.split()
-    alphabetic = [w for w in words if re.search(r"[^\W\d_]{2,}", w)]
-    return (
-        3 <= len(words) <= 30
-        and len(alphabetic) >= 3
-        and not _CODE.search(line)
-        and sum(w.isupper() for w in alphabetic) * 2 < len(alphabetic)
-    )
+def article_text(text: str, md: dict[str, Any], tree: etree._Element) -> list[str]:
+    """The article's paragraphs from the extractor's ``text``, the page's declared metadata
+    (its JSON-LD article bodies and descriptions) and its parsed HTML."""
+    body = _fuller_body(paragraphs(text), md["bodies"])
+    body = drop_link_blocks(_one_article(_continued(body, tree), tree), tree)
+    body = drop_teaser(body, tree, md["descriptions"])
+    return add_embeds(body, tree)
 
 
 _CMS_MARK = re.compile(r"^\+{3}\w*$")  # "+++dropcap": a content system's layout marker
@@ -85,15 +39,6 @@ _CMS_MARK = re.compile(r"^\+{3}\w*$")  # "+++dropcap": a content system's layout
 _MD_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\s]+(?:\s+\"[^\"]*\")?\)")
 _MD_ATTR = re.compile(r"\{:[^}\n]*\}")
 _MD_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,2}|_{1,2})(?=\S)(.+?)(?<=\S)\1(?![\w*])")
-
-
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
-
-
-def _opening(text: str) -> str:
-    """The first twelve words of a paragraph, as found again in another copy of the text."""
-    return " ".join(_words(text).split()[:12])
 
 
 def _fuller_body(body: list[str], stated: list[str]) -> list[str]:
@@ -106,16 +51,16 @@ def _fuller_body(body: list[str], stated: list[str]) -> list[str]:
     """
     if not body:
         return body
-    words = sum(len(p.split()) for p in body)
-    first, last = _opening(body[0]), _opening(body[-1])
+    length = sum(len(p.split()) for p in body)
+    first, last = opening(body[0]), opening(body[-1])
     for text in stated:
         if re.search(r"</?[a-z][^>]*>", text):
             continue  # markup, not text
         text = _MD_EMPHASIS.sub(r"\2", _MD_ATTR.sub("", _MD_LINK.sub(r"\1", html_unescape(text))))
         parts = [p for p in paragraphs(text) if not _CMS_MARK.match(p)]
-        if len(parts) < 4 or sum(len(p.split()) for p in parts) < 1.5 * words:
+        if len(parts) < 4 or sum(len(p.split()) for p in parts) < 1.5 * length:
             continue
-        if first in _words(" ".join(parts[:3])) and last in _words(text):
+        if first in words(" ".join(parts[:3])) and last in words(text):
             return parts
     return body
 
@@ -134,25 +79,25 @@ def _continued(body: list[str], tree: etree._Element) -> list[str]:
     """
     if len(body) < 2:
         return body
-    first, last = _opening(body[0]), _opening(body[-1])
+    first, last = opening(body[0]), opening(body[-1])
     if not first or not last:
         return body
     # the innermost classed container of the paragraph that ends the text and of the first one
     home = None
     for para in tree.iter("p"):
-        if last in _words(para.text_content()):
+        if last in words(para.text_content()):
             home = next(
                 (
                     el for el in para.iterancestors("div", "section")
-                    if el.get("class") and first in _words(el.text_content())
+                    if el.get("class") and first in words(el.text_content())
                 ),
                 None,
             )  # fmt: skip
             break
-    words = sum(len(p.split()) for p in body)
-    if home is None or words < 0.5 * len(_words(home.text_content()).split()):
+    length = sum(len(p.split()) for p in body)
+    if home is None or length < 0.5 * len(word_list(home.text_content())):
         return body
-    seen = {_opening(p) for p in body}
+    seen = {opening(p) for p in body}
     added: list[str] = []
     for el in tree.iter(home.tag):
         if el.get("class") != home.get("class") or el is home or _related(el, home):
@@ -160,8 +105,8 @@ def _continued(body: list[str], tree: etree._Element) -> list[str]:
         blocks = []
         for block in el.iter(*_BLOCKS):
             text = " ".join(block.text_content().split())
-            key = _opening(text)
-            if not text or key in seen or _CHROME.match(text):
+            key = opening(text)
+            if not text or key in seen or is_boilerplate(text):
                 continue
             if block.tag in ("p", "blockquote") and len(text.split()) < 8:
                 continue
@@ -187,14 +132,34 @@ def _one_article(body: list[str], tree: etree._Element) -> list[str]:
     for el in tree.iter("article"):
         if any(a.tag == "article" for a in el.iterancestors()):
             continue
-        text = _words(el.text_content())
+        text = words(el.text_content())
         if len(text.split()) >= 150:
             texts.append(text)
     if len(texts) < 2:
         return body
-    keys = [_opening(p) for p in body]
+    keys = [opening(p) for p in body]
     home = next((t for t in texts if keys[0] and keys[0] in t), None)
     if home is None:
         return body
     others = [t for t in texts if t is not home]
     return [p for p, k in zip(body, keys, strict=True) if k in home or not any(k in t for t in others)]
+
+
+def drop_head_lines(body: list[str], title: str, authors: list[str]) -> list[str]:
+    """Drop the headline, byline and dateline that trafilatura keeps at the top of the text."""
+    title_key = squash(title)
+    author_keys = {squash(a) for a in authors}
+    out: list[str] = []
+    for i, line in enumerate(body):
+        key = squash(line)
+        if key and key == title_key:
+            continue
+        if i < 4 and len(line.split()) <= 12:
+            if BYLINE_LINE.match(line) or (key and key in author_keys):
+                continue
+            # a dateline; not an embedded post's attribution ("— Name (@handle) May 3, 2024")
+            dated = parse_date_text(line) and not line.startswith(("—", "–"))
+            if dated and len(line.split()) <= 8 and not line.endswith("."):
+                continue
+        out.append(line)
+    return out

@@ -1,0 +1,183 @@
+"""Lines of a page's text that are the site talking, not the article: boilerplate by its wording.
+
+The extractor keeps some of the site's own furniture as paragraphs: share and print buttons,
+picture credits and captions, consent placeholders where an embedded post would load,
+newsletter and subscription prompts and paywall notices, "Order Reprints" and "Click to Tweet"
+boxes, the headings of "You may also like" lists, machine timestamps and image addresses. Each
+is recognised by what it says, on a line of its own, so a sentence of the article that merely
+mentions a newsletter or a cookie stays. A line said several times stays too (a recipe's steps,
+an interviewer's questions, a refrain), unless it is known placeholder text.
+"""
+from __future__ import annotations
+
+import re
+
+__all__ = ["is_boilerplate", "is_cms_token", "is_placeholder", "paragraphs"]
+
+_CHROME = re.compile(
+    r"^(?:share(?: this)?(?: article| story| on \w+)?|tweet|e-?mail|print|copy link|"
+    r"advertisement|anzeige|werbung|publicité|publicidad|pubblicità|sponsored|"
+    r"related(?: articles| stories| content| news| coverage| topics)?|read more|more from .{0,40}|"
+    r"read next|see also|recommended|lesen sie auch|mehr zum thema|auch interessant|"
+    r"lire aussi|à lire aussi|leer más|te puede interesar|leggi anche|"
+    r"sign up.{0,80}|subscribe.{0,80}|follow us.{0,60}|newsletter|"
+    r"(?:all rights reserved|©|copyright\b).{0,120}|click here.{0,60}|"
+    r"(?:image|photo|foto|bild|video)(?: credit)?:?.{0,80}|getty images|"
+    r"(?:we use|this (?:site|website) uses) cookies.{0,300}|accept(?: all)? cookies|"
+    r"(?:zur|to the) (?:startseite|homepage)|"
+    r"loading\.{0,3}|skip (?:to|ad).{0,40}|comments?|\d+ comments?|"
+    # reprint and tweet boxes, and the headings of lists of other stories
+    r"(?:order |purchase )?reprints?(?: & permissions| and permissions)?|"
+    r"click to tweet|tweet this(?: quote)?|view this (?:post|profile) on \w+|"
+    r"(?:you (?:may|might) (?:also )?(?:like|enjoy)|more (?:stories|news|on this story)|"
+    r"most (?:read|popular|viewed)|popular|trending(?: now)?|don't miss|top stories|"
+    r"(?:das )?könnte (?:sie )?(?:auch )?interessieren|ähnliche(?: artikel| themen)?|"
+    r"meistgelesen|weitere (?:artikel|nachrichten)|les plus lus|czytaj (?:więcej|też|także)|"
+    r"más información|lo más leído|i più letti)\W*|"
+    # comment and contact prompts
+    r"(?:join|read) (?:our|the) (?:commenting forum|comment policy).{0,120}|"
+    r"would you like to comment on this article\?|"
+    r"please read our comment policy.{0,80}|leave a (?:comment|reply)|"
+    r"(?:kommentar(?:e| schreiben)?|commentaires?|comentarios?|commenti)|"
+    # subscription walls
+    r"(?:already a subscriber|log in or create an account|create a free account).{0,80}|"
+    r"(?:suscr[ií]bete|abonnez-vous|abonnieren|jetzt abonnieren|iscriviti|abonner)\W*|"
+    r"\d+ (?:wochen|tage|monate) kostenlos testen.{0,40}"
+    r")\W*$",
+    re.I,
+)
+
+# a picture credit on a line of its own: "STR/AFP via Getty Images", "Foto: dpa"
+_CREDIT_LINE = re.compile(
+    r"(?:getty images|shutterstock|istock|\bimago\b|\bpicture alliance|"
+    r"/(?:afp|reuters|ap|epa|dpa)\b|\b(?:photo|foto|bild|image|фото)\s*:)",
+    re.I,
+)
+
+# a picture's caption that ends in its credit: "The dam at dawn. Photo: Ana Ruiz", "… | Name/dpa",
+# and a source line of its own: "Quelle: AFP"
+_CAPTION = re.compile(
+    r"\b(?:bild|foto|photo|image|picture|kuva|фото)s?\s*:\s*[^.!?:]{2,60}$|"
+    r"\|\s*[^|]{2,60}/(?:dpa|afp|reuters|ap|epa|imago)\s*$|^(?:quelle|source|fuente|fonte)\s*:\s*\S+$",
+    re.I,
+)
+
+# What a page shows in place of content it will not load without consent, in the languages of
+# the sources: "External content not available", "Ein Klick für den Datenschutz", "I agree that
+# external content is shown to me", "Your privacy settings prevent loading this content".
+_PLACEHOLDER = re.compile(
+    r"external content|third[- ]party content|content (?:is )?not available|"
+    r"(?:privacy|cookie|consent) (?:settings|preferences|choices)|"
+    r"(?:enable|allow|accept) (?:javascript|cookies|all cookies|marketing cookies)|"
+    r"to (?:view|see|display|load|show) this (?:content|post|video|tweet|embed)|"
+    r"(?:this|the) (?:embed|content|post|video) (?:could not|cannot|can't) be (?:loaded|shown|displayed)|"
+    r"externe[nrs]? inhalte?|inhalt (?:ist )?nicht verfügbar|zur anzeige aktiviere|ein klick für den datenschutz|"
+    r"empfohlener redaktioneller inhalt|(?:datenschutz|cookie|privatsphäre)-?einstellungen|"
+    r"contenu externe|contenu (?:n'est )?(?:pas )?disponible|paramètres de (?:confidentialité|cookies)|"
+    r"contenido externo|contenido no disponible|contenuto esterno|contenuto non disponibile|"
+    r"externe inhoud|eksternt innhold|eksternt indhold|externt innehåll|treść zewnętrzna",
+    re.I,
+)
+
+# a bare machine timestamp, perhaps labelled: "2024-05-03T14:05:00Z", "Updated: 2024-05-03 14:05"
+_TIMESTAMP = re.compile(
+    r"^(?:[^\W\d_]+\.?:?\s+){0,2}\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
+    r"(?:Z|\s?[+-]\d{2}:?\d{2})?)?$",
+    re.I,
+)
+# an image's address or file name on a line of its own
+_IMAGE_URL = re.compile(
+    r"^\S*\.(?:jpe?g|png|gif|webp|avif|svg|bmp|tiff?)(?:[?#]\S*)?$|"
+    r"^(?:https?:)?//\S+/(?:images?|img|media|photos?|uploads?)/\S+$",
+    re.I,
+)
+# newsletter sign-ups: the word, and the reader addressed ("sign up", "your inbox", "Sie")
+_NEWSLETTER = re.compile(r"newsletter|nyhetsbrev|nieuwsbrief|boletín", re.I)
+_READER = re.compile(
+    r"(?i:\b(?:you|your|our|sign up|subscribe|vous|votre|notre|tu|te|nuestro|iscriviti|quieres|"
+    r"je|jouw|deg|dig|unser(?:e|en|em)?)\b)|\b(?:Sie|Ihr|Ihnen)\b"
+)
+# subscription prompts and paywall notices: the word, and the reader addressed
+_SUBSCRIPTION = re.compile(
+    r"\b(?:subscri(?:ption|ber)|suscri(?:pci[oó]n|ptor)|abonn(?:ement|ent|é)|abbonamento|"
+    r"abbonat|prenumera(?:tion|nt))",
+    re.I,
+)
+# someone's words, a quotation ending in its punctuation ("Sign up," he said): not the site's prompt
+_SPEECH = re.compile("[,.!?…][\"“”»]")
+_CONTACT = re.compile(r"\S+@\S+\.\w+")
+_CONTACT_PROMPT = re.compile(r"get in touch|e-?mail us|contact us|write to us|schreiben sie uns", re.I)
+# "MORE: <headline>", "Lesen Sie auch: <headline>": a pointer to another story
+_PROMO = re.compile(
+    r"^(?:more|read more|also read|read also|see also|watch|lesen sie (?:auch|mehr)|"
+    r"mehr (?:dazu|zum thema)|auch interessant|(?:à )?lire aussi|voir aussi|le(?:er|a) también|"
+    r"leggi anche|czytaj (?:też|także|więcej)|zobacz (?:też|także)|les også|läs också|lees ook)"
+    r"\s*:\s*\S",
+    re.I,
+)
+
+# Page-builder values: "LockedPostSource:LOCKED_POST_SOURCE_NONE", "Elevated:false", "LayerCake:0",
+# a key without its value ("showPaywall:"), a bare literal ("false")
+_CMS_TOKEN = re.compile(
+    r"^[A-Za-z][\w.-]*:[\w.-]+$|^[a-z]+(?:[A-Z][a-z0-9]*)+:$|^(?:true|false|null|undefined)$"
+)
+# an identifier: snake_case, or camelCase of a flag ("isPaid", "hideAds") or of three words and
+# more ("lockedPostSource"); not a brand written in camelCase ("iPhone", "eBay")
+_IDENTIFIER = re.compile(
+    r"^[A-Za-z]+(?:_[A-Za-z0-9]+)+$|^(?:is|has|hide|show|no|disable|enable|allow|can|should)"
+    r"(?:[A-Z][a-z0-9]*)+$|^[a-z]+(?:[A-Z][a-z0-9]*){2,}$"
+)
+
+
+def is_cms_token(text: str, identifiers: bool = False) -> bool:
+    """True for a content system's ``key:value`` token or flag rather than words; with
+    ``identifiers``, also a bare programming identifier (``LOCKED_POST_SOURCE``, ``isPaid``),
+    which is never a category but may be a line of code in a technical article's text."""
+    text = text.strip().lstrip("-•* ").strip()
+    if not text or " " in text:
+        return False
+    return bool(_CMS_TOKEN.match(text) or (identifiers and _IDENTIFIER.match(text)))
+
+
+def is_placeholder(line: str) -> bool:
+    """True for what a page shows in place of an embed it will not load without consent."""
+    return len(line.split()) <= 60 and bool(_PLACEHOLDER.search(line))
+
+
+def is_boilerplate(line: str) -> bool:
+    """True for a line that is the site's furniture (see the module's description)."""
+    words = len(line.split())
+    if words > 60:  # a paragraph of the article: every rule here is for shorter lines
+        return False
+    if _CHROME.match(line) or is_placeholder(line) or is_cms_token(line):
+        return True
+    if words <= 8 and _CREDIT_LINE.search(line) and not line.endswith((".", "?", "!")):
+        return True
+    if words <= 40 and _CAPTION.search(line):
+        return True
+    if _TIMESTAMP.match(line) or _IMAGE_URL.match(line):
+        return True
+    if (
+        words <= 45
+        and (_NEWSLETTER.search(line) or _SUBSCRIPTION.search(line))
+        and _READER.search(line)
+        and not _SPEECH.search(line)
+    ):
+        return True
+    if words <= 30 and _CONTACT.search(line) and _CONTACT_PROMPT.search(line):
+        return True
+    return words <= 25 and bool(_PROMO.match(line)) and not line.endswith(".")
+
+
+def paragraphs(text: str) -> list[str]:
+    """Lines of text as paragraphs: blank lines, boilerplate lines and a line that repeats the
+    one before it out."""
+    found: list[str] = []
+    for line in text.split("\n"):
+        line = " ".join(line.split())
+        if not line or is_boilerplate(line):
+            continue
+        if found and found[-1] == line:
+            continue
+        found.append(line)
+    return found
