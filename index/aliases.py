@@ -36,6 +36,12 @@ class AliasExpansion:
     added: tuple[str, ...]  # the other names searched in the text, besides ``typed``
     expanded: bool = True  # False: the request asked for ``typed`` as typed only
 
+    def toggled(self, as_typed: tuple[str, ...]) -> tuple[str, ...]:
+        """A request's ``as_typed`` with these words kept as typed if they were expanded, and
+        expanded again if they were kept (the link that undoes the step)."""
+        rest = tuple(w for w in as_typed if typed_key(w) != self.typed)
+        return (*rest, self.typed) if self.expanded else rest
+
     def to_json(self) -> dict:
         return {"typed": self.typed, "entity": {"type": self.type, "name": self.name},
                 "added": list(self.added), "expanded": self.expanded}  # fmt: skip
