@@ -52,7 +52,9 @@ def typed_key(words: str) -> str:
     return " ".join(words.replace('"', " ").split())
 
 
-def match(tokens: list[str], i: int, authority, shouting: bool) -> tuple[int, str, tuple[str, str]] | None:
+def match(
+    tokens: list[str], i: int, authority, shouting: bool
+) -> tuple[int, str, tuple[str, str]] | None:
     """The alias starting at ``tokens[i]``: (tokens it spans, the words as typed, (type,
     canonical)), or None. A quoted token counts only whole."""
     tok = tokens[i]

@@ -156,7 +156,8 @@ def walk(q, schema) -> Walk:
             mark(fieldname, words[0])
         elif fieldname in ("title", "body") or fieldname.startswith("text_"):
             texts = tuple(w.decode("utf-8") if isinstance(w, bytes) else w for w in words)
-            phrases.setdefault("body" if fieldname == "title" else fieldname, set()).add((texts, slop))
+            name = "body" if fieldname == "title" else fieldname
+            phrases.setdefault(name, set()).add((texts, slop))
 
     def encode(fieldname: str, text) -> bytes | None:
         try:
@@ -236,8 +237,9 @@ def walk(q, schema) -> Walk:
         return whoosh(node, negated)
 
     tree = go(q, False)
-    return Walk(tree, frozenset(phrase_words), {k: frozenset(v) for k, v in marks.items()}, tuple(expansions),
-                {k: frozenset(v) for k, v in phrases.items()}, frozenset(entities))  # fmt: skip
+    return Walk(tree, frozenset(phrase_words), {k: frozenset(v) for k, v in marks.items()},
+                tuple(expansions), {k: frozenset(v) for k, v in phrases.items()},
+                frozenset(entities))  # fmt: skip
 
 
 def _expands(q) -> bool:

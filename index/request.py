@@ -80,7 +80,8 @@ class SearchRequest:
             return str(values[0]) if values else ""
 
         req = cls(q=first("q").strip())
-        req.as_typed = tuple(_unique([v for v in (str(v).strip()[:200] for v in getlist("as_typed")) if v]))
+        typed = (str(v).strip()[:200] for v in getlist("as_typed"))
+        req.as_typed = tuple(_unique([v for v in typed if v]))
         for key in keys:
             prefix, _, name = key.partition(".")
             if name not in FACETS:

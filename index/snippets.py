@@ -249,7 +249,8 @@ class Highlighter:
         matcher, words, phrases = self._field(article, marks)
         mentions = [(m.start, m.end) for m in article.entity_mentions
                     if (m.type, m.name) in marks.entities]  # fmt: skip
-        return snippet(article.text, matcher, words, HIGHLIGHT_WINDOW, SNIPPET_CHARS, phrases, mentions)
+        return snippet(article.text, matcher, words, HIGHLIGHT_WINDOW, SNIPPET_CHARS, phrases,
+                       mentions)  # fmt: skip
 
     def also_titled(self, article: Article, marks: Marks | None = None) -> str:
         """The first other headline with a query word the title lacks, marked: it says why an

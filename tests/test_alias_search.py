@@ -33,15 +33,18 @@ GERMAN_JUNK = {"Konsequenz", "Zufall", "Männer", "Gott", "Haus", "Politik"}
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory) -> Path:
-    """An archive of the entity fixtures: the texts as one export, the JSONL fixtures as they are."""
+    """An archive of the entity fixtures: the texts as one export, the JSONL ones as they are."""
     root = tmp_path_factory.mktemp("alias-archive")
     export = root / "inputs" / "articles.jsonl"
     export.parent.mkdir()
     with export.open("w", encoding="utf-8") as out:
         for n, (name, (title, language)) in enumerate(ARTICLES.items()):
-            body = "\n\n".join(" ".join(p.split()) for p in (TEXTS / name).read_text("utf-8").split("\n\n"))
-            record = {"title": title, "body": body, "language": language, "date": f"2024-01-{n + 1:02d}",
-                      "url": f"https://example.org/fixtures/{name}"}  # fmt: skip
+            body = "\n\n".join(
+                " ".join(p.split()) for p in (TEXTS / name).read_text("utf-8").split("\n\n")
+            )
+            url = f"https://example.org/fixtures/{name}"
+            record = {"title": title, "body": body, "language": language,
+                      "date": f"2024-01-{n + 1:02d}", "url": url}  # fmt: skip
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     make_archive(root / "data", export, TEXTS / "wire_story.jsonl", TEXTS / "alias_search.jsonl")
     return root / "data"
@@ -86,10 +89,12 @@ def _page(client, url: str) -> str:
     return resp.get_data(as_text=True)
 
 
-# -- the facets and the entity pages ---------------------------------------------------------------
+# -- the facets and the entity pages ------------------------------------------------------------
 
 
-def test_is_in_an_all_caps_heading_is_not_islamic_state_on_the_search_or_entity_page(archive, client):
+def test_is_in_an_all_caps_heading_is_not_islamic_state_on_the_search_or_entity_page(
+    archive, client
+):
     business = _by_url(archive, "business_headings.txt")
     under = _api(client, **{"f.organization": "Islamic State", "size": 100})
     assert under["total"] >= 2 and business not in {r["id"] for r in under["results"]}
@@ -115,7 +120,10 @@ def test_a_german_article_shows_its_note_and_adds_no_entity_values(archive, clie
     german = _by_url(archive, "german.txt")
     page = _page(client, f"/article/{german}")
     assert "Entities not tagged (German)." in page
-    assert client.get(f"/api/article/{german}").get_json()["entities_note"] == "entities not tagged (German)"
+    assert (
+        client.get(f"/api/article/{german}").get_json()["entities_note"]
+        == "entities not tagged (German)"
+    )
     data = _api(client)
     values = _facet(data, "person") | _facet(data, "organization") | _facet(data, "location")
     assert values and not values & GERMAN_JUNK
@@ -136,7 +144,7 @@ def test_a_surname_after_a_full_name_is_one_person_value(client):
     assert "Boris Yeltsin" in people and "Yeltsin" not in people
 
 
-# -- query-time alias expansion ---------------------------------------------------------------------
+# -- query-time alias expansion ------------------------------------------------------------------
 
 
 def test_the_search_page_says_what_an_alias_added_and_links_the_word_as_typed(client):
@@ -144,7 +152,9 @@ def test_the_search_page_says_what_an_alias_added_and_links_the_word_as_typed(cl
     note = re.search(r'<p class="expansion".*?</p>', page, re.S).group(0)
     assert "Also searched for “ISIS”" in note and ">Islamic State</a>" in note
     assert "ISIL" in note and "Daesh" in note and "Isis," not in note
-    undo = re.search(r'<a class="as-typed" href="([^"]+)">search only “ISIS” as typed</a>', note).group(1)
+    undo = re.search(
+        r'<a class="as-typed" href="([^"]+)">search only “ISIS” as typed</a>', note
+    ).group(1)
     args = parse_qs(urlsplit(undo.replace("&amp;", "&")).query)
     assert args == {"q": ["ISIS"], "as_typed": ["ISIS"]}
     as_typed = _page(client, undo.replace("&amp;", "&"))
@@ -159,7 +169,9 @@ def test_the_api_carries_the_expansion_and_the_word_as_typed_finds_less(client, 
     [found] = data["expansions"]
     assert found["typed"] == "ISIS" and found["expanded"] is True
     assert found["entity"] == {"type": "organization", "name": "Islamic State"}
-    assert {"Islamic State", "ISIL", "Daesh", "Islamic State of Iraq and the Levant"} <= set(found["added"])
+    assert {"Islamic State", "ISIL", "Daesh", "Islamic State of Iraq and the Levant"} <= set(
+        found["added"]
+    )
     assert not {"IS", "Isis", "ISIS"} & set(found["added"])
     assert parse_qs(urlsplit(found["as_typed_url"]).query)["as_typed"] == ["ISIS"]
     assert found["as_typed_url"].startswith("/api/search?")
@@ -180,22 +192,27 @@ def test_the_cli_notes_the_expansion_and_its_json_carries_it(data_dir, runner):
     data = json.loads(result.stdout)
     assert data["expansions"][0]["entity"]["name"] == "Islamic State"
     plain = runner.invoke(cli, ["search", "--data-dir", str(data_dir), "Daesh"])
-    assert "also searched for “Daesh”: articles tagged Islamic State (organization)" in plain.output
+    note = "also searched for “Daesh”: articles tagged Islamic State (organization)"
+    assert note in plain.output
     assert "--as-typed Daesh" in plain.output
-    typed = runner.invoke(cli, ["search", "--data-dir", str(data_dir), "--as-typed", "Daesh", "Daesh"])
+    typed = runner.invoke(
+        cli, ["search", "--data-dir", str(data_dir), "--as-typed", "Daesh", "Daesh"]
+    )
     assert "searched “Daesh” only as typed" in typed.output
 
 
 @pytest.mark.parametrize(
     "q",
-    ["is", "isis", '"IS fighters"', "title:(ISIS OR Daesh)", "COKE IS IT", "AVON PROFIT FALLS AS IS UNIT LAGS",
-     "inspire", '"Islamic State"~3'],
+    ["is", "isis", '"IS fighters"', "title:(ISIS OR Daesh)", "COKE IS IT", "inspire",
+     "AVON PROFIT FALLS AS IS UNIT LAGS", '"Islamic State"~3'],
 )  # fmt: skip
 def test_what_is_never_expanded(archive, q):
     assert archive.search(SearchRequest(q=q)).expansions == []
 
 
-@pytest.mark.parametrize("q", ["IS", "Isis", "ISIS", "Daesh", '"Islamic State"', "Islamic State", "IS fighters"])
+@pytest.mark.parametrize(
+    "q", ["IS", "Isis", "ISIS", "Daesh", '"Islamic State"', "Islamic State", "IS fighters"]
+)
 def test_an_alias_typed_alone_or_as_a_whole_quoted_name_is_expanded(archive, q):
     [found] = archive.search(SearchRequest(q=q)).expansions
     assert found.name == "Islamic State" and found.typed == q.strip('"').split(" fighters")[0]
@@ -209,10 +226,12 @@ def test_a_field_group_stays_whole_and_searches_its_field(archive):
 def test_the_phrase_islamic_state_does_not_find_an_all_caps_is(archive):
     found = _ids(archive, q='"Islamic State"')
     assert "Convoy ambushed east of Homs" in found and "Grain prices climb in Chicago" in found
-    assert "Soft-drink and cosmetics makers report" not in found and "The High Priestess" not in found
+    assert (
+        "Soft-drink and cosmetics makers report" not in found and "The High Priestess" not in found
+    )
 
 
-# -- highlighting ----------------------------------------------------------------------------------
+# -- highlighting -------------------------------------------------------------------------------
 
 
 def _snippet(client, q: str, url_end: str) -> str:
@@ -225,7 +244,9 @@ def test_an_alias_phrase_is_highlighted_whole_and_its_single_words_are_not(clien
     assert "<mark>Islamic State group</mark>" in snippet
     assert set(re.findall(r"<mark>(.*?)</mark>", snippet)) == {"Islamic State group"}
     snippet = _snippet(client, "ISIS", "grain")
-    assert set(re.findall(r"<mark>(.*?)</mark>", snippet)) == {"Islamic State of Iraq and the Levant"}
+    assert set(re.findall(r"<mark>(.*?)</mark>", snippet)) == {
+        "Islamic State of Iraq and the Levant"
+    }
     page = _page(client, "/?q=ISIS")
     assert "<mark>Islamic State group</mark>" in page and "<mark>state</mark>" not in page
 
@@ -236,12 +257,14 @@ def test_german_text_marks_the_alias_not_in_or_anderem(client):
 
 
 def test_an_entity_searched_as_its_facet_value_is_marked_where_it_is_mentioned(client):
-    # the convoy report is found through its tag (IS fighters, supported by the full name)
+    # the convoy report's mentions of the entity searched as a facet value are marked, "IS"
+    # (tagged there: the full name supports it) as well as the name searched in the text
     snippet = _snippet(client, "Daesh", "islamic_state.txt")
     assert set(re.findall(r"<mark>(.*?)</mark>", snippet)) == {"Islamic State", "IS"}
 
 
 def test_the_article_page_marks_an_alias_phrase_whole_and_links_its_entity(archive, client):
     page = _page(client, f"/article/{_by_url(archive, 'grain')}")
-    link = re.search(r'<a class="ent ent-organization" href="([^"]+)"[^>]*>Islamic State of Iraq and the Levant</a>', page)
+    phrase = "Islamic State of Iraq and the Levant"
+    link = re.search(rf'<a class="ent ent-organization" href="([^"]+)"[^>]*>{phrase}</a>', page)
     assert link and link.group(1) == "/entity/organization/Islamic%20State"

@@ -44,7 +44,7 @@ EXIT_STATUS = {ErrorKind.UNAVAILABLE: 3, ErrorKind.REFUSED: 2}  # other kinds st
     "as_typed",
     multiple=True,
     metavar="WORDS",
-    help="Search this alias of the query only as typed, not its entity's other names (repeatable).",
+    help="Search this alias of the query only as typed, not its entity's other names.",
 )
 @click.option("--from", "date_from", help="Published on or after (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Published on or before.")
@@ -123,7 +123,8 @@ def search(query, filters, excludes, as_typed, date_from, date_to, sort, page, s
 def expansion_note(e: AliasExpansion) -> str:
     """What searching an alias also searched, and how to undo it (or redo it)."""
     if not e.expanded:
-        return f"searched “{e.typed}” only as typed (without --as-typed it also searches {e.name})"
+        return (f"searched “{e.typed}” only as typed "
+                f"(without --as-typed it also searches {e.name})")  # fmt: skip
     names = f" and the names {', '.join(e.added)}" if e.added else ""
     return (f"also searched for “{e.typed}”: articles tagged {e.name} ({e.type}){names}; "
             f"--as-typed {shlex.quote(e.typed)} searches it only as typed")  # fmt: skip
