@@ -1,4 +1,4 @@
-"""What the search page, its JSON twin and the entity page say about query-time alias expansion.
+"""What the search page and the JSON of a search say about query-time alias expansion.
 
 The engine reports each alias of the query it expanded (or kept as typed, when the request asked:
 ``as_typed``); here each gets the link that undoes the step, so expansion is visible and
@@ -36,5 +36,5 @@ def expansion_notes(result: SearchResult, **kw: Any) -> list[dict[str, Any]]:
 def add_expansion_urls(data: dict[str, Any], result: SearchResult, **kw: Any) -> None:
     """Give the JSON's expansions their links: ``as_typed_url`` for an expanded alias (the same
     search with it only as typed), ``expand_url`` for one kept as typed."""
-    for item, note in zip(data.get("expansions", []), expansion_notes(result, **kw), strict=True):
+    for item, note in zip(data["expansions"], expansion_notes(result, **kw), strict=True):
         item["as_typed_url" if note["expanded"] else "expand_url"] = note["toggle_url"]
