@@ -20,6 +20,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from quarry.archive.model import Article
 
+from .aliases import AliasExpansion
 from .request import (
     DEFAULT_FACET_LIMIT,
     DEFAULT_PAGE_SIZE,
@@ -38,7 +39,7 @@ DEFAULT_TIME_BUDGET = 2.0  # seconds before optional work (facet counts) is left
 
 __all__ = [
     "DEFAULT_CACHE_SIZE", "DEFAULT_TIME_BUDGET", "DEFAULT_FACET_LIMIT", "DEFAULT_PAGE_SIZE", "FACETS", "MAX_FACET_LIMIT", "MAX_PAGE",
-    "MAX_QUERY_CHARS", "PAGE_SIZES", "SORTS", "Capture", "Deadline", "Engine", "EngineError",
+    "MAX_QUERY_CHARS", "PAGE_SIZES", "SORTS", "AliasExpansion", "Capture", "Deadline", "Engine", "EngineError",
     "EntityView", "ErrorKind", "Facet", "FacetValue", "Health", "HistogramBin", "Hit", "Mark",
     "SearchRequest", "SearchResult",
 ]  # fmt: skip
@@ -144,6 +145,8 @@ class SearchResult:
     suggestion: str | None = None  # "did you mean"
     elapsed_ms: float = 0.0
     undated: int = 0  # matching articles without a date (not in the histogram)
+    # entity aliases of the query: expanded to their entity's other names, or kept as typed
+    expansions: list[AliasExpansion] = field(default_factory=list)
 
     @property
     def query_refused(self) -> bool:
@@ -164,6 +167,7 @@ class SearchResult:
             "suggestion": self.suggestion,
             "query_refused": self.query_refused,
             "error_kind": self.error_kind.value if self.error_kind else None,
+            "expansions": [e.to_json() for e in self.expansions],
             "results": [asdict(h) for h in self.hits],
             "facets": {
                 f.name: [

@@ -44,6 +44,7 @@ from .entity_page import entity_view
 from .generations import Generation, Generations
 from .plan import Parsed, Plan, parse, prepare
 from .similar import similar_ids
+from .snippets import Marks
 from .suggest import suggest
 
 EXPORT_BATCH = 500
@@ -92,10 +93,10 @@ class Archive:
         tools and tests that look inside, not part of the engine contract."""
         return self._generations.current()
 
-    def parse_query(self, q: str) -> Parsed:
+    def parse_query(self, q: str, as_typed: tuple[str, ...] = ()) -> Parsed:
         """A query text as the current generation parses and walks it (tools and tests)."""
         gen = self.generation()
-        return parse(q, gen.schema, self.authority, _vocab_resolver(gen), gen.languages)
+        return parse(q, gen.schema, self.authority, _vocab_resolver(gen), gen.languages, as_typed)
 
     def health(self) -> Health:
         try:
@@ -112,11 +113,11 @@ class Archive:
     def _plan(self, gen: Generation, req: SearchRequest) -> Plan:
         """The request with its query parsed and walked (once per generation and query text)."""
 
-        def parse_query(q: str) -> Parsed:
-            key = (gen.key, q)
+        def parse_query(q: str, as_typed: tuple[str, ...]) -> Parsed:
+            key = (gen.key, q, as_typed)
             found = self._parsed.get(key)
             if found is None:
-                found = parse(q, gen.schema, self.authority, _vocab_resolver(gen), gen.languages)
+                found = parse(q, gen.schema, self.authority, _vocab_resolver(gen), gen.languages, as_typed)
                 self._parsed.put(key, found)
             return found
 
@@ -161,6 +162,8 @@ class Archive:
         req = plan.request
         if plan.error:
             result.query_error, result.error_kind = plan.error, ErrorKind.BAD_QUERY
+        if plan.parsed is not None:
+            result.expansions = list(plan.parsed.aliases)
         qmask, scores = self._match(gen, plan, deadline)
         deadline.check()
         includes, other = filters.masks(gen.columns, req, req.within)
@@ -185,7 +188,7 @@ class Archive:
         ids = [gen.columns.ids[d] for d in docnums]
         store = self._store()
         articles = store.get_many(ids) if store is not None else {}
-        marks = self._marks(gen, plan) if req.with_snippets else {}
+        marks = self._marks(gen, plan) if req.with_snippets else Marks()
         for n, aid in enumerate(ids):
             article = articles.get(aid)
             if article is None:
@@ -197,10 +200,11 @@ class Archive:
                 also = gen.highlighter.also_titled(article, marks)
             hits.append(_hit(article, snippet, values[n] if values else None, also))
 
-    def _marks(self, gen: Generation, plan: Plan) -> dict[str, frozenset[str]]:
-        """The words to mark per text field: the walk's, with its wildcards' words added."""
+    def _marks(self, gen: Generation, plan: Plan) -> Marks:
+        """What to mark per text field: the walk's words (with its wildcards' words added), its
+        phrases and the entities it searched."""
         if plan.parsed is None:
-            return {}
+            return Marks()
         walk = plan.parsed.walk
         marks = {name: set(words) for name, words in walk.marks.items()}
         try:
@@ -212,7 +216,7 @@ class Archive:
                         marks.setdefault(name, set()).update(words)
         except TooManyTerms:
             pass  # marking is best effort
-        return {name: frozenset(words) for name, words in marks.items()}
+        return Marks({name: frozenset(w) for name, w in marks.items()}, walk.phrases, walk.entities)
 
     # -- articles ----------------------------------------------------------------------------
 
@@ -240,7 +244,7 @@ class Archive:
             self._similar.put(key, ids)
         store = self._store()
         found = store.get_many(ids) if store is not None and ids else {}
-        return [_hit(found[i], gen.highlighter.snippet(found[i], {}), None) for i in ids if i in found]
+        return [_hit(found[i], gen.highlighter.snippet(found[i]), None) for i in ids if i in found]
 
     def entity(self, etype: str, name: str, req: SearchRequest | None = None) -> EntityView | None:
         gen = self._generations.current()

@@ -5,7 +5,8 @@ was made), moves a date range that merely narrows it into the date filters
 (:func:`index.filters.narrowed`) and parses the rest once (:func:`parse`, :mod:`index.query`). One
 walk over the parsed Whoosh query then gives everything later phases need: the plain tree the array matcher
 evaluates (:mod:`index.arraymatch`; the nodes below), the words whose positions phrases need, and
-the words per text field that snippets mark. Nothing after this module looks at Whoosh's query
+what snippets mark per text field: single words, and phrases as phrases (marked only where the
+whole phrase occurs, never word by word). Nothing after this module looks at Whoosh's query
 classes.
 """
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from . import query as qp
+from .aliases import AliasExpansion
 from .filters import narrowed
 from .request import SearchRequest
 
@@ -127,6 +129,9 @@ class Walk:
     # text field -> words to mark (title words are marked in the body's field)
     marks: dict[str, frozenset[str]] = field(default_factory=dict)
     expansions: tuple[Expand, ...] = ()  # their words are marked too, once expanded
+    # text field -> phrases to mark whole: (words, slop) as the matcher matches them
+    phrases: dict[str, frozenset[tuple[tuple[str, ...], int]]] = field(default_factory=dict)
+    entities: frozenset[tuple[str, str]] = frozenset()  # (type, name) searched as facet values
 
 
 def walk(q, schema) -> Walk:
@@ -134,12 +139,25 @@ def walk(q, schema) -> Walk:
     words to mark on the way."""
     phrase_words: set[tuple[str, bytes]] = set()
     marks: dict[str, set[str]] = {}
+    phrases: dict[str, set[tuple[tuple[str, ...], int]]] = {}
+    entities: set[tuple[str, str]] = set()
     expansions: list[Expand] = []
 
     def mark(fieldname: str, word: str | bytes) -> None:
         if fieldname in ("title", "body") or fieldname.startswith("text_"):
             text = word.decode("utf-8") if isinstance(word, bytes) else word
             marks.setdefault("body" if fieldname == "title" else fieldname, set()).add(text)
+        elif fieldname in qp.ENTITY_FIELDS:
+            entities.add((fieldname, word.decode("utf-8") if isinstance(word, bytes) else word))
+
+    def mark_phrase(fieldname: str, words, slop: int) -> None:
+        """A phrase is marked whole, where all its words occur as the matcher matches them."""
+        if len(words) == 1:
+            mark(fieldname, words[0])
+        elif fieldname in ("title", "body") or fieldname.startswith("text_"):
+            texts = tuple(w.decode("utf-8") if isinstance(w, bytes) else w for w in words)
+            name = "body" if fieldname == "title" else fieldname
+            phrases.setdefault(name, set()).add((texts, slop))
 
     def encode(fieldname: str, text) -> bytes | None:
         try:
@@ -153,8 +171,7 @@ def walk(q, schema) -> Walk:
                 if isinstance(leaf, wq.Term):
                     mark(leaf.fieldname, leaf.text)
                 elif isinstance(leaf, wq.Phrase):
-                    for word in leaf.words:
-                        mark(leaf.fieldname, word)
+                    mark_phrase(leaf.fieldname, leaf.words, leaf.slop)
                 elif _expands(leaf) and leaf.field() in schema:
                     expansions.append(expand(leaf))
         return Whoosh(node, repr(node))
@@ -206,10 +223,9 @@ def walk(q, schema) -> Walk:
             words = tuple(encode(node.fieldname, w) for w in node.words)
             if None in words:
                 return Nothing()
-            for word in words:
-                phrase_words.add((node.fieldname, word))
-                if not negated:
-                    mark(node.fieldname, word)
+            phrase_words.update((node.fieldname, word) for word in words)
+            if not negated:
+                mark_phrase(node.fieldname, words, node.slop)
             return Phrase(node.fieldname, words, node.slop, node.boost)
         if _expands(node):
             if node.field() not in schema:
@@ -221,7 +237,9 @@ def walk(q, schema) -> Walk:
         return whoosh(node, negated)
 
     tree = go(q, False)
-    return Walk(tree, frozenset(phrase_words), {k: frozenset(v) for k, v in marks.items()}, tuple(expansions))
+    return Walk(tree, frozenset(phrase_words), {k: frozenset(v) for k, v in marks.items()},
+                tuple(expansions), {k: frozenset(v) for k, v in phrases.items()},
+                frozenset(entities))  # fmt: skip
 
 
 def _expands(q) -> bool:
@@ -247,12 +265,15 @@ class Parsed:
     walk: Walk
     text: str  # the text finally parsed (aliases expanded): what identifies its matches
     error: str | None  # why it was not parsed as written (its plain words were searched)
+    aliases: tuple[AliasExpansion, ...] = ()  # entity aliases expanded, or kept as typed
 
 
-def parse(q: str, schema, authority=None, vocab=None, languages: tuple[str, ...] = ()) -> Parsed:
-    """Parse a query text once and walk the result once."""
-    parsed = qp.parse(q, schema, authority, vocab, languages)
-    return Parsed(walk(parsed.query, schema), parsed.text, parsed.error)
+def parse(q: str, schema, authority=None, vocab=None, languages: tuple[str, ...] = (),
+          as_typed: tuple[str, ...] = ()) -> Parsed:  # fmt: skip
+    """Parse a query text once and walk the result once (the aliases in ``as_typed`` as
+    typed)."""
+    parsed = qp.parse(q, schema, authority, vocab, languages, as_typed)
+    return Parsed(walk(parsed.query, schema), parsed.text, parsed.error, parsed.aliases)
 
 
 @dataclass(frozen=True)
@@ -267,8 +288,9 @@ class Plan:
         return self.parsed.error if self.parsed else None
 
 
-def prepare(req: SearchRequest, parse_query: Callable[[str], Parsed]) -> Plan:
+def prepare(req: SearchRequest, parse_query: Callable[[str, tuple[str, ...]], Parsed]) -> Plan:
     """The request's date range narrowing taken out, and the rest of its query parsed once
-    (``parse_query`` is :func:`parse` with the generation's schema, perhaps cached)."""
+    (``parse_query(q, as_typed)`` is :func:`parse` with the generation's schema, perhaps
+    cached)."""
     req = narrowed(req)
-    return Plan(req, None if req.is_browse else parse_query(req.q))
+    return Plan(req, None if req.is_browse else parse_query(req.q, req.as_typed))

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from whoosh import qparser, query
 
+from . import aliases
+from .aliases import AliasExpansion
 from .schema import FACET_FIELDS, LANGUAGE_FIELDS
 
 FIELD_ALIASES = {
@@ -29,7 +31,7 @@ _TOKEN = re.compile(r'[^\s()"]+:"[^"]*"(?:~\d+)?|"[^"]*"(?:~\d+)?|\(|\)|[^\s()"]
 _DATE_RANGE = re.compile(
     r"\b(?:published|date):\[\s*(\d{4}(?:-\d{2})?)?\s*\bTO\b\s*(\d{4}(?:-\d{2})?)?\s*\]", re.IGNORECASE
 )
-_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+_OPERATORS = aliases.OPERATORS
 # a minus before a word, phrase, group or field at the start of a term: "oil -gas" is NOT gas
 # (Whoosh would drop the sign and require the word); "al-Shabaab" and "oil - gas" stay as written
 _MINUS = re.compile(r'(^|[\s(])-(?=[\w"(])')
@@ -40,6 +42,7 @@ class ParsedQuery:
     query: query.Query
     error: str | None
     text: str  # the text that was finally parsed
+    aliases: tuple[AliasExpansion, ...] = ()  # entity aliases expanded (or kept as typed)
 
 
 def make_parser(schema, languages: tuple[str, ...] = ()) -> qparser.QueryParser:
@@ -95,48 +98,61 @@ def plain_words(text: str) -> str:
     return " ".join(w for w in words if w.upper() not in _OPERATORS)
 
 
-def parse(text: str, schema, authority=None, vocab=None, languages: tuple[str, ...] = ()) -> ParsedQuery:
-    """Parse a query; on a syntax problem fall back to its plain words and say why."""
+def parse(text: str, schema, authority=None, vocab=None, languages: tuple[str, ...] = (),
+          as_typed: tuple[str, ...] = ()) -> ParsedQuery:  # fmt: skip
+    """Parse a query; on a syntax problem fall back to its plain words and say why. Aliases
+    whose words are in ``as_typed`` are searched as typed."""
     parser = make_parser(schema, languages)
     error = _syntax_problem(text)
     if error is None:
-        expanded = expand(text, authority, vocab)
+        expanded, found = expand(text, authority, vocab, as_typed)
         try:
             q = parser.parse(expanded)
             problems = _errors_in(q)
             if problems:
                 error = "; ".join(problems)
             else:
-                return ParsedQuery(q, None, expanded)
+                return ParsedQuery(q, None, expanded, found)
         except Exception as exc:  # noqa: BLE001 - the parser's failures are the user's typos
             error = str(exc) or type(exc).__name__
     words = plain_words(text)
-    expanded = expand(words, authority, vocab)
+    expanded, found = expand(words, authority, vocab, as_typed)
     try:
         q = parser.parse(expanded) if words else query.NullQuery
     except Exception:  # noqa: BLE001
         q = query.NullQuery
-    return ParsedQuery(q, error, expanded)
+    return ParsedQuery(q, error, expanded, found)
 
 
-def _quote(value: str) -> str:
-    return '"' + value.replace('"', " ") + '"'
-
-
-def expand(text: str, authority=None, vocab=None) -> str:
-    """Rewrite entity aliases: a bare alias or quoted alias becomes its canonical entity or any
-    of its names in the text; ``person:isis`` style values become the canonical indexed value.
+def expand(text: str, authority=None, vocab=None, as_typed: tuple[str, ...] = ()
+           ) -> tuple[str, tuple[AliasExpansion, ...]]:  # fmt: skip
+    """Rewrite entity aliases (:mod:`index.aliases`): a bare alias or quoted alias also searches
+    its entity and its other names, unless it is in ``as_typed``; ``person:isis`` style values
+    become the canonical indexed value. Returns the text and the aliases found.
 
     ``vocab`` maps a facet field to a function resolving a value case-insensitively.
     """
     text = _DATE_RANGE.sub(_month_range, text)
     text = _MINUS.sub(r"\1NOT ", text)
     tokens = _TOKEN.findall(text)
+    shouting = authority is not None and aliases.in_capitals(tokens, authority)
+    keep = {aliases.typed_key(w) for w in as_typed}
+    found: dict[str, AliasExpansion] = {}
+    groups: list[bool] = []  # per open parenthesis: does it hold a field's value ("title:(")?
     out: list[str] = []
     i = 0
     while i < len(tokens):
         tok = tokens[i]
         field, sep, value = tok.partition(":")
+        if tok == "(" and out and out[-1].endswith(":"):  # "title:(a OR b)": keep it whole
+            groups.append(True)
+            out[-1] += tok
+            i += 1
+            continue
+        if tok == "(":
+            groups.append(False)
+        elif tok == ")" and groups:
+            groups.pop()
         if sep and field.lower() in FACET_FIELDS and value:
             if value.startswith('"') and not value.endswith('"'):
                 out.append(tok)
@@ -144,19 +160,22 @@ def expand(text: str, authority=None, vocab=None) -> str:
                 continue
             raw = value.strip('"')
             resolved = _resolve_value(field.lower(), raw, authority, vocab)
-            out.append(f"{field.lower()}:{_quote(resolved)}")
+            out.append(f"{field.lower()}:{aliases.quote(resolved)}")
             i += 1
             continue
-        if authority is not None and not sep:
-            match = _match_alias(tokens, i, authority)
+        if authority is not None and not sep and not any(groups):
+            match = aliases.match(tokens, i, authority, shouting)
             if match:
-                n, (etype, canonical) = match
-                out.append(_entity_group(etype, canonical, authority))
+                n, typed, (etype, canonical) = match
+                either, added = aliases.group(typed, etype, canonical, authority)
+                expanded = typed not in keep
+                found.setdefault(typed, AliasExpansion(typed, etype, canonical, added, expanded))
+                out.append(either if expanded else " ".join(tokens[i : i + n]))
                 i += n
                 continue
         out.append(tok)
         i += 1
-    return " ".join(out)
+    return " ".join(out), tuple(found.values())
 
 
 def split_date_range(text: str) -> tuple[str, str | None, str | None]:
@@ -194,32 +213,3 @@ def _resolve_value(field: str, value: str, authority, vocab) -> str:
         if found:
             return found
     return value
-
-
-def _match_alias(tokens: list[str], i: int, authority):
-    tok = tokens[i]
-    if tok.startswith('"'):
-        if re.search(r"~\d+$", tok):
-            return None
-        hit = authority.canonical(tok.strip('"'))
-        return (1, hit) if hit else None
-    for n in range(min(6, len(tokens) - i), 0, -1):
-        words = tokens[i : i + n]
-        if any(w in _OPERATORS or w in "()" or ":" in w or w.startswith('"') or any(c in w for c in "*?~^[]{}") for w in words):
-            continue
-        hit = authority.canonical(" ".join(words))
-        if hit:
-            return n, hit
-    return None
-
-
-def _entity_group(etype: str, canonical: str, authority) -> str:
-    parts = [f"{etype}:{_quote(canonical)}"]
-    names = [canonical, *authority.aliases(etype, canonical)]
-    for name in dict.fromkeys(names):
-        if len(name) <= 3 and name.isupper():
-            continue  # bare acronyms (IS, US, AQ) would match common words in the text
-        if any(len(w) < 2 for w in re.findall(r"\w+", name)):
-            continue  # "X Corp" would search as "corp": the analyzer drops one-letter words
-        parts.append(_quote(name))
-    return "(" + " OR ".join(parts) + ")"

@@ -56,6 +56,9 @@ class SearchRequest:
     # (facet, value) every result must have, ANDed with everything else: an entity page's
     # entity, carried into its exports as ``in.<facet>=<value>``
     within: tuple[str, str] | None = None
+    # entity aliases of ``q`` searched as typed, not expanded to the entity's other names
+    # (``as_typed=ISIS``, repeatable; see index.aliases)
+    as_typed: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self.q = self.q[:MAX_QUERY_CHARS]
@@ -65,7 +68,8 @@ class SearchRequest:
         """Build a request from URL-style arguments (a werkzeug MultiDict or dict of lists).
 
         ``q``, ``f.<facet>`` (repeatable), ``x.<facet>`` (repeatable), ``from``, ``to``, ``sort``,
-        ``page``, ``size``, ``fl.<facet>`` (facet limit), ``fq.<facet>`` (facet value search).
+        ``page``, ``size``, ``fl.<facet>`` (facet limit), ``fq.<facet>`` (facet value search),
+        ``as_typed`` (repeatable: an alias of the query searched as typed).
         Unknown or malformed values fall back to defaults: a URL can never make a search fail.
         """
         getlist = args.getlist if hasattr(args, "getlist") else lambda k: _as_list(args.get(k))
@@ -76,6 +80,8 @@ class SearchRequest:
             return str(values[0]) if values else ""
 
         req = cls(q=first("q").strip())
+        typed = (str(v).strip()[:200] for v in getlist("as_typed"))
+        req.as_typed = tuple(_unique([v for v in typed if v]))
         for key in keys:
             prefix, _, name = key.partition(".")
             if name not in FACETS:
@@ -104,6 +110,7 @@ class SearchRequest:
         out: list[tuple[str, str]] = []
         if self.q:
             out.append(("q", self.q))
+        out += [("as_typed", v) for v in self.as_typed]
         for name in FACETS:
             out += [("f." + name, v) for v in self.filters.get(name, [])]
         for name in FACETS:

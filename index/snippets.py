@@ -3,14 +3,18 @@
 Whoosh's highlighter runs the whole analyzer chain token by token through generators, which
 cost tens of milliseconds per result page. Here the text is split with the field's own
 tokenizer pattern and each distinct word goes through the field's analyzer once (a cache per
-field), so a word matches exactly when the index would have matched it. The words to mark come
-from the one walk of the parsed query (:mod:`index.plan`).
+field), so a word matches exactly when the index would have matched it. What to mark comes
+from the one walk of the parsed query (:mod:`index.plan`): single words wherever they occur,
+phrases only where the whole phrase occurs (its words in order, as the matcher matched them:
+"Islamic State in Iraq" marks that phrase, never "in" or "state" elsewhere), and the mentions
+of the entities searched as facet values.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass, field
 
 from quarry.archive.model import Article
 
@@ -22,6 +26,17 @@ MAX_FRAGMENTS = 2
 FRAGMENT_CHARS = 150  # a fragment grows over nearby matches up to about this length
 SURROUND = 60  # characters of context before the first and after the last match
 _WORD_CACHE_LIMIT = 200_000
+
+PhraseMark = tuple[tuple[str, ...], int]  # a phrase's indexed words and its slop
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What a query marks, per text field (title marks are the body's)."""
+
+    words: dict[str, frozenset[str]] = field(default_factory=dict)
+    phrases: dict[str, frozenset[PhraseMark]] = field(default_factory=dict)
+    entities: frozenset[tuple[str, str]] = frozenset()  # (type, name): their mentions
 
 
 class WordMatcher:
@@ -67,6 +82,36 @@ class WordMatcher:
                 out.append((m.start(), m.end()))
         return out
 
+    def phrase_spans(self, text: str, phrases: frozenset[PhraseMark]) -> list[tuple[int, int]]:
+        """Character spans of ``text`` where a whole phrase occurs, from its first word to its
+        last: each word 1 to ``slop`` indexed positions after the one before (Whoosh's phrase
+        semantics; words the analyzer drops, such as stop words, take no position)."""
+        by_first: dict[str, list[PhraseMark]] = {}
+        for phrase in phrases:
+            by_first.setdefault(phrase[0][0], []).append(phrase)
+        finder = self._finder(frozenset(by_first))
+        if finder is None:
+            candidates = self.pattern.finditer(text)
+        else:
+            candidates = (self.pattern.match(text, m.start()) for m in finder.finditer(text))
+        out = []
+        for m in candidates:
+            if m is None:
+                continue
+            wanted = [p for t in self.terms_of(m.group()) for p in by_first.get(t, ())]
+            if not wanted:
+                continue
+            reach = max((len(words) - 1) * slop for words, slop in wanted)
+            following: list[tuple[str, int]] = []  # (term, end) at positions 1, 2, ... after m
+            for n in self.pattern.finditer(text, m.end()):
+                following += [(t, n.end()) for t in self.terms_of(n.group())]
+                if len(following) >= reach:
+                    break
+            ends = [_phrase_end(following, words, slop) for words, slop in wanted]
+            if any(e is not None for e in ends):
+                out.append((m.start(), max(e for e in ends if e is not None)))
+        return out
+
     def _finder(self, terms: frozenset[str]) -> re.Pattern | None:
         if self.stem_margin is None:
             return None
@@ -80,6 +125,34 @@ class WordMatcher:
             finder = re.compile(rf"(?<!\w)(?<!\w\.)(?:{alternatives})", re.IGNORECASE)
             self._finders[terms] = finder
         return finder
+
+
+def _phrase_end(following: list[tuple[str, int]], words: tuple[str, ...], slop: int) -> int | None:
+    """Where the phrase whose first word is at position 0 ends (a character offset), if its
+    other words follow as the matcher requires."""
+
+    def end(k: int, pos: int) -> int | None:
+        if k == len(words):
+            return following[pos - 1][1] if pos else None
+        for p in range(pos + 1, min(pos + slop, len(following)) + 1):
+            if following[p - 1][0] == words[k]:
+                found = end(k + 1, p)
+                if found is not None:
+                    return found
+        return None
+
+    return end(1, 0)
+
+
+def merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans in text order, overlapping ones joined (a word inside a marked phrase)."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a < out[-1][1]:
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
+    return out
 
 
 def kwic(text: str, spans: list[tuple[int, int]], max_fragments: int = MAX_FRAGMENTS,
@@ -127,14 +200,19 @@ def _word_end(text: str, pos: int) -> int:
 
 
 def snippet(text: str, matcher: WordMatcher | None, terms: frozenset[str], window: int,
-            fallback_chars: int) -> str:
+            fallback_chars: int, phrases: frozenset[PhraseMark] = frozenset(),
+            fixed: list[tuple[int, int]] = ()) -> str:  # fmt: skip
     """The marked passages of ``text`` (its opening ``window`` characters first, the rest only
-    when the opening has no match), or its escaped opening when nothing matches."""
-    if matcher is not None and terms:
+    when the opening has no match), or its escaped opening when nothing matches. ``terms`` are
+    marked wherever they occur, ``phrases`` only whole, ``fixed`` spans as they are."""
+    if (matcher is not None and (terms or phrases)) or fixed:
         for part in ((text[:window], text) if len(text) > window else (text,)):
-            spans = matcher.spans(part, terms)
+            spans = [(a, b) for a, b in fixed if b <= len(part)]
+            if matcher is not None:
+                spans += matcher.spans(part, terms) if terms else []
+                spans += matcher.phrase_spans(part, phrases) if phrases else []
             if spans:
-                return kwic(text, spans)  # a prefix's offsets are the text's
+                return kwic(text, merged(spans))  # a prefix's offsets are the text's
     plain = text[:fallback_chars]
     if len(text) > fallback_chars:
         plain = plain.rsplit(" ", 1)[0] + " …"
@@ -149,38 +227,51 @@ class Highlighter:
         self.schema = schema
         self._matchers: dict[str, WordMatcher] = {}
 
-    def _words(self, article: Article, marks: dict[str, frozenset[str]]
-               ) -> tuple[WordMatcher | None, frozenset[str]]:  # fmt: skip
-        """The word matcher of the field the article's text is searched in, and its words."""
+    def _field(self, article: Article, marks: Marks
+               ) -> tuple[WordMatcher | None, frozenset[str], frozenset[PhraseMark]]:  # fmt: skip
+        """The word matcher of the field the article's text is searched in, its words and its
+        phrases."""
         fieldname = language_field(article.language) or "body"
-        if fieldname not in marks and "body" in marks:
+        if fieldname not in marks.words and fieldname not in marks.phrases:
             fieldname = "body"
-        words = marks.get(fieldname, frozenset())
-        if not words:
-            return None, words
+        words = marks.words.get(fieldname, frozenset())
+        phrases = marks.phrases.get(fieldname, frozenset())
+        if not words and not phrases:
+            return None, words, phrases
         matcher = self._matchers.get(fieldname)
         if matcher is None:
             matcher = self._matchers[fieldname] = WordMatcher.for_field(self.schema[fieldname])
-        return matcher, words
+        return matcher, words, phrases
 
-    def snippet(self, article: Article, marks: dict[str, frozenset[str]]) -> str:
+    def snippet(self, article: Article, marks: Marks | None = None) -> str:
         """Keyword-in-context from the stored text: escaped, with matches in <mark>."""
-        matcher, words = self._words(article, marks)
-        return snippet(article.text, matcher, words, HIGHLIGHT_WINDOW, SNIPPET_CHARS)
+        marks = marks or Marks()
+        matcher, words, phrases = self._field(article, marks)
+        mentions = [(m.start, m.end) for m in article.entity_mentions
+                    if (m.type, m.name) in marks.entities]  # fmt: skip
+        return snippet(article.text, matcher, words, HIGHLIGHT_WINDOW, SNIPPET_CHARS, phrases,
+                       mentions)  # fmt: skip
 
-    def also_titled(self, article: Article, marks: dict[str, frozenset[str]]) -> str:
+    def also_titled(self, article: Article, marks: Marks | None = None) -> str:
         """The first other headline with a query word the title lacks, marked: it says why an
         article whose title does not show the words was found."""
         if not article.other_titles:
             return ""
-        matcher, words = self._words(article, marks)
+        matcher, words, phrases = self._field(article, marks or Marks())
         if matcher is None:
             return ""
-        title = article.title
-        in_title = {t for a, b in matcher.spans(title, words) for t in matcher.terms_of(title[a:b])}
+
+        def found(text: str) -> tuple[list[tuple[int, int]], set[str]]:
+            spans = merged((matcher.spans(text, words) if words else [])
+                           + (matcher.phrase_spans(text, phrases) if phrases else []))  # fmt: skip
+            terms = {t for a, b in spans for w in matcher.pattern.finditer(text, a, b)
+                     for t in matcher.terms_of(w.group())}  # fmt: skip
+            return spans, terms
+
+        in_title = found(article.title)[1]
         for other in article.other_titles:
-            spans = matcher.spans(other, words)
-            if any(set(matcher.terms_of(other[a:b])) - in_title for a, b in spans):
+            spans, terms = found(other)
+            if terms - in_title:
                 whole = len(other)  # one passage: the whole headline
                 return kwic(other, spans, max_fragments=1, fragment_chars=whole, surround=whole)
         return ""

@@ -146,8 +146,10 @@ def test_one_walk_gives_the_matcher_its_tree_and_the_highlighter_its_words():
     assert isinstance(found.tree, plan.And)
     assert found.phrase_words == {("title", b"central"), ("title", b"bank"), ("body", b"central"),
                                   ("body", b"bank")}  # fmt: skip
-    # title words are marked in the body's field; the negated word is not marked
-    assert found.marks == {"body": frozenset({"central", "bank", "rate"})}
+    # title words are marked in the body's field; the negated word is not marked; a phrase is
+    # marked as a phrase (whole), never word by word
+    assert found.marks == {"body": frozenset({"rate"})}
+    assert found.phrases == {"body": frozenset({(("central", "bank"), 1)})}
     assert {e.field for e in found.expansions} == {"title", "body"}
     assert all(e.shown == "radic*" for e in found.expansions)  # as analysed: stemmed
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import html
 import json
 import re
+import shlex
 import sys
 
 import click
 
 from quarry.archive.exports import EXPORT_FORMATS
-from quarry.index.api import FACETS, EngineError, ErrorKind, SearchRequest
+from quarry.index.api import FACETS, AliasExpansion, EngineError, ErrorKind, SearchRequest
 
 from .cli_common import data_dir_option, engine_options, err, load_settings
 
@@ -38,6 +39,13 @@ EXIT_STATUS = {ErrorKind.UNAVAILABLE: 3, ErrorKind.REFUSED: 2}  # other kinds st
     metavar="FIELD=VALUE",
     help="Drop articles with this facet value.",
 )
+@click.option(
+    "--as-typed",
+    "as_typed",
+    multiple=True,
+    metavar="WORDS",
+    help="Search this alias of the query only as typed, not its entity's other names.",
+)
 @click.option("--from", "date_from", help="Published on or after (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Published on or before.")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]))
@@ -51,8 +59,8 @@ EXIT_STATUS = {ErrorKind.UNAVAILABLE: 3, ErrorKind.REFUSED: 2}  # other kinds st
 )
 @data_dir_option
 @engine_options
-def search(query, filters, excludes, date_from, date_to, sort, page, size, as_json, fmt, data_dir,
-           cache_size, time_budget):  # fmt: skip
+def search(query, filters, excludes, as_typed, date_from, date_to, sort, page, size, as_json, fmt,
+           data_dir, cache_size, time_budget):  # fmt: skip
     """Search the archive: the same results and facet counts as the web page."""
     args: dict[str, list[str]] = {"q": [" ".join(query)], "page": [str(page)], "size": [str(size)]}
     for prefix, pairs in (("f", filters), ("x", excludes)):
@@ -63,6 +71,8 @@ def search(query, filters, excludes, date_from, date_to, sort, page, size, as_js
                     f"{pair!r}: use FIELD=VALUE with FIELD one of {', '.join(FACETS)}"
                 )
             args.setdefault(f"{prefix}.{name}", []).append(value)
+    if as_typed:
+        args["as_typed"] = list(as_typed)
     if date_from:
         args["from"] = [date_from]
     if date_to:
@@ -92,6 +102,8 @@ def search(query, filters, excludes, date_from, date_to, sort, page, size, as_js
         err(f"{'error' if status else 'note'}: {result.query_error}")
     if status:
         sys.exit(status)
+    for e in result.expansions:
+        err(f"note: {expansion_note(e)}")
     click.echo(f"{result.total} articles")
     for n, hit in enumerate(result.hits, start=(req.page - 1) * req.page_size + 1):
         meta = " · ".join(
@@ -106,3 +118,13 @@ def search(query, filters, excludes, date_from, date_to, sort, page, size, as_js
         if facet.values:
             values = ", ".join(f"{v.value} ({v.count})" for v in facet.values)
             click.echo(f"{facet.label}: {values}")
+
+
+def expansion_note(e: AliasExpansion) -> str:
+    """What searching an alias also searched, and how to undo it (or redo it)."""
+    if not e.expanded:
+        return (f"searched “{e.typed}” only as typed "
+                f"(without --as-typed it also searches {e.name})")  # fmt: skip
+    names = f" and the names {', '.join(e.added)}" if e.added else ""
+    return (f"also searched for “{e.typed}”: articles tagged {e.name} ({e.type}){names}; "
+            f"--as-typed {shlex.quote(e.typed)} searches it only as typed")  # fmt: skip

@@ -12,6 +12,7 @@ from quarry.index.api import MAX_PAGE, SearchRequest, SearchResult
 
 from . import urls, views
 from .engine import get_engine
+from .expansions import add_expansion_urls, expansion_notes
 
 bp = Blueprint("search", __name__)
 
@@ -23,8 +24,10 @@ def run_search(req: SearchRequest) -> SearchResult:
 
 
 def result_json(result: SearchResult, **kw: Any) -> dict[str, Any]:
-    """SearchResult.to_json() plus a toggle_url (and exclude_url) on every facet value."""
+    """SearchResult.to_json() plus a toggle_url (and exclude_url) on every facet value, and the
+    link that undoes each alias expansion."""
     data = result.to_json()
+    add_expansion_urls(data, result, **kw)
     req = result.request
     for name, values in data["facets"].items():
         links = urls.facet_value_urls(req, name, [v["value"] for v in values], **kw)
@@ -49,6 +52,7 @@ def results_context(result: SearchResult, **kw: Any) -> dict[str, Any]:
         "ignored": ignored_args(),
         "url_kw": kw,
         "exports": export_links(req),
+        "expansions": expansion_notes(result, **kw),
         # how the page explains a search it could not run as asked (ErrorKind's values)
         "notice": result.error_kind.value if result.error_kind else None,
     }
