@@ -7,10 +7,11 @@ from typing import Any
 
 from lxml import etree
 
+from quarry.archive.extract.clean import is_placeholder_author
 from quarry.archive.extract.metadata import split_authors
 from quarry.archive.extract.page_metadata import clean_text
 
-__all__ = ["BYLINE_LINE", "choose_authors", "is_placeholder_name", "people"]
+__all__ = ["BYLINE_LINE", "choose_authors", "people"]
 
 BYLINE_LINE = re.compile(r"^(?:by|von|par|por|di|door|av|af)\s+\S", re.I)
 _BYLINE_XPATH = (
@@ -59,18 +60,6 @@ def people(authors: list[str]) -> list[str]:
     return out
 
 
-# What templates put where a name belongs: "Username", "admin", "Author Name", "user123"
-_PLACEHOLDER_NAME = re.compile(
-    r"^(?:user(?:name)?|admin(?:istrator)?|author(?: name)?|(?:your|full|first|last) ?name|"
-    r"first ?name last ?name|guest|anonymous|unknown|webmaster|root|test|default|null|none|"
-    r"undefined|n/?a|by|editor|redakteur|autor|auteur|autore)\d*$",
-    re.I,
-)
-
-
-def is_placeholder_name(name: str) -> bool:
-    """True for a template's stand-in where an author's name belongs ("Username", "admin")."""
-    return bool(_PLACEHOLDER_NAME.match(" ".join(name.split()).strip(" .,:;-")))
 
 
 def choose_authors(
@@ -94,4 +83,4 @@ def choose_authors(
 
 
 def _named(names: list[str]) -> list[str]:
-    return [n for n in names if n and not is_placeholder_name(n)]
+    return [n for n in names if n and not is_placeholder_author(n)]

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["is_boilerplate", "is_cms_token", "is_placeholder", "paragraphs"]
+from .clean import is_cms_token
+
+__all__ = ["is_boilerplate", "is_placeholder", "paragraphs"]
 
 _CHROME = re.compile(
     r"^(?:share(?: this)?(?: article| story| on \w+)?|tweet|e-?mail|print|copy link|"
@@ -116,27 +118,6 @@ _PROMO = re.compile(
     re.I,
 )
 
-# Page-builder values: "LockedPostSource:LOCKED_POST_SOURCE_NONE", "Elevated:false", "LayerCake:0",
-# a key without its value ("showPaywall:"), a bare literal ("false")
-_CMS_TOKEN = re.compile(
-    r"^[A-Za-z][\w.-]*:[\w.-]+$|^[a-z]+(?:[A-Z][a-z0-9]*)+:$|^(?:true|false|null|undefined)$"
-)
-# an identifier: snake_case, or camelCase of a flag ("isPaid", "hideAds") or of three words and
-# more ("lockedPostSource"); not a brand written in camelCase ("iPhone", "eBay")
-_IDENTIFIER = re.compile(
-    r"^[A-Za-z]+(?:_[A-Za-z0-9]+)+$|^(?:is|has|hide|show|no|disable|enable|allow|can|should)"
-    r"(?:[A-Z][a-z0-9]*)+$|^[a-z]+(?:[A-Z][a-z0-9]*){2,}$"
-)
-
-
-def is_cms_token(text: str, identifiers: bool = False) -> bool:
-    """True for a content system's ``key:value`` token or flag rather than words; with
-    ``identifiers``, also a bare programming identifier (``LOCKED_POST_SOURCE``, ``isPaid``),
-    which is never a category but may be a line of code in a technical article's text."""
-    text = text.strip().lstrip("-•* ").strip()
-    if not text or " " in text:
-        return False
-    return bool(_CMS_TOKEN.match(text) or (identifiers and _IDENTIFIER.match(text)))
 
 
 def is_placeholder(line: str) -> bool:

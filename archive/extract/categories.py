@@ -17,7 +17,7 @@ import re
 from html import unescape
 from typing import Any
 
-from quarry.archive.extract.boilerplate import is_cms_token
+from quarry.archive.extract.clean import is_setting
 
 __all__ = ["choose_categories", "clean_category"]
 
@@ -26,31 +26,20 @@ _CATEGORY_LABELS = {
     "keywords", "rubrik", "ressort", "thema", "themen", "rubrique", "sección", "sezione",
 }  # fmt: skip
 _LABELLED = re.compile(r"^([^\W\d_][\w ]{0,30}?)\s*:\s+(\S.*)$")
-_RECORD_ID = re.compile(
-    r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|\d+)$", re.I
-)
-_EMPTY = {"nil", "null", "none", "undefined", "true", "false", "n/a", "-", "0"}
-_FLAG = re.compile(
-    r"^_|[-_](?:enabled|disabled|exclude[ds]?|include[ds]?|only|hidden|visible)$|"
-    r"^(?:no|hide|show|disable|enable)[-_]",
-    re.I,
-)
 
 
 def clean_category(value: str, field_dump: bool = False) -> str | None:
     """The category a declared value names, or None when it is the page builder's bookkeeping;
     ``field_dump`` when the page labels several of its values ("Page Type: Article")."""
     value = " ".join(unescape(value).split()).strip(" ,;|")
-    if not value or len(value) >= 80 or value.casefold() in _EMPTY or _RECORD_ID.match(value):
+    if is_setting(value):
         return None
     labelled = _LABELLED.match(value) if field_dump else None
     if labelled:
         if labelled.group(1).strip().casefold() not in _CATEGORY_LABELS:
             return None
         value = labelled.group(2).strip()
-    if is_cms_token(value, identifiers=True) or _FLAG.search(value):
-        return None
-    return value
+    return None if is_setting(value) else value
 
 
 def choose_categories(md: dict[str, Any], doc: Any) -> list[str]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+
+from .clean import site_from_url
 
 __all__ = ["choose_site", "site_from_url"]
 
@@ -13,17 +14,6 @@ _COPYRIGHT = re.compile(
     r"todos los derechos reservados|版权所有|\b(?:19|20)\d{2}\b",
     re.I,
 )
-
-
-def site_from_url(url: str | None) -> str | None:
-    """The host of an address without its "www." ("news.example.org"), or None."""
-    try:
-        host = urlsplit(url).hostname if url else None
-    except ValueError:
-        return None
-    if not host or "." not in host:
-        return None
-    return host.removeprefix("www.")
 
 
 def _name(value: str) -> str | None:
