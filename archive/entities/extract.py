@@ -16,10 +16,9 @@ from pathlib import Path
 from quarry.archive.model import Entities
 
 from .authority import LONG_TYPES, Authority, get_authority
-from .features import sentence_features
+from .features import DocumentContext
+from .tagger import Tagger, get_tagger
 from .text import tokenize
-
-DEFAULT_MODEL = Path(__file__).resolve().parent / "model" / "ner.crfsuite"
 
 PRONOUNS = frozenset(
     "i me my mine myself you your yours yourself yourselves he him his himself she her hers "
@@ -197,29 +196,31 @@ class EntityExtractor:
 
     def __init__(
         self,
-        model_path: Path | str = DEFAULT_MODEL,
+        model_path: Path | str | None = None,
         authority: Authority | None = None,
         data_dir: Path | None = None,
     ) -> None:
-        import pycrfsuite
-
         self.authority = authority or get_authority(data_dir)
-        self.model_path = Path(model_path)
-        if not self.model_path.is_file():
-            raise FileNotFoundError(
-                f"NER model missing: {self.model_path} (run python -m quarry.archive.entities.train)"
-            )
-        self._tagger = pycrfsuite.Tagger()
-        self._tagger.open(str(self.model_path))
-        self._lock = threading.Lock()
+        tagger = Tagger(model_path) if model_path is not None else get_tagger("en")
+        if tagger is None:
+            raise FileNotFoundError("no English NER model (train it with `quarry train-ner`)")
+        self.tagger: Tagger = tagger
+        self.model_path = tagger.path
 
     # ---- public API -----------------------------------------------------------
-    def annotate(self, paragraph: str) -> list[tuple[int, int, str, str]]:
-        """Entity mentions in one paragraph: (char start, end, type, canonical name)."""
+    def annotate(
+        self, paragraph: str, context: DocumentContext | None = None
+    ) -> list[tuple[int, int, str, str]]:
+        """Entity mentions in one paragraph: (char start, end, type, canonical name).
+
+        ``context``: the whole document's (``self.tagger.context(paragraphs)``), else the
+        paragraph's own."""
         lowered = _lowercase_words(paragraph)
+        if context is None:
+            context = self.tagger.context([paragraph])
         return [
             (s.start, s.end, s.type, s.canonical or paragraph[s.start : s.end])
-            for s in self._paragraph_spans(paragraph, lowered)
+            for s in self._paragraph_spans(paragraph, lowered, context)
         ]
 
     def extract(self, paragraphs: list[str]) -> Entities:
@@ -232,11 +233,12 @@ class EntityExtractor:
             for i, p in enumerate(paragraphs)
         ]
         running = "\n".join(p for p, h in zip(paragraphs, headings, strict=True) if not h)
+        context = self.tagger.context(paragraphs)
         mentions: list[tuple[str, str, bool]] = []
         unknown: list[bool] = []  # a mention the authority did not name
         short_forms: dict[str, tuple[str, str]] = {}  # "PDMC" -> (type, the name it stands for)
         for p, heading in zip(paragraphs, headings, strict=True):
-            for s in self._paragraph_spans(p, lowered):
+            for s in self._paragraph_spans(p, lowered, context):
                 text = p[s.start : s.end]
                 # a section heading ("The Latest Attack") is title-cased: an unknown name
                 # in it counts only if the running text names it too
@@ -256,7 +258,9 @@ class EntityExtractor:
         return _collect(mentions)
 
     # ---- pipeline -------------------------------------------------------------
-    def _paragraph_spans(self, paragraph: str, lowered: set[str]) -> list[Span]:
+    def _paragraph_spans(
+        self, paragraph: str, lowered: set[str], context: DocumentContext | None = None
+    ) -> list[Span]:
         if not paragraph or not paragraph.strip():
             return []
         chrome_para = _looks_like_chrome(paragraph)
@@ -272,8 +276,7 @@ class EntityExtractor:
                 gaz[m.start] = "B-" + short
                 for k in range(m.start + 1, m.end):
                     gaz[k] = "I-" + short
-            with self._lock:
-                labels = self._tagger.tag(sentence_features(toks, gaz))
+            labels = self.tagger.tag(toks, gaz, context)
             covered: set[int] = set()
             merged = _extend_orgs(toks, _merge(toks, labels, matches))
             merged = _coordinate(toks, _institutions(toks, merged, matches))
