@@ -198,6 +198,14 @@ def test_document_context_reads_case_evidence() -> None:
     assert all("SU" in f for f in shouting)
 
 
+def test_document_context_knows_a_names_other_neighbours() -> None:
+    ctx = DocumentContext.of(["Senator Mike Duffy spoke.", "Later, Duffy left for Ottawa."])
+    assert ctx.near["Duffy"] == {"p=C", "n=spoke", "p=P", "n=left"}  # after "Mike", "Later,"
+    feats = sentence_features(["Duffy", "resigned"], doc=ctx, near=True, case=False)[0]
+    assert "dnp=C" in feats and not any(f.startswith("d0") or f == "dM" for f in feats)
+    assert not any(f.startswith("dn") for f in sentence_features(["Duffy"], doc=ctx)[0])
+
+
 # ---- the tagger interface ----------------------------------------------------------------------
 def test_no_tagger_for_an_untrained_language() -> None:
     assert get_tagger("xx") is None

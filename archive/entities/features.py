@@ -21,8 +21,10 @@ _PARTICLES = frozenset(
     "del della di da dos du la le mac mc".split()
 )
 # Optional feature groups: alias-table gazetteer, GeoNames places, document case evidence,
-# all-capitals sentences (headlines, datelines).
-GROUPS = ("gaz", "places", "doc", "caps")
+# all-capitals sentences (headlines, datelines), and the neighbours of a capitalised word's
+# other occurrences in the document ("near": "Duffy" after a capitalised word elsewhere).
+GROUPS = ("gaz", "places", "doc", "caps", "near")
+_NEAR_LIMIT = 8
 _SENTENCE_END = (".", "!", "?", ":", '"', "\u201d")
 _STRIP = ".,;:!?\"'()[]{}<>\u201c\u201d\u2018\u2019*"
 
@@ -125,27 +127,53 @@ class DocumentContext:
     lower: set[str] = field(default_factory=set)  # words written in lower case
     title: set[str] = field(default_factory=set)  # capitalised words after a sentence's start
     upper: set[str] = field(default_factory=set)  # all-capitals words in mixed-case text
+    # capitalised word -> the kinds of words before ("p=") and after ("n=") its occurrences
+    near: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> DocumentContext:
         """The context of a document given as its paragraphs (or its sentences)."""
         ctx = cls()
         for text in texts:
-            words = text.split()
-            shouting = _mostly_upper(words)
+            raws = text.split()
+            words = [raw.strip(_STRIP) for raw in raws]
+            shouting = _mostly_upper(raws)
             start = True
-            for raw in words:
-                w = raw.strip(_STRIP)
+            for k, (raw, w) in enumerate(zip(raws, words, strict=True)):
                 if w and w[0].isalpha():
                     if w[0].islower():
                         ctx.lower.add(w)
-                    elif not start:
-                        if not w.isupper():
-                            ctx.title.add(w)
-                        elif not shouting and len(w) > 1:
-                            ctx.upper.add(w)
+                    else:
+                        if not start:
+                            if not w.isupper():
+                                ctx.title.add(w)
+                            elif not shouting and len(w) > 1:
+                                ctx.upper.add(w)
+                        near = ctx.near.setdefault(w, set())
+                        if len(near) < _NEAR_LIMIT:
+                            before = "S" if start else _kind(words[k - 1], raws[k - 1][-1] + raw[0])
+                            after = (
+                                _kind(words[k + 1], raw[-1] + raws[k + 1][0])
+                                if k + 1 < len(raws)
+                                else "E"
+                            )
+                            near.add("p=" + before)
+                            near.add("n=" + after)
                 start = raw.endswith(_SENTENCE_END)
         return ctx
+
+
+def _kind(word: str, edges: str) -> str:
+    """What a neighbouring word is: punctuation between (``edges``: the characters on either
+    side of the gap) gives "P"; capitalised "C", capitals "U", a number "D", else the lower-case
+    word itself."""
+    if not edges.isalnum() or not word:
+        return "P"
+    if word[0].isupper():
+        return "U" if word.isupper() and len(word) > 1 else "C"
+    if word[0].isdigit():
+        return "D"
+    return word.lower()
 
 
 def _mostly_upper(words: Sequence[str]) -> bool:
@@ -178,12 +206,15 @@ def sentence_features(
     places: Sequence[str] | None = None,
     doc: DocumentContext | None = None,
     caps: bool = False,
+    near: bool = False,
+    case: bool = True,
 ) -> list[list[str]]:
     """Feature lists for every token of a sentence.
 
     ``gaz``: per-token alias-table tags (``B-ORG``...); ``places``: per-token place kinds (""
-    outside); ``doc``: the document's case evidence; ``caps``: mark a sentence written in
-    capitals (its shapes then say nothing).
+    outside); ``doc``: the document, for its case evidence (``case``) and the neighbours of the
+    word's occurrences in it (``near``); ``caps``: mark a sentence written in capitals (its shapes then
+    say nothing).
     """
     n = len(tokens)
     entries = [_token_entry(t) for t in tokens]
@@ -219,12 +250,14 @@ def sentence_features(
                 feats.append("pl-1=" + places[i - 1])
             if i + 1 < n and places[i + 1]:
                 feats.append("pl+1=" + places[i + 1])
-        if doc is not None:
+        if doc is not None and case:
             d = _doc_feature(tokens[i], doc)
             if d:
                 feats.append(d)
                 if i == 0:
                     feats.append(d + "|BOS")
+        if doc is not None and near and tokens[i][:1].isupper():
+            feats.extend("dn" + k for k in sorted(doc.near.get(tokens[i], ())))
         if shouting:
             feats.append("SU")
             feats.append("SUw=" + entries[i][0][1][2:])
@@ -248,7 +281,7 @@ class Featurizer:
 
     def context(self, texts: Iterable[str]) -> DocumentContext | None:
         """The document context of a text given as paragraphs, if the groups use it."""
-        return DocumentContext.of(texts) if "doc" in self.groups else None
+        return DocumentContext.of(texts) if self.groups & {"doc", "near"} else None
 
     def __call__(
         self,
@@ -259,7 +292,7 @@ class Featurizer:
         """Feature lists of one sentence (``context``: its document's; the sentence alone when
         None)."""
         doc = None
-        if "doc" in self.groups:
+        if self.groups & {"doc", "near"}:
             doc = context if context is not None else DocumentContext.of([" ".join(tokens)])
         return sentence_features(
             tokens,
@@ -267,4 +300,6 @@ class Featurizer:
             self._places.tags(tokens) if self._places is not None else None,
             doc,
             caps="caps" in self.groups,
+            near="near" in self.groups,
+            case="doc" in self.groups,
         )
