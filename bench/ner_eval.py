@@ -141,7 +141,9 @@ def spans(tokens: list[str], labels: list[str]) -> list[tuple[str, str]]:
 
 
 # ---- the sections ----------------------------------------------------------------------
-def eval_split(shared: Path, which: str, errors: bool = False, tagger_only: bool = False) -> dict:
+def eval_split(
+    shared: Path, which: str, errors: bool = False, tagger_only: bool = False, caps: bool = False
+) -> dict:
     """(a) one split of every corpus present: English through the extractor, others through
     their language's tagger alone (English too with ``tagger_only``). Per-document errors only
     for the tune split."""
@@ -149,6 +151,8 @@ def eval_split(shared: Path, which: str, errors: bool = False, tagger_only: bool
     results: dict[str, dict] = {}
     pooled: dict[str, list] = defaultdict(list)
     for name, units in readers.load_corpora(shared / "ner-train").items():
+        if caps:  # the first sentence of every unit in capitals, as a headline is
+            units = [[[(t.upper(), lab) for t, lab in u[0]], *u[1:]] for u in units]
         lang = readers.CORPORA[name].language
         tagger = None
         if lang != "en" or tagger_only:
@@ -296,6 +300,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--tagger-only", action="store_true", help="with --tune: the tagger without the rules"
     )
+    ap.add_argument(
+        "--capitals",
+        action="store_true",
+        help="with --tune: each unit's first sentence in capitals",
+    )
     args = ap.parse_args(argv)
     if not args.shared.is_dir() and Path("/work/shared").is_dir():
         args.shared = Path("/work/shared")
@@ -309,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.tune:
         print_table(
             "tune split (development only)",
-            eval_split(args.shared, "tune", args.errors, args.tagger_only),
+            eval_split(args.shared, "tune", args.errors, args.tagger_only, args.capitals),
         )
         return 0
     if args.only in (None, "test"):

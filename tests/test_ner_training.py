@@ -282,3 +282,16 @@ def test_shipped_models_have_sidecars_and_attribution() -> None:
         for corpus in meta["corpora"]:
             assert corpora.CORPORA[corpus].language == lang
     assert not (model_dir / "ner.crfsuite").exists()
+
+
+def test_train_ner_command_checks_language_and_data(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from quarry.web.cli import main
+
+    runner = CliRunner()
+    result = runner.invoke(main, ["train-ner", "--data", str(NER), "--language", "xx"])
+    assert result.exit_code == 2 and "no training recipe for language 'xx'" in result.output
+    result = runner.invoke(main, ["train-ner", "--data", str(tmp_path), "--language", "en"])
+    assert isinstance(result.exception, FileNotFoundError)
+    assert "training corpora missing" in str(result.exception)

@@ -18,7 +18,7 @@ WIKIPEDIA = "text by Wikipedia contributors, CC BY-SA 3.0/4.0"
 
 # corpus -> (title, [(licence, url), ...], note, ShareAlike?)
 DATASETS: dict[str, tuple[str, list[tuple[str, str]], str, bool]] = {
-    "wikigold": ("wikigold (Balasuriya et al., 2009)", [BY4], "", False),
+    "wikigold": ("wikigold (Balasuriya et al., 2009)", [BY4], WIKIPEDIA, False),
     "btc": ("Broad Twitter Corpus (Derczynski, Bontcheva and Roberts, 2016)", [BY4], "", False),
     "sec": (
         "SEC filings NER data (Salinas Alvarado, Verspoor and Baldwin, 2015)",
@@ -26,9 +26,19 @@ DATASETS: dict[str, tuple[str, list[tuple[str, str]], str, bool]] = {
         "",
         False,
     ),
-    "uner": ("Universal NER, English-EWT dev+test (Mayhew et al., 2024)", [BYSA4], "", True),
-    "uner-ewt-train": ("Universal NER, English-EWT train (Mayhew et al., 2024)", [BYSA4], "", True),
-    "uner-pud": ("Universal NER, English-PUD (Mayhew et al., 2024)", [BYSA3], "", True),
+    "uner": ("Universal NER (UNER), English-EWT dev+test (Mayhew et al., 2024)", [BYSA4], "", True),
+    "uner-ewt-train": (
+        "Universal NER (UNER), English-EWT train (Mayhew et al., 2024)",
+        [BYSA4],
+        "",
+        True,
+    ),
+    "uner-pud": (
+        "Universal NER (UNER), English-PUD (Mayhew et al., 2024)",
+        [BYSA3],
+        "news and Wikipedia sentences",
+        True,
+    ),
     "redocred": (
         "Re-DocRED dev+test (Tan et al., 2022; revising DocRED, Yao et al., 2019)",
         [("MIT", "https://opensource.org/license/mit")],
@@ -64,7 +74,7 @@ DATASETS: dict[str, tuple[str, list[tuple[str, str]], str, bool]] = {
         "",
         False,
     ),
-    "uner-de-pud": ("Universal NER, German-PUD (Mayhew et al., 2024)", [BYSA3], "", True),
+    "uner-de-pud": ("Universal NER (UNER), German-PUD (Mayhew et al., 2024)", [BYSA3], "", True),
     "europeana-de": (
         "Europeana Newspapers NER corpora, German (Europeana Newspapers Project, 2012-2015)",
         [CC0],
@@ -97,7 +107,10 @@ def _licence(used: list[str]) -> str:
             f"on ShareAlike data ({'; '.join(sharealike)}); CC BY-SA 3.0 permits adaptations under "
             "a later version of the licence."
         )
-    return "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/), with the attributions above."
+    return (
+        "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/): the data sets above allow it, "
+        "and its place feature uses GeoNames (CC BY 4.0)."
+    )
 
 
 def render(model_dir: Path) -> str:

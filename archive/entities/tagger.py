@@ -67,8 +67,6 @@ class Tagger:
         document the sentence belongs to (the sentence alone when None)."""
         if not tokens:
             return []
-        if gaz is None:
-            gaz = ["O"] * len(tokens)
         feats = self.featurizer(tokens, gaz, context)
         with self._lock:
             return self._crf.tag(feats)
