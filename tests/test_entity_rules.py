@@ -181,9 +181,21 @@ def record(name: str, **fields) -> RawDocument:
     return RawDocument(source=name, kind="record", record={"title": name, "body": body, **fields})
 
 
-@pytest.mark.parametrize(
-    "name,language,label", [("german.txt", "de", "German"), ("spanish.txt", "es", "Spanish")]
-)
+def test_a_german_article_is_tagged_by_the_german_model_without_the_english_models_junk() -> None:
+    # the English model found persons "Konsequenz", "Zufall", "Männer", "Gott" and places
+    # "Haus", "Politik" in this text; German has a model of its own now
+    assert "de" in tagged_languages()
+    article = process(record("german.txt"))
+    assert isinstance(article, Article) and article.language == "de"
+    assert article.entities_note == ""
+    assert article.entities.as_dict() == {"person": [], "organization": [], "location": []}
+    named = process(record("german.txt", body="Bundeskanzler Olaf Scholz sprach am Montag in Berlin "
+                           "mit Vertretern der Europäischen Union über die Lage in der Ukraine."))
+    assert "Olaf Scholz" in named.entities.person
+    assert {"Berlin", "Ukraine"} <= set(named.entities.location)
+
+
+@pytest.mark.parametrize("name,language,label", [("spanish.txt", "es", "Spanish")])
 def test_an_article_in_a_language_without_a_model_is_not_tagged(name, language, label) -> None:
     article = process(record(name))  # the language is detected from the text
     assert isinstance(article, Article) and article.language == language
@@ -197,8 +209,8 @@ def test_an_article_in_a_language_without_a_model_is_not_tagged(name, language, 
 
 
 def test_names_given_by_the_input_are_kept_when_the_text_is_not_tagged() -> None:
-    article = process(record("german.txt", people="Olaf Scholz"), field_map={"person": "people"})
-    assert article.entities.person == ["Olaf Scholz"] and article.entity_mentions == []
+    article = process(record("spanish.txt", people="Pedro Sánchez"), field_map={"person": "people"})
+    assert article.entities.person == ["Pedro Sánchez"] and article.entity_mentions == []
 
 
 def test_an_article_without_a_detected_language_is_not_tagged() -> None:

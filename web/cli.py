@@ -209,12 +209,22 @@ def extract(paths, no_entities, mapping, fmt, workers, data_dir):
     default=Path("../shared/ner-train"),
     show_default=True,
 )
-def train_ner(data):
-    """Train the entity model from the NER training data and write it into the package."""
-    from quarry.archive.entities.train import train
+@click.option(
+    "--language",
+    "languages",
+    multiple=True,
+    help="Train this language's model (repeatable; default: every shipped language).",
+)
+def train_ner(data, languages):
+    """Train the entity models from the NER training data and write them into the package."""
+    from quarry.archive.entities.tagger import tagger_languages
+    from quarry.archive.entities.train import RECIPES, train
 
-    stats = train(data)
-    click.echo(json.dumps(stats, indent=1, default=str))
+    for language in languages or tagger_languages() or ("en",):
+        if language not in RECIPES:
+            raise click.UsageError(f"no training recipe for language {language!r}")
+        stats = train(data, language)
+        click.echo(json.dumps(stats, indent=1, default=str))
 
 
 if __name__ == "__main__":

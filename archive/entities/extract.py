@@ -22,8 +22,8 @@ from .authority import Authority, gazetteer_tags, get_authority
 from .candidates import all_caps, companies, coordinate, extend_orgs, institutions, merge
 from .dateline import find_dateline
 from .document import collect, entities_of, resolve
-from .features import sentence_features
-from .languages import DEFAULT_LANGUAGE, model_path
+from .features import DocumentContext
+from .languages import DEFAULT_LANGUAGE
 from .lexicon import DEMONYMS, DOCUMENT_LAST, NOT_PERSON_LAST
 from .mentions import Found, Span, paragraph_spans, to_mentions
 from .repair import (
@@ -38,6 +38,7 @@ from .repair import (
     split_span,
     trim,
 )
+from .tagger import Tagger, get_tagger
 from .text import tokenize
 
 _collect = collect  # the name bench/ner_eval.py imports
@@ -53,19 +54,15 @@ class EntityExtractor:
         data_dir: Path | None = None,
         language: str = DEFAULT_LANGUAGE,
     ) -> None:
-        import pycrfsuite
-
         self.authority = authority or get_authority(data_dir)
         self.language = language
-        path = model_path or _model_for(language)
-        self.model_path = Path(path)
-        if not self.model_path.is_file():
+        tagger = Tagger(model_path, language) if model_path is not None else get_tagger(language)
+        if tagger is None:
             raise FileNotFoundError(
-                f"NER model missing: {self.model_path} (run python -m quarry.archive.entities.train)"
+                f"no entity model for language {language!r} (train it with `quarry train-ner`)"
             )
-        self._tagger = pycrfsuite.Tagger()
-        self._tagger.open(str(self.model_path))
-        self._lock = threading.Lock()
+        self.tagger: Tagger = tagger
+        self.model_path = tagger.path
 
     # ---- public API -----------------------------------------------------------
     def extract(self, paragraphs: list[str]) -> Entities:
@@ -77,10 +74,11 @@ class EntityExtractor:
         lowered: set[str] = set()
         for p in paragraphs:
             lowered |= lowercase_words(p)
+        context = self.tagger.context(paragraphs)  # the document's evidence for the CRF
         found = [
             Found(i, s, p[s.start : s.end], s.canonical or " ".join(p[s.start : s.end].split()), s.type)
             for i, p in enumerate(paragraphs)
-            for s in self._paragraph_spans(p, lowered)
+            for s in self._paragraph_spans(p, lowered, context)
         ]
         found = resolve(paragraphs, found)
         return entities_of(found), to_mentions(paragraphs, found)
@@ -90,12 +88,16 @@ class EntityExtractor:
         return paragraph_spans([paragraph], self.extract_document([paragraph])[1])[0]
 
     # ---- pipeline -------------------------------------------------------------
-    def _crf_labels(self, toks: list[str], gaz: list[str]) -> list[str]:
-        """The CRF's BIO labels for one sentence (its gazetteer tags as features)."""
-        with self._lock:
-            return self._tagger.tag(sentence_features(toks, gaz))
+    def _crf_labels(
+        self, toks: list[str], gaz: list[str], context: DocumentContext | None
+    ) -> list[str]:
+        """The CRF's BIO labels for one sentence (its gazetteer tags and the document's
+        context as features)."""
+        return self.tagger.tag(toks, gaz, context)
 
-    def _paragraph_spans(self, paragraph: str, lowered: set[str]) -> list[Span]:
+    def _paragraph_spans(
+        self, paragraph: str, lowered: set[str], context: DocumentContext | None = None
+    ) -> list[Span]:
         if not paragraph or not paragraph.strip():
             return []
         chrome_para = looks_like_chrome(paragraph)
@@ -104,7 +106,7 @@ class EntityExtractor:
             toks = [t for _, _, t in sent]
             shouted = all_caps(toks)  # "COKE IS IT": never matched against the alias table
             matches = [] if shouted else self.authority.match(toks)
-            labels = self._crf_labels(toks, gazetteer_tags(matches, len(toks)))
+            labels = self._crf_labels(toks, gazetteer_tags(matches, len(toks)), context)
             ambiguous = {(m.start, m.end) for m in matches if m.ambiguous}
             sent_spans: list[Span] = []
             covered: set[int] = set()
@@ -112,12 +114,12 @@ class EntityExtractor:
             merged = companies(toks, coordinate(toks, institutions(toks, merged, matches)))
             for b, e, typ, canon, forced in merged:
                 covered.update(range(b, e))
-                context = None if canon else (
+                hint = None if canon else (  # the type the words around the name give
                     appositive(toks, e) or descriptor(toks, b) or firm_of_staff(toks, e)
                 )
-                for span in self._finish(paragraph, sent, b, e, context or typ, canon, forced):
+                for span in self._finish(paragraph, sent, b, e, hint or typ, canon, forced):
                     span.ambiguous = span.ambiguous or (canon is not None and (b, e) in ambiguous)
-                    span.typed = context is not None and span.type == context
+                    span.typed = hint is not None and span.type == hint
                     sent_spans.append(span)
             for b, e, typ in appositive_runs(toks, covered):  # names the CRF missed
                 sent_spans.extend(self._finish_part(paragraph, sent, b, e, typ))
@@ -262,13 +264,6 @@ class EntityExtractor:
 
 _EXTRACTORS: dict[str | None, EntityExtractor] = {}
 _LOCK = threading.Lock()
-
-
-def _model_for(language: str) -> Path:
-    path = model_path(language)
-    if path is None:
-        raise FileNotFoundError(f"no entity model for language {language!r}")
-    return path
 
 
 def get_extractor(

@@ -1,16 +1,16 @@
-"""CRF features for one token in its sentence.
+"""CRF features for the tokens of a sentence, in the groups a model was trained with.
 
-Per-token features depend only on the token string and are cached; a sentence's feature
-lists are built once from those (context words +-2, gazetteer tags from the authority).
-``feature_func(tokens, idx)`` has the signature NLTK's ``CRFTagger(feature_func=...)``
-expects, so the same features can drive that tagger.
+Per-token features depend only on the token string and are cached; a sentence's feature lists
+are built from those (context words +-2), the alias-table gazetteer tags, the GeoNames place
+tags (``places.py``) and what the rest of the document says about the word's case
+(:class:`DocumentContext`). A model records which groups it was trained with (``GROUPS``), so
+that tagging uses exactly the same features.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from .authority import Authority, get_authority
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 _TOKEN_CACHE: dict[str, tuple[list[str], dict[int, tuple[str, ...]]]] = {}
 _CACHE_LIMIT = 200_000
@@ -20,6 +20,13 @@ _PARTICLES = frozenset(
     "al el ad ar as ash at az an ud ul bin ibn bint abu abd abdul abdel ben van von der de "
     "del della di da dos du la le mac mc".split()
 )
+# Optional feature groups: alias-table gazetteer, GeoNames places, document case evidence,
+# all-capitals sentences (headlines, datelines), and the neighbours of a capitalised word's
+# other occurrences in the document ("near": "Duffy" after a capitalised word elsewhere).
+GROUPS = ("gaz", "places", "doc", "caps", "near")
+_NEAR_LIMIT = 8
+_SENTENCE_END = (".", "!", "?", ":", '"', "\u201d")
+_STRIP = ".,;:!?\"'()[]{}<>\u201c\u201d\u2018\u2019*"
 
 
 def word_shape(tok: str) -> str:
@@ -108,10 +115,110 @@ def _token_entry(tok: str) -> tuple[list[str], dict[int, tuple[str, ...]]]:
     return entry
 
 
-def sentence_features(tokens: Sequence[str], gaz: Sequence[str] | None = None) -> list[list[str]]:
-    """Feature lists for every token of a sentence (``gaz``: per-token gazetteer tags)."""
+@dataclass
+class DocumentContext:
+    """How the words of one document are written away from the start of a sentence.
+
+    A capitalised word that the same document also writes in lower case is probably not a name
+    ("Police said ... the police"); an all-capitals word written elsewhere in title case is a
+    name in a headline or dateline ("LONDON (Reuters) - ... in London").
+    """
+
+    lower: set[str] = field(default_factory=set)  # words written in lower case
+    title: set[str] = field(default_factory=set)  # capitalised words after a sentence's start
+    upper: set[str] = field(default_factory=set)  # all-capitals words in mixed-case text
+    # capitalised word -> the kinds of words before ("p=") and after ("n=") its occurrences
+    near: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> DocumentContext:
+        """The context of a document given as its paragraphs (or its sentences)."""
+        ctx = cls()
+        for text in texts:
+            raws = text.split()
+            words = [raw.strip(_STRIP) for raw in raws]
+            shouting = _mostly_upper(raws)
+            start = True
+            for k, (raw, w) in enumerate(zip(raws, words, strict=True)):
+                if w and w[0].isalpha():
+                    if w[0].islower():
+                        ctx.lower.add(w)
+                    else:
+                        if not start:
+                            if not w.isupper():
+                                ctx.title.add(w)
+                            elif not shouting and len(w) > 1:
+                                ctx.upper.add(w)
+                        near = ctx.near.setdefault(w, set())
+                        if len(near) < _NEAR_LIMIT:
+                            before = "S" if start else _kind(words[k - 1], raws[k - 1][-1] + raw[0])
+                            after = (
+                                _kind(words[k + 1], raw[-1] + raws[k + 1][0])
+                                if k + 1 < len(raws)
+                                else "E"
+                            )
+                            near.add("p=" + before)
+                            near.add("n=" + after)
+                start = raw.endswith(_SENTENCE_END)
+        return ctx
+
+
+def _kind(word: str, edges: str) -> str:
+    """What a neighbouring word is: punctuation between (``edges``: the characters on either
+    side of the gap) gives "P"; capitalised "C", capitals "U", a number "D", else the lower-case
+    word itself."""
+    if not edges.isalnum() or not word:
+        return "P"
+    if word[0].isupper():
+        return "U" if word.isupper() and len(word) > 1 else "C"
+    if word[0].isdigit():
+        return "D"
+    return word.lower()
+
+
+def _mostly_upper(words: Sequence[str]) -> bool:
+    alpha = [w for w in words if sum(c.isalpha() for c in w) > 1]
+    return len(alpha) >= 3 and sum(w.isupper() for w in alpha) >= 0.8 * len(alpha)
+
+
+def _doc_feature(tok: str, ctx: DocumentContext) -> str | None:
+    if not tok[:1].isupper():
+        return None
+    if tok.isupper() and len(tok) > 1:
+        if tok.title() in ctx.title or tok.capitalize() in ctx.title:
+            return "dT"  # "LONDON" where "London" is written too
+        if tok in ctx.upper:
+            return "dU"  # an acronym the running text writes in capitals too
+        if tok.lower() in ctx.lower:
+            return "dUl"  # "POLICE" where "police" is written too
+        return "dU0"
+    low = tok[:1].lower() + tok[1:]
+    if low in ctx.lower or tok.lower() in ctx.lower:
+        return "dL"  # "Police" where "police" is written too
+    if tok in ctx.title:
+        return "dM"  # capitalised after the start of some sentence
+    return "d0"
+
+
+def sentence_features(
+    tokens: Sequence[str],
+    gaz: Sequence[str] | None = None,
+    places: Sequence[str] | None = None,
+    doc: DocumentContext | None = None,
+    caps: bool = False,
+    near: bool = False,
+    case: bool = True,
+) -> list[list[str]]:
+    """Feature lists for every token of a sentence.
+
+    ``gaz``: per-token alias-table tags (``B-ORG``...); ``places``: per-token place kinds (""
+    outside); ``doc``: the document, for its case evidence (``case``) and the neighbours of the
+    word's occurrences in it (``near``); ``caps``: mark a sentence written in capitals (its shapes then
+    say nothing).
+    """
     n = len(tokens)
     entries = [_token_entry(t) for t in tokens]
+    shouting = caps and _mostly_upper(tokens)
     out = []
     for i in range(n):
         feats = list(entries[i][0])
@@ -136,18 +243,63 @@ def sentence_features(tokens: Sequence[str], gaz: Sequence[str] | None = None) -
                 feats.append("g-1=" + gaz[i - 1])
             if i + 1 < n and gaz[i + 1] != "O":
                 feats.append("g+1=" + gaz[i + 1])
+        if places is not None:
+            if places[i]:
+                feats.append("pl=" + places[i])
+            if i > 0 and places[i - 1]:
+                feats.append("pl-1=" + places[i - 1])
+            if i + 1 < n and places[i + 1]:
+                feats.append("pl+1=" + places[i + 1])
+        if doc is not None and case:
+            d = _doc_feature(tokens[i], doc)
+            if d:
+                feats.append(d)
+                if i == 0:
+                    feats.append(d + "|BOS")
+        if doc is not None and near and tokens[i][:1].isupper():
+            feats.extend("dn" + k for k in sorted(doc.near.get(tokens[i], ())))
+        if shouting:
+            feats.append("SU")
+            feats.append("SUw=" + entries[i][0][1][2:])
         out.append(feats)
     return out
 
 
-_LAST: list = [None, None]
+class Featurizer:
+    """The features of one model's groups: what the trainer and the tagger both compute."""
 
+    def __init__(self, groups: Iterable[str]) -> None:
+        self.groups = frozenset(groups)
+        unknown = self.groups - set(GROUPS)
+        if unknown:
+            raise ValueError(f"unknown feature groups {sorted(unknown)}")
+        self._places = None
+        if "places" in self.groups:
+            from .places import get_places
 
-def feature_func(tokens: Sequence[str], idx: int, authority: Authority | None = None) -> list[str]:
-    """Features of ``tokens[idx]``: the ``CRFTagger(feature_func=...)`` interface."""
-    key = tuple(tokens)
-    if _LAST[0] != key:
-        auth = authority or get_authority()
-        _LAST[0] = key
-        _LAST[1] = sentence_features(key, auth.gazetteer(key))
-    return _LAST[1][idx]
+            self._places = get_places()
+
+    def context(self, texts: Iterable[str]) -> DocumentContext | None:
+        """The document context of a text given as paragraphs, if the groups use it."""
+        return DocumentContext.of(texts) if self.groups & {"doc", "near"} else None
+
+    def __call__(
+        self,
+        tokens: Sequence[str],
+        gaz: Sequence[str] | None,
+        context: DocumentContext | None = None,
+    ) -> list[list[str]]:
+        """Feature lists of one sentence (``context``: its document's; the sentence alone when
+        None)."""
+        doc = None
+        if self.groups & {"doc", "near"}:
+            doc = context if context is not None else DocumentContext.of([" ".join(tokens)])
+        return sentence_features(
+            tokens,
+            gaz if "gaz" in self.groups else None,
+            self._places.tags(tokens) if self._places is not None else None,
+            doc,
+            caps="caps" in self.groups,
+            near="near" in self.groups,
+            case="doc" in self.groups,
+        )

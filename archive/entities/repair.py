@@ -124,9 +124,11 @@ def firm_of_staff(toks: list[str], e: int) -> str | None:
 
 
 def appositive_runs(toks: list[str], covered: set[int]) -> list[tuple[int, int, str]]:
-    """Runs of two or more capitalised words the CRF left out, typed by an appositive."""
+    """Runs of two or more capitalised words the CRF left out, typed by an appositive, or by
+    a staff noun and a name after them ("Hartwell Keene analyst Jane Porter": a firm, even
+    opening the sentence)."""
     out = []
-    k = 1  # never the first word of a sentence
+    k = 0
     n = len(toks)
     while k < n:
         if k in covered or not is_name_word(toks[k]) or toks[k].lower() in MONTHS:
@@ -143,7 +145,11 @@ def appositive_runs(toks: list[str], covered: set[int]) -> list[tuple[int, int, 
         ):
             j += 1
         if j - k >= 2:
-            typ = appositive(toks, j)
+            # a sentence's first word is capitalised anyway: only a staff noun and a name after
+            # the run say it is a name
+            typ = appositive(toks, j) if k else None
+            if typ is None and firm_of_staff(toks, j) and j + 1 < n and is_name_word(toks[j + 1]):
+                typ = "organization"
             if typ:
                 out.append((k, j, typ))
         k = j
