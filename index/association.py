@@ -36,7 +36,7 @@ def log_likelihood(together, a, b, n) -> np.ndarray:
     cells = _xlogx(k11) + _xlogx(k12) + _xlogx(k21) + _xlogx(k22)
     margins = _xlogx(a) + _xlogx(n - a) + _xlogx(b) + _xlogx(n - b)
     g2 = 2.0 * (cells - margins + _xlogx(n))
-    g2 = np.maximum(g2, 0.0)  # rounding can leave -1e-12 for independent pairs
+    g2 = np.where(k11 * n == a * b, 0.0, np.maximum(g2, 0.0))  # exactly at chance: 0, not ±1e-12
     expected = np.divide(a * b, n, out=np.zeros_like(g2), where=n > 0)
     return np.where(k11 >= expected, g2, -g2)
 
@@ -49,6 +49,14 @@ def pmi(together, a, b, n) -> np.ndarray:
         return np.where(k11 > 0, np.log2(k11 / np.maximum(expected, 1e-300)), -np.inf)
 
 
+def more_than_chance(together, a, b, n) -> np.ndarray:
+    """True where a pair is named together more often than their frequencies predict
+    (``together / n > a / n · b / n``), decided in integers: a pair exactly at chance has a
+    G² of 0, which floating point may leave a hair above it."""
+    together, a, b = (np.asarray(x, dtype=np.int64) for x in (together, a, b))
+    return together * int(n) > a * b
+
+
 def associated(together: np.ndarray, counts: np.ndarray, a: int, n: int,
                min_together: int) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """The values (ids into ``together``/``counts``) associated with one entity, strongest
@@ -58,7 +66,7 @@ def associated(together: np.ndarray, counts: np.ndarray, a: int, n: int,
     ``v``; ``a``: articles naming the entity; ``n``: articles considered."""
     candidates = np.flatnonzero(together >= max(min_together, 1))
     scores = log_likelihood(together[candidates], a, counts[candidates], n)
-    keep = scores > 0
+    keep = more_than_chance(together[candidates], a, counts[candidates], n)
     candidates, scores = candidates[keep], scores[keep]
     order = np.lexsort((candidates, -scores))
     return candidates[order], scores[order]

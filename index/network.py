@@ -15,7 +15,7 @@ import numpy as np
 from quarry.archive.model import ENTITY_TYPES
 
 from .api import NetworkEdge, NetworkNode
-from .association import log_likelihood, pmi
+from .association import log_likelihood, more_than_chance, pmi
 from .columns import Columns
 from .facets import top_values
 
@@ -81,7 +81,7 @@ def entity_network(columns: Columns, final: np.ndarray, per_type: int,
     i, j = np.triu_indices(len(nodes), k=1)
     k = together[i, j]
     scores = log_likelihood(k, counts[i], counts[j], total)
-    keep = (k >= max(min_together, 1)) & (scores > 0)
+    keep = (k >= max(min_together, 1)) & more_than_chance(k, counts[i], counts[j], total)
     i, j, k, scores = i[keep], j[keep], k[keep], scores[keep]
     ratios = pmi(k, counts[i], counts[j], total)
     order = np.lexsort((j, i, -scores))

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from quarry.archive.model import ENTITY_TYPES
 from quarry.index.api import (
+    DEFAULT_PAGE_SIZE,
     MAX_NETWORK_PER_TYPE,
     MIN_TOGETHER,
     NETWORK_PER_TYPE,
@@ -30,7 +31,7 @@ from quarry.index.api import (
 
 from . import urls, views
 from .engine import get_engine
-from .network_draw import MAX_DRAWN_EDGES, STYLES, layout, network_svg
+from .network_draw import MAX_DRAWN_EDGES, STYLES, network_svg, positions
 from .network_files import to_edge_csv, to_gexf, to_graphml
 from .search import pager
 
@@ -79,9 +80,15 @@ def entity_arg(node: NetworkNode | tuple[str, str]) -> str:
 
 
 def evidence_url(req: SearchRequest, a: NetworkNode | tuple[str, str], b: NetworkNode | tuple[str, str],
-                 page: int = 1) -> str:  # fmt: skip
+                 page: int | None = None) -> str:  # fmt: skip
+    """The evidence page of ``a`` and ``b`` within the result set of ``req``; with ``page``,
+    that page of it (of ``req``'s page size)."""
     args = [*urls.result_set_args(req), ("a", entity_arg(a)), ("b", entity_arg(b))]
-    return _url("network.evidence", args + ([("page", str(page))] if page > 1 else []))
+    if page is not None and req.page_size != DEFAULT_PAGE_SIZE:
+        args.append(("size", str(req.page_size)))
+    if page is not None and page > 1:
+        args.append(("page", str(page)))
+    return _url("network.evidence", args)
 
 
 def _edge_url(network: Network):
@@ -150,7 +157,7 @@ def download(fmt: str) -> Response:
         abort(404, description=f"Unknown network format {fmt!r}. Try one of: {', '.join(FILES)}.")
     network = load_network(SearchRequest.from_args(request.args))
     if fmt == "gexf":
-        body = to_gexf(network, _description(network), [tuple(p) for p in layout(network.nodes, network.edges)])
+        body = to_gexf(network, _description(network), positions(network.nodes, network.edges[:MAX_DRAWN_EDGES])[0])
     elif fmt == "graphml":
         body = to_graphml(network, _description(network))
     elif fmt == "csv":

@@ -18,11 +18,14 @@ from markupsafe import escape
 
 from quarry.index.api import Network, NetworkEdge, NetworkNode
 
-WIDTH, HEIGHT = 960, 680
-MARGIN_X, MARGIN_Y = 130, 36  # room for labels beside the nodes at the edges
+WIDTH, GRAPH_HEIGHT = 960, 620  # the linked names' area; unlinked names and the legend below
+MARGIN_X, MARGIN_Y = 130, 30  # room for labels beside the nodes at the edges
+ROW = 44  # height of a row of unlinked names (room for the largest node)
+MAX_EDGE = 220  # pixels: the longest ideal distance between two linked names
 ITERATIONS = 300
 SEED = 7
 MAX_DRAWN_EDGES = 250  # the strongest; the table and the files hold every link
+FONT = 13  # label size (px)
 
 
 @dataclass(frozen=True)
@@ -42,12 +45,11 @@ EDGE_COLOUR = "#5b646b"
 
 def layout(nodes: list[NetworkNode], edges: list[NetworkEdge], iterations: int = ITERATIONS,
            seed: int = SEED) -> np.ndarray:  # fmt: skip
-    """Positions (n × 2, in [0, 1]) of the nodes: force-directed, deterministic."""
+    """Positions (n × 2) of the nodes: force-directed, deterministic; the ideal distance
+    between two nodes is ``ideal_distance(n)``."""
     n = len(nodes)
-    if n == 0:
-        return np.zeros((0, 2))
-    if n == 1:
-        return np.array([[0.5, 0.5]])
+    if n <= 1:
+        return np.zeros((n, 2))
     rng = np.random.default_rng(seed)
     order = sorted(range(n), key=lambda i: (list(STYLES).index(nodes[i].type), i))
     angle = np.empty(n)
@@ -56,8 +58,8 @@ def layout(nodes: list[NetworkNode], edges: list[NetworkEdge], iterations: int =
     weight = np.zeros((n, n))
     top = max((e.score for e in edges), default=1.0) or 1.0
     for e in edges:
-        weight[e.source, e.target] = weight[e.target, e.source] = 0.3 + e.score / top
-    k = math.sqrt(4.0 / n)  # ideal distance in a 2 × 2 square
+        weight[e.source, e.target] = weight[e.target, e.source] = 0.1 + math.sqrt(e.score / top)
+    k = ideal_distance(n)
     step = 0.2
     for it in range(iterations):
         delta = pos[:, None, :] - pos[None, :, :]
@@ -69,8 +71,49 @@ def layout(nodes: list[NetworkNode], edges: list[NetworkEdge], iterations: int =
         move = (delta / dist[:, :, None] * force[:, :, None]).sum(1) - 0.05 * pos * n  # gravity
         length = np.maximum(np.sqrt((move**2).sum(-1)), 1e-9)
         pos += move / length[:, None] * np.minimum(length, step * (1 - it / iterations))[:, None]
-    low, high = pos.min(0), pos.max(0)
-    return (pos - low) / np.where(high - low > 0, high - low, 1.0)
+    return pos
+
+
+def ideal_distance(n: int) -> float:
+    """Fruchterman–Reingold's ideal distance for ``n`` nodes in a 2 × 2 square."""
+    return math.sqrt(4.0 / max(n, 1))
+
+
+def _box(x: float, y: float, anchor: str, text: str) -> tuple[float, float, float, float]:
+    """The box (x0, y0, x1, y1) a label is expected to cover (an average glyph width)."""
+    width = len(text) * FONT * 0.56
+    x0 = {"start": x, "end": x - width, "middle": x - width / 2}[anchor]
+    return x0, y - FONT * 0.8, x0 + width, y + FONT * 0.3
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def place_labels(nodes: list[NetworkNode], xy: list[tuple[float, float]], radius: list[float],
+                 in_rows: set[int]) -> list[tuple[float, float, str]]:  # fmt: skip
+    """(x, y, anchor) of each node's label: beside it, right or left, else above or below,
+    whichever covers least of the labels placed before it and of the nodes (largest first);
+    to the right of the nodes set out in rows (``in_rows``)."""
+    taken = [(x - r, y - r, x + r, y + r) for (x, y), r in zip(xy, radius, strict=True)]
+    out: list[tuple[float, float, str]] = [(0.0, 0.0, "start")] * len(nodes)
+    for i in sorted(range(len(nodes)), key=lambda i: -nodes[i].count):
+        x, y = xy[i]
+        r = radius[i]
+        inward = "end" if x > WIDTH / 2 and i not in in_rows else "start"
+        side = r + 4 if inward == "start" else -(r + 4)
+        options = [(x + side, y + 4, inward), (x - side, y + 4, "end" if inward == "start" else "start"),
+                   (x, y - r - 5, "middle"), (x, y + r + FONT + 2, "middle")]  # fmt: skip
+        if i in in_rows:
+            options = options[:1]
+        own = taken[i]
+        best = min(options, key=lambda o: sum(_overlap(_box(o[0], o[1], o[2], nodes[i].name), t)
+                                              for t in taken if t is not own))  # fmt: skip
+        out[i] = best
+        taken.append(_box(best[0], best[1], best[2], nodes[i].name))
+    return out
 
 
 def _shape(style: Style, x: float, y: float, r: float, title: str) -> str:
@@ -101,24 +144,57 @@ def edge_title(network: Network, edge: NetworkEdge) -> str:
     return f"{a.name} and {b.name}: together in {_articles(edge.together)}, G² {edge.score:,.1f}"
 
 
+def positions(nodes: list[NetworkNode],
+              edges: list[NetworkEdge]) -> tuple[list[tuple[float, float]], float, list[int]]:  # fmt: skip
+    """Where each node is drawn (pixels), the drawing's height, and the nodes without a drawn
+    link: the linked names laid out by force, the others in rows below them."""
+    linked = sorted({e.source for e in edges} | {e.target for e in edges})
+    unlinked = [n for n in range(len(nodes)) if n not in set(linked)]
+    xy = [(0.0, 0.0)] * len(nodes)
+    if linked:
+        index = {n: i for i, n in enumerate(linked)}
+        sub = [NetworkEdge(index[e.source], index[e.target], e.together, e.score, e.pmi) for e in edges]
+        pos = layout([nodes[n] for n in linked], sub)
+        low, span = pos.min(0), np.maximum(np.ptp(pos, 0), 1e-9)
+        room = np.array([WIDTH - 2 * MARGIN_X, GRAPH_HEIGHT - 2 * MARGIN_Y])
+        # fill the area, but never stretch an ideal distance beyond MAX_EDGE pixels (few nodes)
+        scale = np.minimum(room / span, MAX_EDGE / ideal_distance(len(linked)))
+        offset = np.array([MARGIN_X + (room[0] - span[0] * scale[0]) / 2, MARGIN_Y])
+        for n, (x, y) in zip(linked, (pos - low) * scale + offset, strict=True):
+            xy[n] = (float(x), float(y))
+        graph_height = float(span[1] * scale[1]) + 2 * MARGIN_Y
+    else:
+        graph_height = 0.0
+    y = graph_height + ROW * 0.8
+    x = 20.0
+    for n in unlinked:
+        width = 30 + len(nodes[n].name) * FONT * 0.56
+        if x + width > WIDTH - 10 and x > 20:
+            x, y = 20.0, y + ROW
+        xy[n] = (x + 10, y)
+        x += width + 16
+    bottom = y if unlinked else graph_height
+    return xy, bottom + ROW * 1.2, unlinked
+
+
 def network_svg(network: Network, node_url: Callable[[NetworkNode], str],
                 edge_url: Callable[[NetworkEdge], str], label: str) -> str:  # fmt: skip
     """The network as a standalone SVG document (also fit to be inlined in a page)."""
     nodes, edges = network.nodes, network.edges[:MAX_DRAWN_EDGES]
-    pos = layout(nodes, edges)
-    xy = [(MARGIN_X + x * (WIDTH - 2 * MARGIN_X), MARGIN_Y + y * (HEIGHT - 2 * MARGIN_Y)) for x, y in pos]
+    xy, height, unlinked = positions(nodes, edges)
     peak = max((n.count for n in nodes), default=1) or 1
     radius = [5 + 13 * math.sqrt(n.count / peak) for n in nodes]
     top = max((e.score for e in edges), default=1.0) or 1.0
+    labels = place_labels(nodes, xy, radius, set(unlinked))
     desc = (f"{len(nodes)} names and {len(edges)} links. Node size: articles naming it; line width: "
             "log-likelihood (G²) of the pair. The table after the drawing lists every link.")  # fmt: skip
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="network" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="{WIDTH}" height="{HEIGHT}" aria-labelledby="network-title network-desc" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="network" viewBox="0 0 {WIDTH} {height:.0f}" '
+        f'width="{WIDTH}" height="{height:.0f}" aria-labelledby="network-title network-desc" '
         f'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif">',
         f'<title id="network-title">{escape(label)}</title>',
         f'<desc id="network-desc">{escape(desc)}</desc>',
-        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>',
+        f'<rect width="{WIDTH}" height="{height:.0f}" fill="#fff"/>',
         '<g class="edges">',
     ]
     for e in reversed(edges):  # the strongest drawn last, on top
@@ -135,28 +211,32 @@ def network_svg(network: Network, node_url: Callable[[NetworkNode], str],
     out.append('</g><g class="nodes">')
     for i, node in enumerate(nodes):
         x, y = xy[i]
-        style = STYLES[node.type]
+        tx, ty, anchor = labels[i]
         title = escape(node_title(node))
-        left = x > WIDTH / 2
-        tx = x - radius[i] - 4 if left else x + radius[i] + 4
         out.append(
             f'<a class="node" href="{escape(node_url(node))}" aria-label="{title}">'
-            + _shape(style, x, y, radius[i], title)
-            + f'<text x="{tx:.1f}" y="{y + 4:.1f}" font-size="13" fill="#1d2327" stroke="#fff" '
-            f'stroke-width="3" paint-order="stroke" text-anchor="{"end" if left else "start"}">'
-            f"{escape(node.name)}</text></a>"
+            + _shape(STYLES[node.type], x, y, radius[i], title)
+            + f'<text x="{tx:.1f}" y="{ty:.1f}" font-size="{FONT}" fill="#1d2327" stroke="#fff" '
+            f'stroke-width="3" paint-order="stroke" text-anchor="{anchor}">{escape(node.name)}</text></a>'
         )
     out.append("</g>")
-    out.append(_legend())
+    if unlinked:
+        first_row = xy[unlinked[0]][1]
+        out.append(f'<text x="10" y="{first_row - ROW / 2:.0f}" font-size="12" fill="#5b646b">'
+                   "Not linked to the others:</text>")  # fmt: skip
+    out.append(_legend(height - 16))
     out.append("</svg>")
     return "".join(out)
 
 
-def _legend() -> str:
+def _legend(y: float) -> str:
+    """Shapes and colours by type, in a row along the bottom."""
     parts = ['<g class="legend" aria-hidden="true">']
-    for n, style in enumerate(STYLES.values()):
-        y = 18 + n * 20
-        parts.append(_shape(style, 16, y, 6, escape(style.label)))
-        parts.append(f'<text x="28" y="{y + 4}" font-size="12" fill="#1d2327">{escape(style.label)}</text>')
+    x = 16.0
+    for style in STYLES.values():
+        parts.append(_shape(style, x, y, 6, escape(style.label)))
+        parts.append(f'<text x="{x + 12:.0f}" y="{y + 4:.0f}" font-size="12" fill="#1d2327">{escape(style.label)}</text>')
+        x += 40 + len(style.label) * 7
+    parts.append(f'<text x="{x:.0f}" y="{y + 4:.0f}" font-size="12" fill="#1d2327">Line width: G²</text>')
     parts.append("</g>")
     return "".join(parts)

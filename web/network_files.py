@@ -69,7 +69,7 @@ def to_gexf(network: Network, description: str, positions: Positions | None = No
         ET.SubElement(node, viz + "size", value=f"{5 + 20 * (n.count / peak) ** 0.5:.2f}")
         if positions is not None:
             x, y = positions[i]
-            ET.SubElement(node, viz + "position", x=f"{x * 1000:.1f}", y=f"{-y * 1000:.1f}", z="0.0")
+            ET.SubElement(node, viz + "position", x=f"{x:.1f}", y=f"{-y:.1f}", z="0.0")  # y up
     edges = ET.SubElement(graph, g + "edges")
     for k, e in enumerate(network.edges):
         edge = ET.SubElement(edges, g + "edge", id=f"e{k}", source=f"n{e.source}",
