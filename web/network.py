@@ -22,7 +22,6 @@ from quarry.index.api import (
     NETWORK_PER_TYPE,
     Evidence,
     Network,
-    NetworkEdge,
     NetworkNode,
     Passage,
     SearchRequest,
@@ -91,11 +90,18 @@ def evidence_url(req: SearchRequest, a: NetworkNode | tuple[str, str], b: Networ
     return _url("network.evidence", args)
 
 
-def _edge_url(network: Network):
-    def url(edge: NetworkEdge) -> str:
-        return evidence_url(network.request, network.nodes[edge.source], network.nodes[edge.target])
+def evidence_urls(req: SearchRequest, pairs: list[tuple[NetworkNode, NetworkNode]]) -> list[str]:
+    """``evidence_url`` of many pairs, the result set's arguments encoded once."""
+    shared = urlencode(urls.result_set_args(req))
+    prefix = url_for("network.evidence") + "?" + (shared + "&" if shared else "")
+    return [prefix + urlencode([("a", entity_arg(a)), ("b", entity_arg(b))]) for a, b in pairs]
 
-    return url
+
+def _links(network: Network) -> tuple[list[str], list[str]]:
+    """Each name's entity page and each link's evidence page."""
+    nodes = [views.entity_url(n.type, n.name) for n in network.nodes]
+    pairs = [(network.nodes[e.source], network.nodes[e.target]) for e in network.edges]
+    return nodes, evidence_urls(network.request, pairs)
 
 
 def _label(network: Network) -> str:
@@ -109,8 +115,8 @@ def _description(network: Network) -> str:
             f"more often than chance, weighted by {network.measure}.")  # fmt: skip
 
 
-def _svg(network: Network) -> str:
-    return network_svg(network, lambda n: views.entity_url(n.type, n.name), _edge_url(network), _label(network))
+def _svg(network: Network, links: tuple[list[str], list[str]]) -> str:
+    return network_svg(network, *links, _label(network))
 
 
 @bp.get("/network")
@@ -119,13 +125,15 @@ def page() -> str:
     network = load_network(req)
     base = urls.result_set_args(req)
     own = knobs(network)
-    edge_url = _edge_url(network)
+    node_urls, edge_urls = links = _links(network)
     return render_template(
         "network.html",
         req=req,
         network=network,
-        svg=Markup(_svg(network)) if network.nodes else "",
-        edges=[(network.nodes[e.source], network.nodes[e.target], e, edge_url(e)) for e in network.edges],
+        svg=Markup(_svg(network, links)) if network.nodes else "",
+        nodes=list(zip(network.nodes, node_urls, strict=True)),
+        edges=[(network.nodes[e.source], network.nodes[e.target], e, url, node_urls[e.source], node_urls[e.target])
+               for e, url in zip(network.edges, edge_urls, strict=True)],  # fmt: skip
         drawn=min(len(network.edges), MAX_DRAWN_EDGES),
         styles=STYLES,
         chips=views.chips(SearchResult(req, network.total, []), endpoint="network.page"),
@@ -143,11 +151,11 @@ def api() -> Response:
     req = SearchRequest.from_args(request.args)
     network = load_network(req)
     data = network.to_json()
-    edge_url = _edge_url(network)
-    for node, out in zip(network.nodes, data["nodes"], strict=True):
-        out["url"] = views.entity_url(node.type, node.name)
-    for edge, out in zip(network.edges, data["edges"], strict=True):
-        out["evidence_url"] = edge_url(edge)
+    node_urls, edge_urls = _links(network)
+    for url, out in zip(node_urls, data["nodes"], strict=True):
+        out["url"] = url
+    for url, out in zip(edge_urls, data["edges"], strict=True):
+        out["evidence_url"] = url
     return jsonify(data)
 
 
@@ -163,7 +171,7 @@ def download(fmt: str) -> Response:
     elif fmt == "csv":
         body = to_edge_csv(network)
     else:
-        body = '<?xml version="1.0" encoding="UTF-8"?>\n' + _svg(network)
+        body = '<?xml version="1.0" encoding="UTF-8"?>\n' + _svg(network, _links(network))
     mimetype, ext = FILES[fmt]
     response = Response(body, content_type=f"{mimetype}; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="quarry-network.{ext}"'

@@ -10,7 +10,6 @@ type), so the same network is always drawn the same way.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +21,7 @@ WIDTH, GRAPH_HEIGHT = 960, 620  # the linked names' area; unlinked names and the
 MARGIN_X, MARGIN_Y = 130, 30  # room for labels beside the nodes at the edges
 ROW = 44  # height of a row of unlinked names (room for the largest node)
 MAX_EDGE = 220  # pixels: the longest ideal distance between two linked names
-ITERATIONS = 300
+ITERATIONS = 250
 SEED = 7
 MAX_DRAWN_EDGES = 250  # the strongest; the table and the files hold every link
 FONT = 13  # label size (px)
@@ -54,7 +53,7 @@ def layout(nodes: list[NetworkNode], edges: list[NetworkEdge], iterations: int =
     order = sorted(range(n), key=lambda i: (list(STYLES).index(nodes[i].type), i))
     angle = np.empty(n)
     angle[order] = np.linspace(0, 2 * math.pi, n, endpoint=False)
-    pos = np.c_[np.cos(angle), np.sin(angle)] + rng.normal(0, 0.01, (n, 2))
+    pos = np.exp(1j * angle) + rng.normal(0, 0.01, n) + 1j * rng.normal(0, 0.01, n)  # x + iy
     weight = np.zeros((n, n))
     top = max((e.score for e in edges), default=1.0) or 1.0
     for e in edges:
@@ -62,16 +61,14 @@ def layout(nodes: list[NetworkNode], edges: list[NetworkEdge], iterations: int =
     k = ideal_distance(n)
     step = 0.2
     for it in range(iterations):
-        delta = pos[:, None, :] - pos[None, :, :]
-        dist = np.sqrt((delta**2).sum(-1))
-        np.fill_diagonal(dist, 1.0)
-        dist = np.maximum(dist, 0.01)
+        delta = pos[:, None] - pos[None, :]
+        dist = np.maximum(np.abs(delta), 0.01)
         force = k * k / dist - weight * dist * dist / k  # repulsion minus attraction
         np.fill_diagonal(force, 0.0)
-        move = (delta / dist[:, :, None] * force[:, :, None]).sum(1) - 0.05 * pos * n  # gravity
-        length = np.maximum(np.sqrt((move**2).sum(-1)), 1e-9)
-        pos += move / length[:, None] * np.minimum(length, step * (1 - it / iterations))[:, None]
-    return pos
+        move = (delta / dist * force).sum(1) - 0.05 * n * pos  # and gravity towards the middle
+        length = np.maximum(np.abs(move), 1e-9)
+        pos += move / length * np.minimum(length, step * (1 - it / iterations))
+    return np.c_[pos.real, pos.imag]
 
 
 def ideal_distance(n: int) -> float:
@@ -79,40 +76,31 @@ def ideal_distance(n: int) -> float:
     return math.sqrt(4.0 / max(n, 1))
 
 
-def _box(x: float, y: float, anchor: str, text: str) -> tuple[float, float, float, float]:
-    """The box (x0, y0, x1, y1) a label is expected to cover (an average glyph width)."""
-    width = len(text) * FONT * 0.56
-    x0 = {"start": x, "end": x - width, "middle": x - width / 2}[anchor]
-    return x0, y - FONT * 0.8, x0 + width, y + FONT * 0.3
-
-
-def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    return w * h if w > 0 and h > 0 else 0.0
-
-
 def place_labels(nodes: list[NetworkNode], xy: list[tuple[float, float]], radius: list[float],
                  in_rows: set[int]) -> list[tuple[float, float, str]]:  # fmt: skip
     """(x, y, anchor) of each node's label: beside it, right or left, else above or below,
     whichever covers least of the labels placed before it and of the nodes (largest first);
-    to the right of the nodes set out in rows (``in_rows``)."""
-    taken = [(x - r, y - r, x + r, y + r) for (x, y), r in zip(xy, radius, strict=True)]
+    to the right of the nodes set out in rows (``in_rows``). A label's box is guessed from an
+    average glyph width."""
+    # boxes (x0, y0, x1, y1) in the way: every node, then each label once placed
+    taken = np.array([(x - r, y - r, x + r, y + r) for (x, y), r in zip(xy, radius, strict=True)])
     out: list[tuple[float, float, str]] = [(0.0, 0.0, "start")] * len(nodes)
     for i in sorted(range(len(nodes)), key=lambda i: -nodes[i].count):
-        x, y = xy[i]
-        r = radius[i]
-        inward = "end" if x > WIDTH / 2 and i not in in_rows else "start"
-        side = r + 4 if inward == "start" else -(r + 4)
-        options = [(x + side, y + 4, inward), (x - side, y + 4, "end" if inward == "start" else "start"),
-                   (x, y - r - 5, "middle"), (x, y + r + FONT + 2, "middle")]  # fmt: skip
-        if i in in_rows:
-            options = options[:1]
-        own = taken[i]
-        best = min(options, key=lambda o: sum(_overlap(_box(o[0], o[1], o[2], nodes[i].name), t)
-                                              for t in taken if t is not own))  # fmt: skip
-        out[i] = best
-        taken.append(_box(best[0], best[1], best[2], nodes[i].name))
+        (x, y), r = xy[i], radius[i]
+        width = len(nodes[i].name) * FONT * 0.56
+        right = x > WIDTH / 2 and i not in in_rows  # labels face inwards
+        side = -(r + 4) if right else r + 4
+        options = [(x + side, y + 4, "end" if right else "start"), (x - side, y + 4, "start" if right else "end"),
+                   (x, y - r - 5, "middle"), (x, y + r + FONT + 2, "middle")][: 1 if i in in_rows else 4]  # fmt: skip
+        shift = {"start": 0.0, "end": -width, "middle": -width / 2}
+        boxes = np.array([(ox + shift[a], oy - FONT * 0.8, ox + shift[a] + width, oy + FONT * 0.3)
+                          for ox, oy, a in options])  # fmt: skip
+        others = np.delete(taken, i, axis=0)
+        w = np.minimum(boxes[:, None, 2], others[None, :, 2]) - np.maximum(boxes[:, None, 0], others[None, :, 0])
+        h = np.minimum(boxes[:, None, 3], others[None, :, 3]) - np.maximum(boxes[:, None, 1], others[None, :, 1])
+        best = int(np.argmin((np.clip(w, 0, None) * np.clip(h, 0, None)).sum(1)))
+        out[i] = options[best]
+        taken = np.vstack([taken, boxes[best]])
     return out
 
 
@@ -177,9 +165,9 @@ def positions(nodes: list[NetworkNode],
     return xy, bottom + ROW * 1.2, unlinked
 
 
-def network_svg(network: Network, node_url: Callable[[NetworkNode], str],
-                edge_url: Callable[[NetworkEdge], str], label: str) -> str:  # fmt: skip
-    """The network as a standalone SVG document (also fit to be inlined in a page)."""
+def network_svg(network: Network, node_urls: list[str], edge_urls: list[str], label: str) -> str:
+    """The network as a standalone SVG document (also fit to be inlined in a page); each name
+    links to ``node_urls[i]``, each link to ``edge_urls[i]`` (the network's order)."""
     nodes, edges = network.nodes, network.edges[:MAX_DRAWN_EDGES]
     xy, height, unlinked = positions(nodes, edges)
     peak = max((n.count for n in nodes), default=1) or 1
@@ -197,13 +185,13 @@ def network_svg(network: Network, node_url: Callable[[NetworkNode], str],
         f'<rect width="{WIDTH}" height="{height:.0f}" fill="#fff"/>',
         '<g class="edges">',
     ]
-    for e in reversed(edges):  # the strongest drawn last, on top
+    for e, url in reversed(list(zip(edges, edge_urls, strict=False))):  # the strongest last, on top
         (x1, y1), (x2, y2) = xy[e.source], xy[e.target]
         title = escape(edge_title(network, e))
         width = 1 + 6 * math.sqrt(e.score / top)
         line = f'x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"'
         out.append(
-            f'<a class="edge" href="{escape(edge_url(e))}" aria-label="{title}: the sentences naming both">'
+            f'<a class="edge" href="{escape(url)}" aria-label="{title}: the sentences naming both">'
             f'<line {line} stroke="transparent" stroke-width="{max(width, 10):.1f}"/>'
             f'<line class="edge-line" {line} stroke="{EDGE_COLOUR}" stroke-opacity="0.55" '
             f'stroke-width="{width:.1f}" stroke-linecap="round"><title>{title}</title></line></a>'
@@ -214,7 +202,7 @@ def network_svg(network: Network, node_url: Callable[[NetworkNode], str],
         tx, ty, anchor = labels[i]
         title = escape(node_title(node))
         out.append(
-            f'<a class="node" href="{escape(node_url(node))}" aria-label="{title}">'
+            f'<a class="node" href="{escape(node_urls[i])}" aria-label="{title}">'
             + _shape(STYLES[node.type], x, y, radius[i], title)
             + f'<text x="{tx:.1f}" y="{ty:.1f}" font-size="{FONT}" fill="#1d2327" stroke="#fff" '
             f'stroke-width="3" paint-order="stroke" text-anchor="{anchor}">{escape(node.name)}</text></a>'
