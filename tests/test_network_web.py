@@ -146,3 +146,22 @@ def test_the_search_page_links_to_its_network_and_removes_one_restriction_at_a_t
     removes = re.findall(r'class="chip-remove" href="([^"]+)"', html)
     assert sorted(removes) == sorted(["/?q=Haddad&amp;in.organization=Coastal+Brigade",
                                       "/?q=Haddad&amp;in.location=Port+Sidra"])  # fmt: skip
+
+
+def test_hostile_names_stay_text_in_every_file():
+    from quarry.index.api import Network, NetworkEdge, NetworkNode, SearchRequest
+    from quarry.web.network_draw import network_svg
+    from quarry.web.network_files import to_edge_csv, to_gexf, to_graphml
+
+    odd = '=HYPERLINK("x")<script>alert(1)</script>&\x01\x0b"'
+    net = Network(SearchRequest(), 5, [NetworkNode("person", odd, 3), NetworkNode("location", "Oslo", 4)],
+                  [NetworkEdge(0, 1, 3, 2.5, 0.7)], 12, 3, "log-likelihood (G²)")  # fmt: skip
+    svg = ET.fromstring(network_svg(net, ["/entity/a", "/entity/b"], ['/evidence?a="x"&b=<y>'], odd))
+    assert next(t.text for t in svg.iter(f"{SVG}text") if "HYPERLINK" in (t.text or "")) == odd.replace("\x01", "").replace("\x0b", "")
+    assert not svg.findall(f".//{SVG}script")
+    assert [a.get("href") for a in svg.iter(f"{SVG}a") if "edge" in a.get("class")] == ['/evidence?a="x"&b=<y>']
+    gexf = ET.fromstring(to_gexf(net, odd, [(1.0, 2.0), (3.0, 4.0)]))
+    assert "<script>" in gexf.find(".//{http://gexf.net/1.3}node").get("label")
+    ET.fromstring(to_graphml(net, odd))
+    rows = list(csv.reader(io.StringIO(to_edge_csv(net))))
+    assert rows[1][0].startswith("'=HYPERLINK")  # a spreadsheet shows it, never runs it

@@ -17,6 +17,8 @@ from markupsafe import escape
 
 from quarry.index.api import Network, NetworkEdge, NetworkNode
 
+from .network_files import xml_text
+
 WIDTH, GRAPH_HEIGHT = 960, 620  # the linked names' area; unlinked names and the legend below
 MARGIN_X, MARGIN_Y = 130, 30  # room for labels beside the nodes at the edges
 ROW = 44  # height of a row of unlinked names (room for the largest node)
@@ -180,14 +182,14 @@ def network_svg(network: Network, node_urls: list[str], edge_urls: list[str], la
         f'<svg xmlns="http://www.w3.org/2000/svg" class="network" viewBox="0 0 {WIDTH} {height:.0f}" '
         f'width="{WIDTH}" height="{height:.0f}" aria-labelledby="network-title network-desc" '
         f'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif">',
-        f'<title id="network-title">{escape(label)}</title>',
+        f'<title id="network-title">{escape(xml_text(label))}</title>',
         f'<desc id="network-desc">{escape(desc)}</desc>',
         f'<rect width="{WIDTH}" height="{height:.0f}" fill="#fff"/>',
         '<g class="edges">',
     ]
     for e, url in reversed(list(zip(edges, edge_urls, strict=False))):  # the strongest last, on top
         (x1, y1), (x2, y2) = xy[e.source], xy[e.target]
-        title = escape(edge_title(network, e))
+        title = escape(xml_text(edge_title(network, e)))
         width = 1 + 6 * math.sqrt(e.score / top)
         line = f'x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"'
         out.append(
@@ -200,12 +202,12 @@ def network_svg(network: Network, node_urls: list[str], edge_urls: list[str], la
     for i, node in enumerate(nodes):
         x, y = xy[i]
         tx, ty, anchor = labels[i]
-        title = escape(node_title(node))
+        title = escape(xml_text(node_title(node)))
         out.append(
             f'<a class="node" href="{escape(node_urls[i])}" aria-label="{title}">'
             + _shape(STYLES[node.type], x, y, radius[i], title)
             + f'<text x="{tx:.1f}" y="{ty:.1f}" font-size="{FONT}" fill="#1d2327" stroke="#fff" '
-            f'stroke-width="3" paint-order="stroke" text-anchor="{anchor}">{escape(node.name)}</text></a>'
+            f'stroke-width="3" paint-order="stroke" text-anchor="{anchor}">{escape(xml_text(node.name))}</text></a>'
         )
     out.append("</g>")
     if unlinked:

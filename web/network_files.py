@@ -28,8 +28,8 @@ _CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 Positions = list[tuple[float, float]]
 
 
-def _x(text: object) -> str:
-    """Text XML 1.0 can hold."""
+def xml_text(text: object) -> str:
+    """Text XML 1.0 can hold (control characters dropped)."""
     return _NOT_XML.sub("", str(text))
 
 
@@ -48,7 +48,7 @@ def to_gexf(network: Network, description: str, positions: Positions | None = No
                                    f"{{{XSI_NS}}}schemaLocation": f"{GEXF_NS} {GEXF_NS}/gexf.xsd"})  # fmt: skip
     meta = ET.SubElement(root, g + "meta", lastmodifieddate=date.today().isoformat())
     ET.SubElement(meta, g + "creator").text = "Quarry"
-    ET.SubElement(meta, g + "description").text = _x(description)
+    ET.SubElement(meta, g + "description").text = xml_text(description)
     graph = ET.SubElement(root, g + "graph", defaultedgetype="undirected", mode="static")
     node_attrs = ET.SubElement(graph, g + "attributes", {"class": "node", "mode": "static"})
     for aid, title, kind in (("type", "type", "string"), ("articles", "articles", "integer")):
@@ -60,7 +60,7 @@ def to_gexf(network: Network, description: str, positions: Positions | None = No
     nodes = ET.SubElement(graph, g + "nodes")
     peak = max((n.count for n in network.nodes), default=1) or 1
     for i, n in enumerate(network.nodes):
-        node = ET.SubElement(nodes, g + "node", id=f"n{i}", label=_x(n.name))
+        node = ET.SubElement(nodes, g + "node", id=f"n{i}", label=xml_text(n.name))
         values = ET.SubElement(node, g + "attvalues")
         ET.SubElement(values, g + "attvalue", {"for": "type", "value": n.type})
         ET.SubElement(values, g + "attvalue", {"for": "articles", "value": str(n.count)})
@@ -93,10 +93,10 @@ def to_graphml(network: Network, description: str) -> str:
     for kid, domain, name, kind in keys:
         ET.SubElement(root, ns + "key", {"id": kid, "for": domain, "attr.name": name, "attr.type": kind})
     graph = ET.SubElement(root, ns + "graph", id="quarry", edgedefault="undirected")
-    ET.SubElement(graph, ns + "desc").text = _x(description)
+    ET.SubElement(graph, ns + "desc").text = xml_text(description)
     for i, n in enumerate(network.nodes):
         node = ET.SubElement(graph, ns + "node", id=f"n{i}")
-        for key, value in (("label", _x(n.name)), ("type", n.type), ("count", str(n.count))):
+        for key, value in (("label", xml_text(n.name)), ("type", n.type), ("count", str(n.count))):
             ET.SubElement(node, ns + "data", key=key).text = value
     for k, e in enumerate(network.edges):
         edge = ET.SubElement(graph, ns + "edge", id=f"e{k}", source=f"n{e.source}", target=f"n{e.target}")
