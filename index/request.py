@@ -32,6 +32,7 @@ MAX_FACET_LIMIT = 1000
 # the query parser's regexes are quadratic in the length of one word (a 100k-character query would
 # hold a thread for minutes): every request's query is cut to this, once, when it is made
 MAX_QUERY_CHARS = 2000
+MAX_WITHIN = 32  # in.<facet>=<value> restrictions kept (each is a pass over a column)
 
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -137,14 +138,15 @@ class SearchRequest:
 
 def restrictions(within: Any) -> tuple[tuple[str, str], ...]:
     """``within`` as distinct (facet, value) pairs of known facets, in facet order (then as
-    given), so that a request and its URL round-trip; one pair or None are accepted."""
+    given), so that a request and its URL round-trip, at most MAX_WITHIN of them; one pair or
+    None are accepted."""
     if not within:
         return ()
     if len(within) == 2 and all(isinstance(x, str) for x in within):
         within = (within,)
     pairs = [(str(f), str(v)) for f, v in within if f in FACETS and str(v).strip()]
     order = list(FACETS)
-    return tuple(sorted(dict.fromkeys(pairs), key=lambda p: order.index(p[0])))
+    return tuple(sorted(list(dict.fromkeys(pairs))[:MAX_WITHIN], key=lambda p: order.index(p[0])))
 
 
 def _as_list(value: Any) -> list:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import SCREENSHOTS, LiveServer, PageWatch, launch_chromium
+from browser_support import SCREENSHOTS, LiveServer, PageWatch
 from network_fixture import build_network_archive
 
 from quarry.web.settings import Settings
@@ -25,18 +25,9 @@ def server(tmp_path_factory):
     live.stop()
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    with sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture()
-def watch(chromium, server):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, base_url=server.url)
+def watch(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server.url)
     watcher = PageWatch(context, server.url)
     yield watcher
     context.close()

@@ -131,6 +131,7 @@ def test_entity_pages_inform(client):
     assert "recorded in 5 of its 6 articles" in isis and "quarry rebuild --reextract" in isis
     old = client.get("/entity/person/Yusuf%20Bakr").get_data(as_text=True)
     assert "Variants not recorded" in old
+    assert "No person, organisation or place is named with Yusuf Bakr in 3 or more" in old
     data = client.get("/api/entity/person/Samir%20Haddad").get_json()
     assert data["first_seen"] == "2019-02-11" and data["variants"][0] == {"text": "Samir Haddad", "count": 6}
     assert data["cooccurring"]["organization"][0]["name"] == "Coastal Brigade"
