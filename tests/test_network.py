@@ -175,3 +175,28 @@ def test_evidence_in_other_sentences_and_without_stored_mentions(archive):
     assert archive.evidence(SearchRequest(), HADDAD, ("person", "Nobody at all")) is None
     within = archive.evidence(SearchRequest(q="ceasefire"), HADDAD, BRIGADE)
     assert within.considered < 14 and within.result.total == 2
+
+
+def test_a_long_sentence_is_cut_around_the_names_and_both_stay_marked():
+    from network_fixture import mentions_of
+
+    from quarry.archive.model import Article, Entities
+    from quarry.index.evidence import passages
+
+    filler = "word " * 200
+    body = [f"{filler}Lena Vos met the Harbour Council {filler}end.", "Lena Vos alone. The Harbour Council alone."]
+    ents = [["person", "Lena Vos", ["Lena Vos"]], ["organization", "Harbour Council", ["Harbour Council"]]]
+    article = Article(id="x", title="t", body=body, entities=Entities(person=["Lena Vos"], organization=["Harbour Council"]))
+    article.entity_mentions = mentions_of(article.text, ents)
+    found, more = passages(article, ("person", "Lena Vos"), ("organization", "Harbour Council"))
+    assert more == 0 and len(found) == 1  # the second paragraph names them in different sentences
+    text = found[0].text
+    assert text.startswith("… ") and text.endswith(" …") and len(text) < 500
+    assert sorted(text[s:e] for s, e, _, _ in found[0].marks) == ["Harbour Council", "Lena Vos"]
+
+
+def test_restrictions_are_capped():
+    from quarry.index.request import MAX_WITHIN
+
+    req = SearchRequest.from_args({"in.location": [f"Place {n}" for n in range(100)]})
+    assert len(req.within) == MAX_WITHIN and req.within[0] == ("location", "Place 0")
