@@ -166,3 +166,11 @@ def test_hostile_names_stay_text_in_every_file():
     ET.fromstring(to_graphml(net, odd))
     rows = list(csv.reader(io.StringIO(to_edge_csv(net))))
     assert rows[1][0].startswith("'=HYPERLINK")  # a spreadsheet shows it, never runs it
+
+
+def test_a_query_that_cannot_be_parsed_is_said_so_on_the_network_and_evidence(client):
+    network = client.get('/network?q="haddad').get_data(as_text=True)
+    assert "the network is of its plain words" in network
+    evidence = client.get('/evidence?q="haddad&a=person:Samir+Haddad&b=organization:Coastal+Brigade')
+    assert evidence.status_code == 200 and "its plain words were searched instead" in evidence.get_data(as_text=True)
+    assert client.get("/api/network?q=%22haddad").get_json()["query_error"]

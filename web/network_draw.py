@@ -100,7 +100,8 @@ def place_labels(nodes: list[NetworkNode], xy: list[tuple[float, float]], radius
         others = np.delete(taken, i, axis=0)
         w = np.minimum(boxes[:, None, 2], others[None, :, 2]) - np.maximum(boxes[:, None, 0], others[None, :, 0])
         h = np.minimum(boxes[:, None, 3], others[None, :, 3]) - np.maximum(boxes[:, None, 1], others[None, :, 1])
-        best = int(np.argmin((np.clip(w, 0, None) * np.clip(h, 0, None)).sum(1)))
+        outside = np.clip(-boxes[:, 0], 0, None) + np.clip(boxes[:, 2] - WIDTH, 0, None)  # cut off
+        best = int(np.argmin((np.clip(w, 0, None) * np.clip(h, 0, None)).sum(1) + outside * FONT * 10))
         out[i] = options[best]
         taken = np.vstack([taken, boxes[best]])
     return out
@@ -212,8 +213,9 @@ def network_svg(network: Network, node_urls: list[str], edge_urls: list[str], la
     out.append("</g>")
     if unlinked:
         first_row = xy[unlinked[0]][1]
-        out.append(f'<text x="10" y="{first_row - ROW / 2:.0f}" font-size="12" fill="#5b646b">'
-                   "Not linked to the others:</text>")  # fmt: skip
+        caption = ("Not linked to the others:" if len(network.edges) <= len(edges)
+                   else f"No link among the {len(edges)} strongest drawn:")  # fmt: skip
+        out.append(f'<text x="10" y="{first_row - ROW / 2:.0f}" font-size="12" fill="#5b646b">{caption}</text>')
     out.append(_legend(height - 16))
     out.append("</svg>")
     return "".join(out)
