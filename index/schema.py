@@ -130,13 +130,19 @@ def facet_values(article: Article) -> dict[str, list[str]]:
     }
 
 
-def variant_values(article: Article) -> list[str]:
-    """The article's entity mentions as distinct ``type<SEP>name<SEP>text`` values (the text
-    with its white space made single): what :mod:`index.variants` counts."""
-    def part(text: str) -> str:
-        return " ".join(text.replace(VARIANT_SEP, " ").split())
+def _variant_part(text: str) -> str:
+    return " ".join(text.replace(VARIANT_SEP, " ").replace(VALUE_SEP, " ").split())
 
-    out = (VARIANT_SEP.join((m.type, part(m.name), part(m.text))) for m in article.entity_mentions)
+
+def variant_prefix(etype: str, name: str) -> str:
+    """The start shared by every variant value of one entity (``type<SEP>name<SEP>``)."""
+    return f"{etype}{VARIANT_SEP}{_variant_part(name)}{VARIANT_SEP}"
+
+
+def variant_values(article: Article) -> list[str]:
+    """The article's entity mentions as distinct ``type<SEP>name<SEP>text`` values (white
+    space made single): what :mod:`index.variants` counts."""
+    out = (variant_prefix(m.type, m.name) + _variant_part(m.text) for m in article.entity_mentions)
     return list(dict.fromkeys(out))
 
 

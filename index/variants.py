@@ -15,12 +15,12 @@ import numpy as np
 
 from .api import Variant
 from .columns import Column
-from .schema import VARIANT_SEP
+from .schema import variant_prefix
 
 
 def variant_ids(col: Column, etype: str, name: str) -> range:
     """The ids of the entity's variants: the vocabulary is sorted, so they are contiguous."""
-    prefix = f"{etype}{VARIANT_SEP}{name}{VARIANT_SEP}"
+    prefix = variant_prefix(etype, name)
     start = bisect_left(col.vocab, prefix)
     end = bisect_left(col.vocab, prefix + "\U0010ffff", lo=start)
     return range(start, end)
@@ -37,7 +37,7 @@ def variants(col: Column, etype: str, name: str, mask: np.ndarray) -> tuple[list
     mine = (values >= ids.start) & (values < ids.stop)
     counts = np.bincount(values[mine] - ids.start, minlength=len(ids))
     recorded = len(np.unique(owners[mine]))
-    prefix = len(f"{etype}{VARIANT_SEP}{name}{VARIANT_SEP}")
+    prefix = len(variant_prefix(etype, name))
     found = [Variant(col.vocab[ids.start + i][prefix:], int(c)) for i, c in enumerate(counts) if c]
     found.sort(key=lambda v: (-v.count, v.text))
     return found, recorded
