@@ -36,12 +36,19 @@ from .request import (
 # what an engine keeps and how long a request may take, unless the settings say otherwise
 DEFAULT_CACHE_SIZE = 128  # queries whose matches are kept per index generation (0: none)
 DEFAULT_TIME_BUDGET = 2.0  # seconds before optional work (facet counts) is left out
+# entity pages and networks: pairs named together in fewer articles are not associated
+MIN_TOGETHER = 3
+ASSOCIATION_MEASURE = "log-likelihood (G²)"  # how co-occurring names are ranked and links weighed
+NETWORK_PER_TYPE = 12  # people, organisations and places each, in a network by default
+MAX_NETWORK_PER_TYPE = 40
 
 __all__ = [
     "DEFAULT_CACHE_SIZE", "DEFAULT_TIME_BUDGET", "DEFAULT_FACET_LIMIT", "DEFAULT_PAGE_SIZE", "FACETS", "MAX_FACET_LIMIT", "MAX_PAGE",
     "MAX_QUERY_CHARS", "PAGE_SIZES", "SORTS", "AliasExpansion", "Capture", "Deadline", "Engine", "EngineError",
     "EntityView", "ErrorKind", "Facet", "FacetValue", "Health", "HistogramBin", "Hit", "Mark",
     "SearchRequest", "SearchResult",
+    "ASSOCIATION_MEASURE", "MAX_NETWORK_PER_TYPE", "MIN_TOGETHER", "NETWORK_PER_TYPE", "Associated", "Evidence",
+    "EvidenceArticle", "Network", "NetworkEdge", "NetworkNode", "Passage", "Variant",
 ]  # fmt: skip
 
 
@@ -182,6 +189,24 @@ class SearchResult:
 
 
 @dataclass
+class Associated:
+    """A name found together with an entity, and how strongly (:mod:`index.association`)."""
+
+    name: str
+    together: int  # articles naming both
+    count: int  # articles naming it, of those considered
+    score: float  # log-likelihood G² (positive: together more often than chance)
+
+
+@dataclass
+class Variant:
+    """One way an entity is written, and in how many articles."""
+
+    text: str
+    count: int
+
+
+@dataclass
 class EntityView:
     """An entity page: the entity, its other names, its articles and who and what co-occurs."""
 
@@ -189,9 +214,89 @@ class EntityView:
     name: str  # canonical
     aliases: list[str]
     result: SearchResult  # its articles (the entity is a ``within`` restriction of the search)
-    cooccurring: dict[str, list[FacetValue]] = field(default_factory=dict)
+    # per entity type, the names most associated with it (not the most frequent), strongest first
+    cooccurring: dict[str, list[Associated]] = field(default_factory=dict)
     sites: list[FacetValue] = field(default_factory=list)
     categories: list[FacetValue] = field(default_factory=list)
+    considered: int = 0  # articles the association is measured over (the search without it)
+    min_together: int = MIN_TOGETHER
+    variants: list[Variant] = field(default_factory=list)  # as written, most articles first
+    variants_recorded: int = 0  # of its articles, how many recorded how they wrote it
+    first_seen: str | None = None  # ISO dates of its earliest and latest dated articles
+    last_seen: str | None = None
+
+
+@dataclass
+class NetworkNode:
+    type: str
+    name: str
+    count: int  # articles of the result set naming it
+
+
+@dataclass
+class NetworkEdge:
+    source: int  # indexes into Network.nodes
+    target: int
+    together: int  # articles of the result set naming both
+    score: float  # log-likelihood G² over the result set
+    pmi: float  # log2(observed / expected), for reference
+
+
+@dataclass
+class Network:
+    """The most frequent people, organisations and places of a result set, linked where they
+    are named together more often than chance (at least ``min_together`` articles)."""
+
+    request: SearchRequest
+    total: int  # articles in the result set
+    nodes: list[NetworkNode]
+    edges: list[NetworkEdge]  # strongest first
+    per_type: int
+    min_together: int
+    measure: str
+    query_error: str | None = None  # the query was not read as written (its plain words were)
+    elapsed_ms: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "per_type": self.per_type,
+            "min_together": self.min_together,
+            "measure": self.measure,
+            "query_error": self.query_error,
+            "nodes": [{"id": i, **asdict(n)} for i, n in enumerate(self.nodes)],
+            "edges": [asdict(e) for e in self.edges],
+        }
+
+
+@dataclass
+class Passage:
+    """One sentence naming both entities of an evidence page, and where each is named."""
+
+    text: str
+    marks: list[Mark]  # (start, end, type, canonical name) within ``text``
+
+
+@dataclass
+class EvidenceArticle:
+    hit: Hit
+    passages: list[Passage]  # in text order
+    more: int = 0  # further sentences naming both, not shown
+
+
+@dataclass
+class Evidence:
+    """Why two entities are linked: the articles of a result set naming both (one page of
+    them), each with the sentences that name both."""
+
+    a: tuple[str, str]  # (type, canonical name)
+    b: tuple[str, str]
+    result: SearchResult  # the articles naming both, paged like a search
+    articles: list[EvidenceArticle]
+    considered: int  # articles in the request's result set
+    a_count: int  # of those, naming a
+    b_count: int
+    score: float  # log-likelihood G² of the pair over the result set
 
 
 @dataclass
@@ -239,6 +344,14 @@ class Engine(Protocol):
 
     def entity(self, etype: str, name: str, req: SearchRequest | None = None) -> EntityView | None:
         """An entity by any of its names (None: no such entity); EngineError(UNAVAILABLE)."""
+
+    def network(self, req: SearchRequest, per_type: int = NETWORK_PER_TYPE,
+                min_together: int = MIN_TOGETHER) -> Network:  # fmt: skip
+        """The entity network of the result set of ``req``; EngineError (UNAVAILABLE, REFUSED)."""
+
+    def evidence(self, req: SearchRequest, a: tuple[str, str], b: tuple[str, str]) -> Evidence | None:
+        """The articles of the result set of ``req`` naming both entities (``req.page``), with
+        the sentences naming both (None: either is not in the archive); EngineError as network."""
 
     def export_rows(self, req: SearchRequest) -> Iterator[Article]:
         """The whole result set of ``req`` in its order, streamed, no cap. Raises EngineError

@@ -18,10 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .schema import DATE_FACETS, FACET_FIELDS, VALUE_SEP
+from .schema import DATE_FACETS, FACET_FIELDS, VALUE_SEP, VARIANT_FIELD
 
 ALL_FACETS = FACET_FIELDS + DATE_FACETS
-FORMAT = 1  # raise when the arrays stored change
+# columns that are not facets; an index made before they existed has them empty
+EXTRA_COLUMNS = (VARIANT_FIELD,)
+FORMAT = 2  # raise when the arrays stored change (2: the variant column)
 
 
 class ColumnsUnreadable(Exception):
@@ -73,8 +75,9 @@ class Column:
         mask[self.owner[hit]] = True
         return mask
 
-    def count(self, mask: np.ndarray) -> np.ndarray:
-        """Documents per value among the documents in ``mask``."""
+    def entries(self, mask: np.ndarray) -> np.ndarray:
+        """Selects the entries of ``values`` (and ``owner``) of the documents in ``mask``: their
+        positions, or a boolean mask over all entries when most documents are chosen."""
         docs = np.flatnonzero(mask)
         if len(docs) * 4 < len(mask):
             # few documents: gather their slices of ``values`` instead of testing every entry
@@ -82,11 +85,12 @@ class Column:
             lengths = self.offsets[docs + 1] - starts
             total = int(lengths.sum())
             ends = np.cumsum(lengths)
-            index = np.repeat(starts - (ends - lengths), lengths) + np.arange(total)
-            values = self.values[index]
-        else:
-            values = self.values[mask[self.owner]]
-        return np.bincount(values, minlength=len(self.vocab))
+            return np.repeat(starts - (ends - lengths), lengths) + np.arange(total)
+        return mask[self.owner]
+
+    def count(self, mask: np.ndarray) -> np.ndarray:
+        """Documents per value among the documents in ``mask``."""
+        return np.bincount(self.values[self.entries(mask)], minlength=len(self.vocab))
 
 
 @dataclass
@@ -123,10 +127,11 @@ def build_columns(reader) -> Columns:
             v = day_col[docnum]
             day[docnum] = v if v is not None else -1
     fields = {}
-    for name in ALL_FACETS:
+    indexed = set(reader.schema.names())
+    for name in ALL_FACETS + EXTRA_COLUMNS:
         vocab: list[str] = []
         per_doc: list[list[int]] = [[] for _ in range(ndocs)]
-        for term in reader.lexicon(name):
+        for term in reader.lexicon(name) if name in indexed else ():
             value = term.decode("utf-8") if isinstance(term, bytes) else term
             vid = len(vocab)
             vocab.append(value)
@@ -202,6 +207,6 @@ def load_columns(path: Path) -> Columns:
         raise
     except Exception as exc:  # noqa: BLE001 - missing, truncated, garbled: all mean "rebuild"
         raise ColumnsUnreadable(f"{type(exc).__name__}: {exc}") from exc
-    if len(live) != ndocs or len(day) != ndocs or set(ALL_FACETS) - set(fields):
+    if len(live) != ndocs or len(day) != ndocs or set(ALL_FACETS + EXTRA_COLUMNS) - set(fields):
         raise ColumnsUnreadable("the columns do not fit together")
     return Columns(ndocs=ndocs, ids=ids, live=live.astype(bool), day=day.astype(np.int32), fields=fields)

@@ -25,23 +25,31 @@ from quarry.archive.store import Store
 from . import facets as facet_counts
 from . import filters, ranking
 from .api import (
+    ASSOCIATION_MEASURE,
     DEFAULT_CACHE_SIZE,
     DEFAULT_TIME_BUDGET,
+    MAX_NETWORK_PER_TYPE,
+    MIN_TOGETHER,
+    NETWORK_PER_TYPE,
     Capture,
     Deadline,
     EngineError,
     EntityView,
     ErrorKind,
+    Evidence,
     Health,
     Hit,
     Mark,
+    Network,
     SearchRequest,
     SearchResult,
 )
 from .arraymatch import POSTINGS_CACHE_BYTES, TooManyTerms
 from .cache import LRUCache
 from .entity_page import entity_view
+from .evidence import evidence_page, resolve
 from .generations import Generation, Generations
+from .network import entity_network
 from .plan import Parsed, Plan, parse, prepare
 from .similar import similar_ids
 from .snippets import Marks
@@ -246,20 +254,47 @@ class Archive:
         found = store.get_many(ids) if store is not None and ids else {}
         return [_hit(found[i], gen.highlighter.snippet(found[i]), None) for i in ids if i in found]
 
-    def entity(self, etype: str, name: str, req: SearchRequest | None = None) -> EntityView | None:
-        gen = self._generations.current()
-        return entity_view(gen.columns, self.authority, etype, name, req or SearchRequest(sort="newest"),
-                           self.search)  # fmt: skip
-
-    def export_rows(self, req: SearchRequest) -> Iterator[Article]:
-        gen = self._generations.current()
+    def _result_set(self, gen: Generation, req: SearchRequest) -> tuple[Plan, np.ndarray, np.ndarray | None]:
+        """Every article ``req`` matches, as a mask (with the plan and the scores); EngineError
+        (REFUSED) for a query that cannot be run."""
         try:
             plan = self._plan(gen, req)
             qmask, scores = self._match(gen, plan, Deadline())
         except (RecursionError, TooManyTerms) as exc:
             raise EngineError(ErrorKind.REFUSED, _refusal(exc)) from exc
         includes, other = filters.masks(gen.columns, plan.request, plan.request.within)
-        final = filters.all_of(qmask & other, list(includes.values()))
+        return plan, filters.all_of(qmask & other, list(includes.values())), scores
+
+    def entity(self, etype: str, name: str, req: SearchRequest | None = None) -> EntityView | None:
+        gen = self._generations.current()
+        return entity_view(gen.columns, self.authority, etype, name, req or SearchRequest(sort="newest"),
+                           self.search, lambda r: self._result_set(gen, r)[1], MIN_TOGETHER)  # fmt: skip
+
+    def network(self, req: SearchRequest, per_type: int = NETWORK_PER_TYPE,
+                min_together: int = MIN_TOGETHER) -> Network:  # fmt: skip
+        deadline = Deadline()
+        gen = self._generations.current()
+        plan, final, _ = self._result_set(gen, req)
+        per_type = min(max(int(per_type), 1), MAX_NETWORK_PER_TYPE)
+        min_together = max(int(min_together), 1)
+        nodes, edges = entity_network(gen.columns, final, per_type, min_together)
+        return Network(req, int(final.sum()), nodes, edges, per_type, min_together, ASSOCIATION_MEASURE,
+                       plan.error, deadline.elapsed() * 1000)  # fmt: skip
+
+    def evidence(self, req: SearchRequest, a: tuple[str, str], b: tuple[str, str]) -> Evidence | None:
+        gen = self._generations.current()
+        a, b = resolve(gen.columns, a), resolve(gen.columns, b)
+        if a is None or b is None:
+            return None
+        _, final, _ = self._result_set(gen, req)
+        store = self._store()
+        return evidence_page(gen.columns, final, req, a, b, self.search,
+                             lambda ids: store.get_many(ids) if store is not None else {},
+                             self.authority)  # fmt: skip
+
+    def export_rows(self, req: SearchRequest) -> Iterator[Article]:
+        gen = self._generations.current()
+        plan, final, scores = self._result_set(gen, req)
         docnums, _ = ranking.ordered(gen.columns, plan.request.sort, scores, final, None)
         ids = [gen.columns.ids[d] for d in docnums]
         return self._stream(ids)

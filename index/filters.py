@@ -13,7 +13,7 @@ import numpy as np
 
 from . import query as qp
 from .columns import Columns
-from .request import SearchRequest
+from .request import SearchRequest, restrictions
 
 
 def narrowed(req: SearchRequest) -> SearchRequest:
@@ -33,9 +33,10 @@ def narrowed(req: SearchRequest) -> SearchRequest:
 
 
 def masks(columns: Columns, req: SearchRequest,
-          within: tuple[str, str] | None = None) -> tuple[dict[str, np.ndarray], np.ndarray]:  # fmt: skip
+          within: tuple[tuple[str, str], ...] = ()) -> tuple[dict[str, np.ndarray], np.ndarray]:  # fmt: skip
     """Per-facet include masks (OR within a facet) and one mask of excludes, dates and the
-    ``within`` constraint (an entity page's entity, ANDed with everything)."""
+    ``within`` restrictions (each (facet, value) ANDed with everything: an entity page's
+    entity, the articles naming two entities)."""
     includes = {}
     for name, values in req.filters.items():
         col = columns.fields.get(name)
@@ -43,9 +44,9 @@ def masks(columns: Columns, req: SearchRequest,
             continue
         includes[name] = col.docs_with_any(col.ids_of(values), columns.ndocs)
     other = np.ones(columns.ndocs, dtype=bool)
-    if within is not None:
-        col = columns.fields[within[0]]
-        other &= col.docs_with_any(col.ids_of([within[1]]), columns.ndocs)
+    for name, value in restrictions(within):
+        col = columns.fields[name]
+        other &= col.docs_with_any(col.ids_of([value]), columns.ndocs)
     for name, values in req.excludes.items():
         col = columns.fields.get(name)
         if col is not None:

@@ -32,6 +32,7 @@ MAX_FACET_LIMIT = 1000
 # the query parser's regexes are quadratic in the length of one word (a 100k-character query would
 # hold a thread for minutes): every request's query is cut to this, once, when it is made
 MAX_QUERY_CHARS = 2000
+MAX_WITHIN = 32  # in.<facet>=<value> restrictions kept (each is a pass over a column)
 
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -53,23 +54,26 @@ class SearchRequest:
     with_facets: bool = True
     with_histogram: bool = True
     with_snippets: bool = True
-    # (facet, value) every result must have, ANDed with everything else: an entity page's
-    # entity, carried into its exports as ``in.<facet>=<value>``
-    within: tuple[str, str] | None = None
+    # (facet, value) pairs every result must have, each ANDed with everything else
+    # (``in.<facet>=<value>``, repeatable): an entity page's entity, the articles naming two
+    # entities. One pair or None is accepted too; it is kept as a tuple of pairs in facet order.
+    within: tuple[tuple[str, str], ...] = ()
     # entity aliases of ``q`` searched as typed, not expanded to the entity's other names
     # (``as_typed=ISIS``, repeatable; see index.aliases)
     as_typed: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self.q = self.q[:MAX_QUERY_CHARS]
+        self.within = restrictions(self.within)
 
     @classmethod
     def from_args(cls, args: Any) -> SearchRequest:
         """Build a request from URL-style arguments (a werkzeug MultiDict or dict of lists).
 
-        ``q``, ``f.<facet>`` (repeatable), ``x.<facet>`` (repeatable), ``from``, ``to``, ``sort``,
-        ``page``, ``size``, ``fl.<facet>`` (facet limit), ``fq.<facet>`` (facet value search),
-        ``as_typed`` (repeatable: an alias of the query searched as typed).
+        ``q``, ``f.<facet>`` (repeatable), ``x.<facet>`` (repeatable), ``in.<facet>`` (repeatable,
+        every one must hold), ``from``, ``to``, ``sort``, ``page``, ``size``, ``fl.<facet>`` (facet
+        limit), ``fq.<facet>`` (facet value search), ``as_typed`` (repeatable: an alias of the
+        query searched as typed).
         Unknown or malformed values fall back to defaults: a URL can never make a search fail.
         """
         getlist = args.getlist if hasattr(args, "getlist") else lambda k: _as_list(args.get(k))
@@ -96,7 +100,8 @@ class SearchRequest:
             elif prefix == "fq" and values:
                 req.facet_filters[name] = values[0][:100]
             elif prefix == "in" and values:
-                req.within = (name, values[0])
+                req.within += tuple((name, v) for v in values)
+        req.within = restrictions(req.within)
         req.date_from = _date_or_none(first("from"))
         req.date_to = _date_or_none(first("to"))
         sort = first("sort")
@@ -115,8 +120,7 @@ class SearchRequest:
             out += [("f." + name, v) for v in self.filters.get(name, [])]
         for name in FACETS:
             out += [("x." + name, v) for v in self.excludes.get(name, [])]
-        if self.within:
-            out.append(("in." + self.within[0], self.within[1]))
+        out += [("in." + name, value) for name, value in self.within]
         if self.date_from:
             out.append(("from", self.date_from))
         if self.date_to:
@@ -137,6 +141,19 @@ class SearchRequest:
     @property
     def is_browse(self) -> bool:
         return self.q.strip() in ("", "*")
+
+
+def restrictions(within: Any) -> tuple[tuple[str, str], ...]:
+    """``within`` as distinct (facet, value) pairs of known facets, in facet order (then as
+    given), so that a request and its URL round-trip, at most MAX_WITHIN of them; one pair or
+    None are accepted."""
+    if not within:
+        return ()
+    if len(within) == 2 and all(isinstance(x, str) for x in within):
+        within = (within,)
+    pairs = [(str(f), str(v)) for f, v in within if f in FACETS and str(v).strip()]
+    order = list(FACETS)
+    return tuple(sorted(list(dict.fromkeys(pairs))[:MAX_WITHIN], key=lambda p: order.index(p[0])))
 
 
 def _as_list(value: Any) -> list:

@@ -13,7 +13,8 @@ from whoosh.lang.porter import stem as porter_stem
 from quarry.archive.model import Article
 
 VALUE_SEP = "\x1f"
-SCHEMA_VERSION = 2  # raise when the schema or to_document changes: rebuilds become necessary
+SCHEMA_VERSION = 3  # raise when the schema or to_document changes: rebuilds become necessary
+# (3: the ``variant`` field)
 # facet name -> Article attribute (or entity type)
 FACET_FIELDS = ("category", "author", "site", "language", "person", "organization", "location")
 DATE_FACETS = ("year", "month")
@@ -23,6 +24,10 @@ SNOWBALL = {
     "hu": "hungarian", "it": "italian", "no": "norwegian", "nb": "norwegian", "pt": "portuguese",
     "ro": "romanian", "ru": "russian", "es": "spanish", "sv": "swedish",
 }
+# every entity's forms as written, one value per (type, canonical name, text) an article holds,
+# so an entity page counts its variants over the columns instead of reading the store
+VARIANT_FIELD = "variant"
+VARIANT_SEP = "\x1e"
 LANGUAGE_FIELDS = tuple(sorted({f"text_{iso}" for iso in SNOWBALL if iso != "nb"} | {"text_xx"}))
 
 
@@ -87,6 +92,7 @@ def make_schema() -> Schema:
         person=EXACT(),
         organization=EXACT(),
         location=EXACT(),
+        variant=EXACT(),
     )
 
 
@@ -124,6 +130,22 @@ def facet_values(article: Article) -> dict[str, list[str]]:
     }
 
 
+def _variant_part(text: str) -> str:
+    return " ".join(text.replace(VARIANT_SEP, " ").replace(VALUE_SEP, " ").split())
+
+
+def variant_prefix(etype: str, name: str) -> str:
+    """The start shared by every variant value of one entity (``type<SEP>name<SEP>``)."""
+    return f"{etype}{VARIANT_SEP}{_variant_part(name)}{VARIANT_SEP}"
+
+
+def variant_values(article: Article) -> list[str]:
+    """The article's entity mentions as distinct ``type<SEP>name<SEP>text`` values (white
+    space made single): what :mod:`index.variants` counts."""
+    out = (variant_prefix(m.type, m.name) + _variant_part(m.text) for m in article.entity_mentions)
+    return list(dict.fromkeys(out))
+
+
 def to_document(article: Article) -> dict:
     """A Whoosh document for an article."""
     # the page's other headlines are searched as title words: a researcher who saw the
@@ -140,7 +162,7 @@ def to_document(article: Article) -> dict:
         doc[extra] = titles + "\n\n" + article.text
     if article.published is not None:
         doc["published"] = _as_naive_utc(article.published)
-    for name, values in facet_values(article).items():
+    for name, values in {**facet_values(article), VARIANT_FIELD: variant_values(article)}.items():
         clean = [v.replace(VALUE_SEP, " ").strip() for v in values if v and v.strip()]
         if clean:
             doc[name] = VALUE_SEP.join(clean)

@@ -266,7 +266,7 @@ def test_entity_export_narrows_even_with_a_filter_of_the_same_facet(built_archiv
     assert ids == {h.id for h in both.hits}
     mali = {h.id for h in archive.search(SearchRequest(filters={"location": ["Mali"]}, page_size=100)).hits}
     assert ids <= mali
-    assert SearchRequest.from_args({"in.location": ["Mali"]}).within == ("location", "Mali")
+    assert SearchRequest.from_args({"in.location": ["Mali"]}).within == (("location", "Mali"),)
     assert ("in.location", "Mali") in SearchRequest(within=("location", "Mali")).to_args()
 
 

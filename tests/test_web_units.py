@@ -29,20 +29,28 @@ from quarry.archive.exports import (
 from quarry.archive.model import Article, Entities, Provenance
 from quarry.index.api import (
     FACETS,
+    Associated,
     Capture,
     Deadline,
     Engine,
     EngineError,
     EntityView,
     ErrorKind,
+    Evidence,
+    EvidenceArticle,
     Facet,
     FacetValue,
     Health,
     HistogramBin,
     Hit,
     Mark,
+    Network,
+    NetworkEdge,
+    NetworkNode,
+    Passage,
     SearchRequest,
     SearchResult,
+    Variant,
 )
 from quarry.web import create_app
 from quarry.web.settings import Settings
@@ -146,9 +154,29 @@ class FakeEngine:
             name=name,
             aliases=["A. B."],
             result=self.search(req or SearchRequest()),
-            cooccurring={"organization": [FacetValue("ISIS", "ISIS", 1)]},
+            cooccurring={"organization": [Associated("ISIS", 1, 1, 2.5), Associated(HOSTILE, 3, 4, 1.0)]},
             sites=[FacetValue("example.org", "example.org", 1)],
+            considered=2,
+            variants=[Variant(HOSTILE, 2), Variant("Anders", 1)],
+            variants_recorded=2,
+            first_seen="2021-03-04",
+            last_seen="2021-03-04",
         )
+
+    def network(self, req: SearchRequest, per_type: int = 12, min_together: int = 3) -> Network:
+        nodes = [NetworkNode("person", "Anders", 2), NetworkNode("organization", HOSTILE, 2),
+                 NetworkNode("location", "Oslo", 1)]  # fmt: skip
+        edges = [NetworkEdge(0, 1, 2, 5.5, 1.0), NetworkEdge(1, 2, 1, 0.5, 0.2)]
+        return Network(req, len(self.articles), nodes, edges, per_type, min_together, "log-likelihood (G²)")
+
+    def evidence(self, req: SearchRequest, a: tuple[str, str], b: tuple[str, str]) -> Evidence | None:
+        if a[1] != "Anders":
+            return None
+        result = self.search(req)
+        text = f"Anders met {HOSTILE} in Oslo."
+        start = text.index(HOSTILE)
+        passage = Passage(text, [(0, 6, "person", "Anders"), (start, start + len(HOSTILE), b[0], b[1])])
+        return Evidence(a, b, result, [EvidenceArticle(result.hits[0], [passage], 1)], 2, 2, 2, 5.5)
 
     def export_rows(self, req: SearchRequest) -> Iterator[Article]:
         return iter(self.articles.values())
@@ -223,6 +251,9 @@ PAGES = [
     "/entity/person/Anders",
     "/help",
     "/?f.site=plain&x.category=plain&from=2021",
+    "/network",
+    "/network?q=anders&nodes=5&min=2",
+    "/evidence?a=person:Anders&b=organization:%3Cscript%3Ealert(1)%3C/script%3E",
 ]
 
 

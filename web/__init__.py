@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from . import articles, engine, entities, errors, exports, search, security, views
+    from . import articles, engine, entities, errors, exports, network, search, security, views
 
     engine.init_app(app, settings)
     security.init_app(app)
@@ -47,4 +47,5 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
     app.register_blueprint(articles.bp)
     app.register_blueprint(entities.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(network.bp)
     return app

@@ -9,10 +9,12 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 
 from quarry.archive.model import ENTITY_TYPES
-from quarry.index.api import EntityView, SearchRequest, SearchResult
+from quarry.index.api import ASSOCIATION_MEASURE, EntityView, SearchRequest, SearchResult
 
+from . import urls
 from .engine import get_engine
-from .search import result_json, results_context
+from .network import evidence_url
+from .search import network_link, result_json, results_context
 
 bp = Blueprint("entities", __name__)
 
@@ -47,6 +49,27 @@ def _values(values: list[Any]) -> list[dict[str, Any]]:
     return [{"value": v.value, "label": v.label or v.value, "count": v.count} for v in values]
 
 
+def _associated(view: EntityView, req: SearchRequest) -> dict[str, list[dict[str, Any]]]:
+    """Per type, the associated names with their numbers and the links to the articles naming
+    both (a search) and to the sentences naming both (the evidence page)."""
+    base = urls.result_set_args(req)
+    own = (f"in.{view.type}", view.name)
+    return {
+        t: [
+            {
+                "name": v.name,
+                "together": v.together,
+                "count": v.count,
+                "score": v.score,
+                "both_url": url_for("search.index") + "?" + urlencode([*base, own, (f"in.{t}", v.name)]),
+                "evidence_url": evidence_url(req, (view.type, view.name), (t, v.name)),
+            }
+            for v in values
+        ]
+        for t, values in (view.cooccurring or {}).items()
+    }
+
+
 def _canonical_redirect(endpoint: str, view: EntityView, name: str) -> Response | None:
     """An alias URL redirects to the canonical name's URL (one permalink per entity)."""
     if view.name == name:
@@ -69,10 +92,11 @@ def page(type: str, name: str) -> Any:
     ctx["exports"] = [
         (fmt, url + ("&" if "?" in url else "?") + own) for fmt, url in ctx["exports"]
     ]
+    ctx["network_url"] = network_link(dataclasses.replace(req, within=(*req.within, (view.type, view.name))))
     return render_template(
         "entity.html",
         view=view,
-        cooccurring={t: _values(v) for t, v in (view.cooccurring or {}).items()},
+        cooccurring=_associated(view, req),
         sites=_values(view.sites or []),
         categories=_values(view.categories or []),
         search_url=url_for("search.index") + "?" + urlencode([(f"f.{view.type}", view.name)]),
@@ -94,7 +118,13 @@ def api(type: str, name: str) -> Any:
             "name": view.name,
             "aliases": list(view.aliases or []),
             "mentions": view.result.total,
-            "cooccurring": {t: _values(v) for t, v in (view.cooccurring or {}).items()},
+            "first_seen": view.first_seen,
+            "last_seen": view.last_seen,
+            "variants": [dataclasses.asdict(v) for v in view.variants],
+            "variants_recorded": view.variants_recorded,
+            "cooccurring_measure": {"measure": ASSOCIATION_MEASURE, "min_together": view.min_together,
+                                    "considered": view.considered},  # fmt: skip
+            "cooccurring": _associated(view, req),
             "sites": _values(view.sites or []),
             "categories": _values(view.categories or []),
             "result": result_json(page_result(view, req), **kw),

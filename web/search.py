@@ -53,6 +53,7 @@ def results_context(result: SearchResult, **kw: Any) -> dict[str, Any]:
         "url_kw": kw,
         "exports": export_links(req),
         "expansions": expansion_notes(result, **kw),
+        "network_url": network_link(req),
         # how the page explains a search it could not run as asked (ErrorKind's values)
         "notice": result.error_kind.value if result.error_kind else None,
     }
@@ -71,13 +72,15 @@ def ignored_args() -> list[str]:
 
 def export_links(req: SearchRequest) -> list[tuple[str, str]]:
     """(format, URL) for exporting the whole result set of ``req`` (no paging, no facet knobs)."""
-    args = [
-        (k, v)
-        for k, v in req.to_args()
-        if k not in ("page", "size") and not k.startswith(("fl.", "fq."))
-    ]
+    args = urls.result_set_args(req)
     query = ("?" + urlencode(args)) if args else ""
     return [(fmt, url_for("exports.export", fmt=fmt) + query) for fmt in EXPORT_FORMATS]
+
+
+def network_link(req: SearchRequest) -> str:
+    """The entity network of the whole result set of ``req``."""
+    args = urls.result_set_args(req)
+    return url_for("network.page") + ("?" + urlencode(args) if args else "")
 
 
 def pager(page: int, pages: int, around: int = 2) -> list[int | None]:

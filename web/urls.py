@@ -169,3 +169,10 @@ def hidden_args(req: SearchRequest, drop: Iterable[str] = ()) -> list[tuple[str,
     """``to_args()`` minus ``page`` and the named keys: hidden inputs for a GET form."""
     dropped = {"page", *drop}
     return [(k, v) for k, v in req.to_args() if k not in dropped]
+
+
+def result_set_args(req: SearchRequest) -> list[tuple[str, str]]:
+    """The arguments that define the whole result set of ``req`` (no paging, no facet knobs):
+    for its exports, its network and the evidence of its links."""
+    return [(k, v) for k, v in req.to_args()
+            if k not in ("page", "size") and not k.startswith(("fl.", "fq."))]  # fmt: skip

@@ -123,8 +123,8 @@ def chips(result: SearchResult, **kw: Any) -> list[dict[str, Any]]:
                         "remove_url": urls.remove_url(req, name, value, **kw),
                     }
                 )
-    if req.within:
-        name, value = req.within
+    for name, value in req.within:
+        rest = tuple(pair for pair in req.within if pair != (name, value))
         out.append(
             {
                 "facet": name,
@@ -132,7 +132,7 @@ def chips(result: SearchResult, **kw: Any) -> list[dict[str, Any]]:
                 "value": value,
                 "label": month_label(value) if name == "month" else value,
                 "kind": "include",
-                "remove_url": urls.change_url(req, within=None, **kw),
+                "remove_url": urls.change_url(req, within=rest, **kw),
             }
         )
     if req.date_from or req.date_to:
