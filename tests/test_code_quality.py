@@ -64,6 +64,7 @@ WEB_FROM_ARCHIVE = {
     "quarry.archive.pipeline": "`quarry extract`: files to articles, nothing stored or indexed",
     "quarry.archive.report": "the ingest report and progress state the CLI prints (plain data and text)",
     "quarry.archive.entities.train": "`quarry train-ner`: the entity model, no index involved",
+    "quarry.archive.entities.tagger": "`quarry train-ner`: the languages that have a model",
     "quarry.archive.samples": "the bundled sample's folder (`quarry serve --sample`)",
 }  # fmt: skip
 
