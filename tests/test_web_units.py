@@ -18,14 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quarry.archive.exports import (
-    EXPORT_FORMATS,
-    article_citation,
-    article_to_bibtex,
-    article_to_csl,
-    article_to_csv_row,
-    article_to_ris,
-)
+from quarry.archive.citation import bibtex_entry, csl_item, render, ris_record
+from quarry.archive.exports import EXPORT_FORMATS, article_to_csv_row
 from quarry.archive.model import Article, Entities, Provenance
 from quarry.index.api import (
     FACETS,
@@ -315,28 +309,31 @@ def test_500_is_friendly(fake_app):
 
 
 def test_ris_record():
-    ris = article_to_ris(make_articles()[0])
-    assert ris.startswith("TY  - ELEC\r\n") and ris.endswith("ER  - \r\n")
-    assert "AU  - Jane Doe\r\n" in ris and "DA  - 2021/03/04\r\n" in ris
+    ris = ris_record(csl_item(make_articles()[0]))
+    assert ris.startswith("TY  - NEWS\r\n") and ris.endswith("ER  - \r\n")
+    assert "AU  - Doe, Jane\r\n" in ris and "DA  - 2021/03/04\r\n" in ris
+    assert "Y2  - 2021/03/05\r\n" in ris  # accessed: the capture date
     assert "\n" not in ris.replace("\r\n", "")
 
 
 def test_bibtex_is_balanced_and_escaped():
-    bib = article_to_bibtex(make_articles()[0])
-    assert bib.startswith("@misc{doe2021_a1b2c3d4,")
+    bib = bibtex_entry(csl_item(make_articles()[0]))
+    assert bib.startswith("@article{doe2021_a1b2c3d4,")
     assert bib.count("{") - bib.count(r"\{") == bib.count("}") - bib.count(r"\}")
     assert r"100\%" not in bib  # body is not exported
-    assert "author = {Jane Doe and" in bib and "month = mar" in bib
+    assert "author = {Doe, Jane and" in bib and "month = mar" in bib
+    assert "journal = {example.org}" in bib and "urldate = {2021-03-05}" in bib
     assert r"\& \"quotes\"" not in bib and r"\&" in bib
 
 
 def test_csl_and_citation():
     a = make_articles()[0]
-    item = article_to_csl(a)
-    assert item["issued"] == {"date-parts": [[2021, 3, 4]]} and item["type"] == "webpage"
-    cite = article_citation(a)
-    assert cite.startswith("Jane Doe, & Émile <b>Bold</b>. (2021, March 4).")
-    assert article_citation(make_articles()[1]).startswith("Second. (n.d.).")
+    item = csl_item(a)
+    assert item["issued"] == {"date-parts": [[2021, 3, 4]]} and item["type"] == "article-newspaper"
+    assert item["accessed"] == {"date-parts": [[2021, 3, 5]]}
+    cite = render(item, "apa")
+    assert cite.startswith("Doe, J., & Émile <b>Bold</b>. (2021, March 4).")  # kept whole
+    assert render(csl_item(make_articles()[1]), "apa").startswith("Second. (n.d.).")
 
 
 def test_csv_defuses_formulas():
@@ -366,9 +363,11 @@ def test_export_formats_stream_one_record_per_article(fake_client, fmt):
     elif fmt == "ris":
         assert body.count("TY  - ") == n == body.count("ER  - ")
     elif fmt == "bib":
-        assert body.count("@misc{") == n
-    else:
+        assert body.count("\n@") + body.startswith("@") == n
+    elif fmt == "csl.json":
         assert len(json.loads(body)) == n
+    else:  # a reference list: one paragraph per article
+        assert len(body.strip().split("\n\n")) == n
 
 
 def test_unknown_export_format_404(fake_client):
