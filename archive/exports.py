@@ -49,8 +49,8 @@ def cut(text: str, limit: int, why: str = "") -> str:
     marker = f" … [cut: {len(text):,} of {len(text):,} characters{why}]"
     keep = max(limit - _units(marker), 0)
     head = text[:keep]
-    while _units(head) > keep:
-        head = head[: keep - (_units(head) - keep)]
+    while _units(head) > keep:  # a character beyond the BMP takes two units
+        head = head[: len(head) - (_units(head) - keep)]
     space = head.rfind(" ", max(len(head) - 200, 0))
     if space > 0:
         head = head[:space]

@@ -376,6 +376,41 @@ def test_unknown_export_format_404(fake_client):
     assert fake_client.get("/article/a1b2c3d4e5f60718/cite.ris").status_code == 200
 
 
+def test_article_page_offers_each_citation_style_without_script(fake_client):
+    from quarry.archive.citation import STYLES
+
+    aid = "a1b2c3d4e5f60718"
+    html = fake_client.get(f"/article/{aid}").get_data(as_text=True)
+    assert '<strong aria-current="true">APA</strong>' in html and "APA Style 7th edition, as plain text" in html
+    for key in STYLES:
+        if key != "apa":
+            assert f'href="/article/{aid}?style={key}#cite-h"' in html
+    html = fake_client.get(f"/article/{aid}?style=mla").get_data(as_text=True)
+    assert '<strong aria-current="true">MLA</strong>' in html
+    assert "Doe, Jane, and Émile &lt;b&gt;Bold&lt;/b&gt;." in html  # the MLA entry, escaped
+    assert f'href="/article/{aid}/cite.mla"' in html and f'href="/api/article/{aid}/citation?style=mla"' in html
+    html = fake_client.get(f"/article/{aid}?style=%3Cscript%3E").get_data(as_text=True)
+    assert "There is no citation style “&lt;script&gt;”; showing APA." in html
+
+
+def test_citation_json_twin(fake_client):
+    aid = "a1b2c3d4e5f60718"
+    data = fake_client.get(f"/api/article/{aid}/citation").get_json()
+    assert data["style"] == "apa" and data["style_title"] == "APA Style 7th edition"
+    assert data["text"].startswith("Doe, J., & Émile <b>Bold</b>. (2021, March 4).")
+    assert "<i>Example.org</i>" in data["html"] and "&lt;b&gt;" in data["html"]
+    assert data["csl"]["id"] == aid and set(data["styles"]) == {"apa", "chicago", "chicago-author-date", "mla"}
+    chicago = fake_client.get(f"/api/article/{aid}/citation?style=chicago").get_json()
+    assert chicago["text"].startswith("Doe, Jane, and Émile <b>Bold</b>.")
+    resp = fake_client.get(f"/api/article/{aid}/citation?style=harvard")
+    assert resp.status_code == 400 and "Unknown citation style 'harvard'" in resp.get_json()["error"]["message"]
+    assert fake_client.get("/api/article/nope/citation").status_code == 404
+    resp = fake_client.get(f"/article/{aid}/cite.chicago")
+    assert resp.status_code == 200 and resp.mimetype == "text/plain"
+    assert resp.get_data(as_text=True) == chicago["text"] + "\n\n"
+    assert 'filename="quarry-a1b2c3d4e5f60718.chicago.txt"' in resp.headers["Content-Disposition"]
+
+
 _values = st.sampled_from(["a", "b", "c d", "é&=?", "x/y"])
 
 
