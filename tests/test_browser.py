@@ -70,9 +70,10 @@ PAGE_STATE_JS = """() => {
           && /^[\\s\\x00-\\x1f]*javascript:/i.test(a.value)) jsUrls.push(el.tagName + ' ' + a.value);
     }
   }
+  // the rendered citation's own <i> and <b> come from the citation style (checked below)
   const injected = Array.from(document.querySelectorAll(
-      'img, iframe, object, embed, style, details, b, i, svg:not(.histogram), ' +
-      'script:not([src$="/static/quarry.js"])')).map(e => e.outerHTML.slice(0, 80));
+      'img, iframe, object, embed, style, details, b:not(.citation b), i:not(.citation i), ' +
+      'svg:not(.histogram), script:not([src$="/static/quarry.js"])')).map(e => e.outerHTML.slice(0, 80));
   return {
     xss: typeof window.__xss,
     parentXss: typeof window.parent.__xss,
@@ -80,6 +81,7 @@ PAGE_STATE_JS = """() => {
     handlers: attrs,
     jsUrls: jsUrls,
     injected: injected,
+    citationTags: Array.from(document.querySelectorAll('.citation *'), e => e.tagName.toLowerCase()),
     text: document.body ? document.body.innerText : '',
     q: document.getElementById('q') ? document.getElementById('q').value : null,
     titles: texts('ol.hits li.hit h3 a'),
@@ -409,6 +411,7 @@ def check_page_state(page, where: str, enforced_csp: bool) -> dict[str, Any]:
     assert state["handlers"] == [], (where, state["handlers"])
     assert state["jsUrls"] == [], (where, state["jsUrls"])
     assert state["injected"] == [], (where, state["injected"])
+    assert set(state["citationTags"]) <= {"i", "b", "u", "sup", "sub", "span"}, (where, state["citationTags"])
     if enforced_csp:
         assert state["violations"] == [], (where, state["violations"])
     return state
@@ -518,10 +521,21 @@ class Markup(HTMLParser):
         self.tags.append((tag, dict(attrs)))
 
 
+CITATION_MARKUP = {"i", "b", "u", "sup", "sub", "span"}  # what the citation styles put in
+
+
 def markup_problems(html: str) -> list[str]:
+    out = []
+    # the rendered citation carries the style's own <i> and <b>, and nothing else
+    cite = re.search(r'<p class="citation"[^>]*>(.*?)</p>', html, re.S)
+    if cite:
+        inner = Markup()
+        inner.feed(cite[1])
+        out += [f"<{tag} {attrs}> in the citation" for tag, attrs in inner.tags
+                if tag not in CITATION_MARKUP or set(attrs) - {"style"}]  # fmt: skip
+        html = html[: cite.start(1)] + html[cite.end(1) :]
     parser = Markup()
     parser.feed(html)
-    out = []
     for tag, attrs in parser.tags:
         for name, value in attrs.items():
             if name.startswith("on"):
