@@ -175,3 +175,20 @@ def test_hostile_records_render(style):
         text = render(csl_item(a), style)
         assert "\ue000" not in text and "\ue002" not in text
         assert render(csl_item(a), style, html=True) is not None
+
+
+def test_a_record_that_cannot_be_rendered_does_not_end_the_reference_list(monkeypatch):
+    from quarry.archive import exports
+
+    def fails_on_blog(item, style):
+        if item["id"] == BLOG.id:
+            raise ValueError("bad record")
+        return render(item, style)
+
+    monkeypatch.setattr(exports, "render", fails_on_blog)
+    text = "".join(exports.EXPORT_FORMATS["mla"][2]([NEWS, BLOG, CORPORATE]))
+    assert text.split("\n\n")[:3] == [
+        EXPECTED["news", "mla"],
+        f"[article {BLOG.id} could not be formatted: ValueError]",
+        EXPECTED["corporate", "mla"],
+    ]

@@ -393,6 +393,21 @@ def test_article_page_offers_each_citation_style_without_script(fake_client):
     assert "There is no citation style “&lt;script&gt;”; showing APA." in html
 
 
+def test_article_page_stands_when_a_citation_cannot_be_rendered(fake_client, monkeypatch):
+    from quarry.web import articles
+
+    def broken(item, style, html=False):
+        raise RuntimeError("citeproc failed")
+
+    monkeypatch.setattr(articles, "render", broken)
+    resp = fake_client.get("/article/a1b2c3d4e5f60718")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert "This citation could not be formatted" in html and "/article/a1b2c3d4e5f60718/cite.ris" in html
+    data = fake_client.get("/api/article/a1b2c3d4e5f60718/citation").get_json()
+    assert data["text"] == "" and data["csl"]["id"] == "a1b2c3d4e5f60718"
+
+
 def test_citation_json_twin(fake_client):
     aid = "a1b2c3d4e5f60718"
     data = fake_client.get(f"/api/article/{aid}/citation").get_json()

@@ -24,13 +24,12 @@ wrote it keeps the author but does not name the site a second time.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
 from ..model import Article
-from .names import csl_name, not_a_person
+from .names import csl_name, is_site_name
 
 ABSTRACT_CHARS = 1000
 _DOCUMENT = re.compile(r"\.(?:pdf|docx?|odt|rtf|epub)$", re.I)
@@ -141,11 +140,6 @@ def _abstract(a: Article) -> str:
     return first[:ABSTRACT_CHARS].rsplit(" ", 1)[0] + " …"
 
 
-def _same(a: str, b: str) -> bool:
-    fold = lambda s: "".join(ch for ch in unicodedata.normalize("NFKC", s).casefold() if ch.isalnum())  # noqa: E731
-    return fold(a) == fold(b)
-
-
 def csl_item(a: Article) -> dict[str, Any]:
     """The article as one CSL-JSON item (CSL 1.0.2 data schema), for Zotero, Pandoc, citeproc."""
     kind = item_type(a)
@@ -155,13 +149,12 @@ def csl_item(a: Article) -> dict[str, Any]:
     if title:
         item["title"] = title
     authors = [clean(n) for n in a.authors if clean(n)]
-    own = [n for n in authors if not_a_person(n, site) == "the site's own name"]
-    if own and kind in ("article-newspaper", "article-magazine", "post-weblog"):
-        authors = [n for n in authors if n not in own]  # the outlet's byline: unsigned
+    if kind in ("article-newspaper", "article-magazine", "post-weblog"):
+        authors = [n for n in authors if not is_site_name(n, site)]  # the outlet's byline
     if authors:
         item["author"] = [csl_name(n, site) for n in authors]
     if site:
-        named_by_author = len(authors) == 1 and _same(authors[0], site)
+        named_by_author = len(authors) == 1 and is_site_name(authors[0], site)
         if kind == "report":
             if not named_by_author:
                 item["publisher"] = site

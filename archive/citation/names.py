@@ -78,13 +78,20 @@ def _is_acronym(word: str) -> bool:
     return 2 <= len(word) <= 5 and word.isalpha() and word.isupper()
 
 
+def is_site_name(name: str, site: str | None) -> bool:
+    """Whether a byline is the site's own name ("DerStandard" on derStandard.at)."""
+    folded = _fold(name)
+    if not site or not folded:
+        return False
+    return folded == _fold(site) or (len(name.split()) == 1 and folded in _host_labels(site))
+
+
 def not_a_person(name: str, site: str | None = None) -> str | None:
     """Why ``name`` is kept whole rather than split into family and given name, or None."""
     words = name.split()
     if not words:
         return "empty"
-    folded = _fold(name)
-    if site and (folded == _fold(site) or (len(words) == 1 and folded in _host_labels(site))):
+    if is_site_name(name, site):
         return "the site's own name"
     if _NOT_A_NAME.search(name) or _DOMAIN.search(name + " "):
         return "not shaped like a name"
