@@ -1,10 +1,13 @@
-"""Export writers: whole result sets and single-article citations as CSV, JSON Lines, RIS,
-BibTeX and CSL-JSON.
+"""Export writers: whole result sets as CSV, JSON Lines, RIS, BibTeX, CSL-JSON and reference
+lists in APA, Chicago and MLA.
 
 Pure functions over Articles, with no web framework, so the web app and the ``quarry search
 --format`` command share them. ``EXPORT_FORMATS`` maps a format name to
-``(mimetype, extension, writer)``, where a writer turns an iterable of Articles into an iterator
-of text chunks: nothing is held in memory, so a result set of any size streams.
+``(mimetype, extension, writer)``. A writer turns an iterable of Articles into an iterator of
+text chunks (nothing is held in memory, so a result set of any size streams); it may take
+keyword options, read from a request's or a command's arguments by :func:`writer_options`
+(only CSV has one: ``body``). Every citation format is made from the one CSL-JSON record of
+:mod:`quarry.archive.citation`.
 """
 
 from __future__ import annotations
@@ -12,39 +15,65 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-import unicodedata
-from collections.abc import Callable, Iterable, Iterator
-from datetime import date
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+from .citation import STYLES, bibtex_entry, bibtex_key, csl_item, render, ris_record
 from .model import Article
-
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 
 CSV_FIELDS = (
     "id", "title", "other_titles", "published", "authors", "categories", "site", "language",
     "views", "url", "persons", "organizations", "locations", "sources", "text",
 )  # fmt: skip
 _CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+CELL_LIMIT = 32_767  # the most characters a spreadsheet cell holds (Excel; UTF-16 units)
+BODY_CHOICES = ("cut", "full", "none")  # the CSV's text column: cut short, whole, left out
+DEFAULT_BODY = "cut"
+BODY_CUT_CHARS = 1_000
+CSV_BODY_HELP = (
+    f"The CSV's text column: cut (the default: its first {BODY_CUT_CHARS:,} characters and a "
+    "marker), full (up to the 32,767 characters a spreadsheet cell holds) or none (left out)."
+)
 
 
-def _day(a: Article) -> date | None:
-    return a.published_day
+def _units(text: str) -> int:
+    """Length as a spreadsheet counts it (UTF-16 code units: an emoji counts two)."""
+    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
+
+
+def cut(text: str, limit: int, why: str = "") -> str:
+    """``text`` if it fits in ``limit`` units, else its start (at a word boundary when one is
+    near) and a marker saying how much was kept: "… [cut: 1,000 of 5,432 characters]"."""
+    if _units(text) <= limit:
+        return text
+    marker = f" … [cut: {len(text):,} of {len(text):,} characters{why}]"
+    keep = max(limit - _units(marker), 0)
+    head = text[:keep]
+    while _units(head) > keep:  # a character beyond the BMP takes two units
+        head = head[: len(head) - (_units(head) - keep)]
+    space = head.rfind(" ", max(len(head) - 200, 0))
+    if space > 0:
+        head = head[:space]
+    return head.rstrip() + f" … [cut: {len(head.rstrip()):,} of {len(text):,} characters{why}]"
 
 
 def _csv_cell(value: Any) -> Any:
-    """Defuse spreadsheet formulas in text cells (the data comes from hostile websites)."""
-    if isinstance(value, str) and value.startswith(_CSV_FORMULA):
-        return "'" + value
-    return value
+    """A cell a spreadsheet takes: formulas defused (the data comes from hostile websites) and
+    no more than CELL_LIMIT characters."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_CSV_FORMULA):
+        value = "'" + value
+    return cut(value, CELL_LIMIT, "; a spreadsheet cell holds no more")
 
 
-def article_to_csv_row(a: Article) -> list[Any]:
-    """One CSV row in CSV_FIELDS order; list fields joined with '; '."""
+def csv_fields(body: str = DEFAULT_BODY) -> tuple[str, ...]:
+    return CSV_FIELDS if body != "none" else CSV_FIELDS[:-1]
+
+
+def article_to_csv_row(a: Article, body: str = DEFAULT_BODY) -> list[Any]:
+    """One CSV row in :func:`csv_fields` order; list fields joined with '; '. ``body`` is
+    ``cut`` (the first BODY_CUT_CHARS characters), ``full`` or ``none`` (no text column)."""
     row = [
         a.id,
         a.title,
@@ -60,129 +89,29 @@ def article_to_csv_row(a: Article) -> list[Any]:
         "; ".join(a.entities.organization),
         "; ".join(a.entities.location),
         "; ".join(dict.fromkeys(p.source for p in a.provenance)),
-        a.text,
     ]
+    if body == "cut":
+        row.append(cut(a.text, BODY_CUT_CHARS))
+    elif body == "full":
+        row.append(a.text)
     return [_csv_cell(v) for v in row]
 
 
-def _ris_clean(value: Any) -> str:
-    return re.sub(r"\s+", " ", str(value)).strip()
-
-
-def article_to_ris(a: Article) -> str:
-    """A RIS record (type ELEC, web page), CRLF line ends as the spec asks."""
-    lines = [("TY", "ELEC"), ("ID", a.id), ("TI", a.title)]
-    lines += [("AU", name) for name in a.authors]
-    day = _day(a)
-    if day:
-        lines += [
-            ("PY", f"{day.year:04d}"),
-            ("DA", f"{day.year:04d}/{day.month:02d}/{day.day:02d}"),
-        ]
-    if a.site:
-        lines += [("T2", a.site), ("PB", a.site)]
-    if a.url:
-        lines.append(("UR", a.url))
-    if a.language:
-        lines.append(("LA", a.language))
-    lines += [("KW", c) for c in a.categories]
-    if a.body:
-        lines.append(("AB", a.body[0][:1000]))
-    lines.append(("N1", f"Quarry archive id {a.id}"))
-    out = "".join(f"{tag}  - {_ris_clean(value)}\r\n" for tag, value in lines if _ris_clean(value))
-    return out + "ER  - \r\n"
-
-
-_BIB_SPECIAL = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
-    "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-}  # fmt: skip
-
-
-def _bib_escape(value: Any) -> str:
-    text = re.sub(r"\s+", " ", str(value)).strip()
-    return "".join(_BIB_SPECIAL.get(ch, ch) for ch in text)
-
-
-def _bib_key(a: Article) -> str:
-    first = a.authors[0].split()[-1] if a.authors and a.authors[0].split() else (a.site or "quarry")
-    ascii_ = unicodedata.normalize("NFKD", first).encode("ascii", "ignore").decode()
-    stem = re.sub(r"[^A-Za-z0-9]", "", ascii_).lower() or "quarry"
-    day = _day(a)
-    return f"{stem}{day.year if day else 'nd'}_{a.id[:8]}"
-
-
-def _bib_name(name: str) -> str:
-    return _bib_escape(name).replace(" and ", " {and} ")
-
-
-def article_to_bibtex(a: Article) -> str:
-    """A BibTeX @misc entry (understood by BibTeX and biblatex alike); LaTeX specials escaped."""
-    fields: list[tuple[str, str]] = [("title", "{{" + _bib_escape(a.title) + "}}")]
-    if a.authors:
-        fields.append(("author", "{" + " and ".join(_bib_name(n) for n in a.authors) + "}"))
-    day = _day(a)
-    if day:
-        fields.append(("year", "{" + str(day.year) + "}"))
-        fields.append(("month", MONTHS[day.month - 1][:3].lower()))  # a BibTeX macro: unbraced
-        fields.append(("date", "{" + day.isoformat() + "}"))
-    if a.site:
-        fields.append(("howpublished", "{" + _bib_escape(a.site) + "}"))
-        fields.append(("organization", "{" + _bib_escape(a.site) + "}"))
-    if a.url:
-        url = a.url.replace("{", "%7B").replace("}", "%7D").replace("\\", "%5C")
-        fields.append(("url", "{" + re.sub(r"\s", "%20", url) + "}"))
-    if a.language:
-        fields.append(("language", "{" + _bib_escape(a.language) + "}"))
-    if a.categories:
-        fields.append(("keywords", "{" + _bib_escape(", ".join(a.categories)) + "}"))
-    fields.append(("note", "{Quarry archive id " + _bib_escape(a.id) + "}"))
-    body = ",\n".join(f"  {name} = {value}" for name, value in fields)
-    return f"@misc{{{_bib_key(a)},\n{body}\n}}\n"
-
-
-def article_to_csl(a: Article) -> dict[str, Any]:
-    """A CSL-JSON item (as used by Zotero, Pandoc and citeproc)."""
-    item: dict[str, Any] = {"id": a.id, "type": "webpage", "title": a.title}
-    if a.authors:
-        item["author"] = [{"literal": name} for name in a.authors]
-    day = _day(a)
-    if day:
-        item["issued"] = {"date-parts": [[day.year, day.month, day.day]]}
-    if a.site:
-        item["container-title"] = a.site
-        item["publisher"] = a.site
-    if a.url:
-        item["URL"] = a.url
-    if a.language:
-        item["language"] = a.language
-    if a.categories:
-        item["keyword"] = ", ".join(a.categories)
-    item["note"] = f"Quarry archive id {a.id}"
-    return item
-
-
-def article_citation(a: Article) -> str:
-    """A copy-ready APA-like citation in plain text."""
-    if len(a.authors) > 1:
-        who = ", ".join(a.authors[:-1]) + ", & " + a.authors[-1]
-    else:
-        who = a.authors[0] if a.authors else ""
-    day = _day(a)
-    when = f"{day.year}, {MONTHS[day.month - 1]} {day.day}" if day else "n.d."
-    title = a.title.rstrip(".")
-    parts = [f"{who}. ({when}). {title}." if who else f"{title}. ({when})."]
-    if a.site:
-        parts.append(f"{a.site}.")
-    if a.url:
-        parts.append(a.url)
-    return " ".join(parts)
+def writer_options(fmt: str, args: Mapping[str, str]) -> dict[str, str]:
+    """The keyword options of ``fmt``'s writer from URL or command arguments (``body`` for
+    CSV); ValueError with the reason for a value the writer does not take."""
+    if fmt != "csv":
+        return {}
+    body = (args.get("body") or DEFAULT_BODY).strip().lower()
+    if body not in BODY_CHOICES:
+        raise ValueError(f"body={body[:40]!r} is not an option: use one of {', '.join(BODY_CHOICES)}")
+    return {"body": body}
 
 
 # writers: iterable of Articles -> iterator of text chunks
 
 
-def write_csv(articles: Iterable[Article]) -> Iterator[str]:
+def write_csv(articles: Iterable[Article], body: str = DEFAULT_BODY) -> Iterator[str]:
     buf = io.StringIO()
     writer = csv.writer(buf)
 
@@ -192,10 +121,10 @@ def write_csv(articles: Iterable[Article]) -> Iterator[str]:
         buf.truncate()
         return text
 
-    writer.writerow(CSV_FIELDS)
+    writer.writerow(csv_fields(body))
     yield flush()
     for a in articles:
-        writer.writerow(article_to_csv_row(a))
+        writer.writerow(article_to_csv_row(a, body))
         yield flush()
 
 
@@ -206,12 +135,19 @@ def write_jsonl(articles: Iterable[Article]) -> Iterator[str]:
 
 def write_ris(articles: Iterable[Article]) -> Iterator[str]:
     for a in articles:
-        yield article_to_ris(a) + "\r\n"
+        yield ris_record(csl_item(a)) + "\r\n"
 
 
 def write_bibtex(articles: Iterable[Article]) -> Iterator[str]:
+    """BibTeX entries; a key already used in this file is lengthened to the whole archive id."""
+    seen: set[str] = set()
     for a in articles:
-        yield article_to_bibtex(a) + "\n"
+        item = csl_item(a)
+        key = bibtex_key(item)
+        if key in seen:
+            key = key.rsplit("_", 1)[0] + "_" + a.id
+        seen.add(key)
+        yield bibtex_entry(item, key) + "\n"
 
 
 def write_csl(articles: Iterable[Article]) -> Iterator[str]:
@@ -219,16 +155,33 @@ def write_csl(articles: Iterable[Article]) -> Iterator[str]:
     yield "["
     sep = "\n"
     for a in articles:
-        yield sep + json.dumps(article_to_csl(a), ensure_ascii=False)
+        yield sep + json.dumps(csl_item(a), ensure_ascii=False)
         sep = ",\n"
     yield "\n]\n"
 
 
-Writer = Callable[[Iterable[Article]], Iterator[str]]
+def reference_list(style: str) -> Callable[[Iterable[Article]], Iterator[str]]:
+    """A writer of a plain-text reference list in ``style``, one entry per paragraph, in the
+    order given (the style is parsed once, not per entry)."""
+
+    def write(articles: Iterable[Article]) -> Iterator[str]:
+        for a in articles:
+            try:
+                text = render(csl_item(a), style)
+            except Exception as exc:  # noqa: BLE001 - one record must not end the file
+                text = f"[article {a.id} could not be formatted: {type(exc).__name__}]"
+            yield text + "\n\n"
+
+    write.__name__ = f"write_{style.replace('-', '_')}"
+    return write
+
+
+Writer = Callable[..., Iterator[str]]
 EXPORT_FORMATS: dict[str, tuple[str, str, Writer]] = {
     "csv": ("text/csv", "csv", write_csv),
     "jsonl": ("application/x-ndjson", "jsonl", write_jsonl),
     "ris": ("application/x-research-info-systems", "ris", write_ris),
     "bib": ("application/x-bibtex", "bib", write_bibtex),
     "csl.json": ("application/vnd.citationstyles.csl+json", "csl.json", write_csl),
+    **{key: ("text/plain", f"{key}.txt", reference_list(key)) for key in STYLES},
 }

@@ -58,7 +58,8 @@ MAX_MODULE_LINES = 400
 WEB_FROM_ARCHIVE = {
     "quarry.archive.model": "record types (Article, ENTITY_TYPES)",
     "quarry.archive.datadir": "the data directory's layout and its default",
-    "quarry.archive.exports": "the export writers (CSV, JSONL, RIS, BibTeX, CSL-JSON)",
+    "quarry.archive.exports": "the export writers (CSV, JSONL, RIS, BibTeX, CSL-JSON, reference lists)",
+    "quarry.archive.citation": "the article's CSL-JSON record and its citation in APA, Chicago or MLA",
     "quarry.archive.readers": "the input formats and read options of `quarry ingest` and `quarry extract`",
     "quarry.archive.lock": "Busy: another writer holds the data directory",
     "quarry.archive.pipeline": "`quarry extract`: files to articles, nothing stored or indexed",

@@ -277,6 +277,7 @@ def test_article_routes_any_id(data, fclient, known):
     article_id = data.draw(segment(known["ids"]))
     template = data.draw(st.sampled_from([
         "/article/{}", "/api/article/{}", "/article/{}/cite.{}", "/article/{}/capture/{}",
+        "/article/{}?style={}", "/api/article/{}/citation?style={}",
     ]))  # fmt: skip
     extra = data.draw(st.one_of(st.sampled_from([*EXPORT_FORMATS, "0", "1", "-1", "99"]), segment([])))
     path = template.format(article_id, extra)
@@ -381,7 +382,8 @@ def _traversal_paths(known_ids: list[str], payload: str) -> list[str]:
                           "fl.person": payload, "from": payload, "to": payload, "sort": payload,
                           "page": payload, "size": payload}),  # fmt: skip
         "/api/search?" + urlencode({"q": payload, "f.site": payload, "format": payload}),
-        "/export.csv?" + urlencode({"q": payload, "f.category": payload}),
+        "/export.csv?" + urlencode({"q": payload, "f.category": payload, "body": payload}),
+        f"/api/article/{aid}/citation?" + urlencode({"style": payload}),
         f"/{payload}?file={payload}&path={payload}",
     ]
 

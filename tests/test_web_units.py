@@ -18,14 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quarry.archive.exports import (
-    EXPORT_FORMATS,
-    article_citation,
-    article_to_bibtex,
-    article_to_csl,
-    article_to_csv_row,
-    article_to_ris,
-)
+from quarry.archive.citation import bibtex_entry, csl_item, render, ris_record
+from quarry.archive.exports import EXPORT_FORMATS, article_to_csv_row
 from quarry.archive.model import Article, Entities, Provenance
 from quarry.index.api import (
     FACETS,
@@ -346,28 +340,31 @@ def test_500_is_friendly(fake_app):
 
 
 def test_ris_record():
-    ris = article_to_ris(make_articles()[0])
-    assert ris.startswith("TY  - ELEC\r\n") and ris.endswith("ER  - \r\n")
-    assert "AU  - Jane Doe\r\n" in ris and "DA  - 2021/03/04\r\n" in ris
+    ris = ris_record(csl_item(make_articles()[0]))
+    assert ris.startswith("TY  - NEWS\r\n") and ris.endswith("ER  - \r\n")
+    assert "AU  - Doe, Jane\r\n" in ris and "DA  - 2021/03/04\r\n" in ris
+    assert "Y2  - 2021/03/05\r\n" in ris  # accessed: the capture date
     assert "\n" not in ris.replace("\r\n", "")
 
 
 def test_bibtex_is_balanced_and_escaped():
-    bib = article_to_bibtex(make_articles()[0])
-    assert bib.startswith("@misc{doe2021_a1b2c3d4,")
+    bib = bibtex_entry(csl_item(make_articles()[0]))
+    assert bib.startswith("@article{doe2021_a1b2c3d4,")
     assert bib.count("{") - bib.count(r"\{") == bib.count("}") - bib.count(r"\}")
     assert r"100\%" not in bib  # body is not exported
-    assert "author = {Jane Doe and" in bib and "month = mar" in bib
+    assert "author = {Doe, Jane and" in bib and "month = mar" in bib
+    assert "journal = {example.org}" in bib and "urldate = {2021-03-05}" in bib
     assert r"\& \"quotes\"" not in bib and r"\&" in bib
 
 
 def test_csl_and_citation():
     a = make_articles()[0]
-    item = article_to_csl(a)
-    assert item["issued"] == {"date-parts": [[2021, 3, 4]]} and item["type"] == "webpage"
-    cite = article_citation(a)
-    assert cite.startswith("Jane Doe, & Émile <b>Bold</b>. (2021, March 4).")
-    assert article_citation(make_articles()[1]).startswith("Second. (n.d.).")
+    item = csl_item(a)
+    assert item["issued"] == {"date-parts": [[2021, 3, 4]]} and item["type"] == "article-newspaper"
+    assert item["accessed"] == {"date-parts": [[2021, 3, 5]]}
+    cite = render(item, "apa")
+    assert cite.startswith("Doe, J., & Émile <b>Bold</b>. (2021, March 4).")  # kept whole
+    assert render(csl_item(make_articles()[1]), "apa").startswith("Second. (n.d.).")
 
 
 def test_csv_defuses_formulas():
@@ -397,15 +394,67 @@ def test_export_formats_stream_one_record_per_article(fake_client, fmt):
     elif fmt == "ris":
         assert body.count("TY  - ") == n == body.count("ER  - ")
     elif fmt == "bib":
-        assert body.count("@misc{") == n
-    else:
+        assert body.count("\n@") + body.startswith("@") == n
+    elif fmt == "csl.json":
         assert len(json.loads(body)) == n
+    else:  # a reference list: one paragraph per article
+        assert len(body.strip().split("\n\n")) == n
 
 
 def test_unknown_export_format_404(fake_client):
     assert fake_client.get("/export.pdf").status_code == 404
     assert fake_client.get("/article/a1b2c3d4e5f60718/cite.pdf").status_code == 404
     assert fake_client.get("/article/a1b2c3d4e5f60718/cite.ris").status_code == 200
+
+
+def test_article_page_offers_each_citation_style_without_script(fake_client):
+    from quarry.archive.citation import STYLES
+
+    aid = "a1b2c3d4e5f60718"
+    html = fake_client.get(f"/article/{aid}").get_data(as_text=True)
+    assert '<strong aria-current="true">APA</strong>' in html and "APA Style 7th edition, as plain text" in html
+    for key in STYLES:
+        if key != "apa":
+            assert f'href="/article/{aid}?style={key}#cite-h"' in html
+    html = fake_client.get(f"/article/{aid}?style=mla").get_data(as_text=True)
+    assert '<strong aria-current="true">MLA</strong>' in html
+    assert "Doe, Jane, and Émile &lt;b&gt;Bold&lt;/b&gt;." in html  # the MLA entry, escaped
+    assert f'href="/article/{aid}/cite.mla"' in html and f'href="/api/article/{aid}/citation?style=mla"' in html
+    html = fake_client.get(f"/article/{aid}?style=%3Cscript%3E").get_data(as_text=True)
+    assert "There is no citation style “&lt;script&gt;”; showing APA." in html
+
+
+def test_article_page_stands_when_a_citation_cannot_be_rendered(fake_client, monkeypatch):
+    from quarry.web import articles
+
+    def broken(item, style, html=False):
+        raise RuntimeError("citeproc failed")
+
+    monkeypatch.setattr(articles, "render", broken)
+    resp = fake_client.get("/article/a1b2c3d4e5f60718")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert "This citation could not be formatted" in html and "/article/a1b2c3d4e5f60718/cite.ris" in html
+    data = fake_client.get("/api/article/a1b2c3d4e5f60718/citation").get_json()
+    assert data["text"] == "" and data["csl"]["id"] == "a1b2c3d4e5f60718"
+
+
+def test_citation_json_twin(fake_client):
+    aid = "a1b2c3d4e5f60718"
+    data = fake_client.get(f"/api/article/{aid}/citation").get_json()
+    assert data["style"] == "apa" and data["style_title"] == "APA Style 7th edition"
+    assert data["text"].startswith("Doe, J., & Émile <b>Bold</b>. (2021, March 4).")
+    assert "<i>Example.org</i>" in data["html"] and "&lt;b&gt;" in data["html"]
+    assert data["csl"]["id"] == aid and set(data["styles"]) == {"apa", "chicago", "chicago-author-date", "mla"}
+    chicago = fake_client.get(f"/api/article/{aid}/citation?style=chicago").get_json()
+    assert chicago["text"].startswith("Doe, Jane, and Émile <b>Bold</b>.")
+    resp = fake_client.get(f"/api/article/{aid}/citation?style=harvard")
+    assert resp.status_code == 400 and "Unknown citation style 'harvard'" in resp.get_json()["error"]["message"]
+    assert fake_client.get("/api/article/nope/citation").status_code == 404
+    resp = fake_client.get(f"/article/{aid}/cite.chicago")
+    assert resp.status_code == 200 and resp.mimetype == "text/plain"
+    assert resp.get_data(as_text=True) == chicago["text"] + "\n\n"
+    assert 'filename="quarry-a1b2c3d4e5f60718.chicago.txt"' in resp.headers["Content-Disposition"]
 
 
 _values = st.sampled_from(["a", "b", "c d", "é&=?", "x/y"])

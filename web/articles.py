@@ -1,16 +1,23 @@
-"""One article: its page (metadata, annotated body, provenance, similar), JSON and citations."""
+"""One article: its page (metadata, annotated body, provenance, similar), JSON and citations.
+
+The citation box offers each style as a plain link (``/article/<id>?style=mla``, no script
+needed); ``/api/article/<id>/citation?style=mla`` is its JSON twin.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template
+from typing import Any
 
-from quarry.archive.exports import EXPORT_FORMATS, article_citation
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from markupsafe import Markup
+
+from quarry.archive.citation import DEFAULT_STYLE, STYLES, csl_item, render, style_title
 from quarry.archive.model import Article
 from quarry.index.api import Hit, Mark
 
 from . import views
 from .engine import get_engine, get_settings
-from .exports import export_response
+from .exports import checked_options, export_response
 
 bp = Blueprint("articles", __name__)
 
@@ -65,17 +72,43 @@ def _similar(a: Article) -> list[Hit]:
         return []
 
 
+def _style_arg() -> tuple[str, str | None]:
+    """The style asked for (the default when none is) and a note when the name is unknown."""
+    asked = request.args.get("style", "").strip()
+    if not asked or asked in STYLES:
+        return asked or DEFAULT_STYLE, None
+    default = STYLES[DEFAULT_STYLE].label
+    return DEFAULT_STYLE, f"There is no citation style “{asked[:40]}”; showing {default}."
+
+
+def citation(a: Article, style: str) -> dict[str, Any]:
+    """The article cited in ``style``: plain text, sanitised HTML and the CSL-JSON record."""
+    item = csl_item(a)
+    out = {"style": style, "label": STYLES[style].label, "style_title": style_title(style),
+           "text": "", "html": "", "csl": item}  # fmt: skip
+    try:
+        out["text"], out["html"] = render(item, style), render(item, style, html=True)
+    except Exception:  # noqa: BLE001 - the record and the downloads still stand
+        current_app.logger.exception("citation of %s in %s failed", a.id, style)
+    return out
+
+
 @bp.get("/article/<article_id>")
 def page(article_id: str) -> str:
     a = load_article(article_id)
     live = get_settings().live_links
+    style, style_note = _style_arg()
+    cite = citation(a, style)
     return render_template(
         "article.html",
         a=a,
         paragraphs=views.annotated_paragraphs(a.body, _annotate(a)),
         similar=_similar(a),
         meta=highwire_meta(a, live),
-        citation=article_citation(a),
+        cite=cite,
+        cite_html=Markup(cite["html"]),  # sanitised to <i>, <b>, <sup>, <sub>, <span> by render
+        styles=STYLES.values(),
+        style_note=style_note,
         cite_formats=CITE_FORMATS,
         captures=get_engine().captures(a),
     )
@@ -105,9 +138,21 @@ def api(article_id: str) -> Response:
     return jsonify(load_article(article_id).to_dict())
 
 
+@bp.get("/api/article/<article_id>/citation")
+def api_citation(article_id: str) -> Response:
+    """The article page's citation box as JSON: ``?style=`` one of ``styles`` (APA if none)."""
+    a = load_article(article_id)
+    style = request.args.get("style", "").strip() or DEFAULT_STYLE
+    if style not in STYLES:
+        abort(400, description=f"Unknown citation style {style[:40]!r}. Try one of: "
+              + ", ".join(STYLES) + ".")  # fmt: skip
+    data = citation(a, style)
+    data["styles"] = {key: s.label for key, s in STYLES.items()}
+    return jsonify(data)
+
+
 @bp.get("/article/<article_id>/cite.<fmt>")
 def cite(article_id: str, fmt: str) -> Response:
-    if fmt not in EXPORT_FORMATS:
-        abort(404, description="Unknown citation format.")
+    options = checked_options(fmt, request.args)
     a = load_article(article_id)
-    return export_response(fmt, [a], f"quarry-{a.id}")
+    return export_response(fmt, [a], f"quarry-{a.id}", options)

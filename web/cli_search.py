@@ -15,7 +15,7 @@ import sys
 
 import click
 
-from quarry.archive.exports import EXPORT_FORMATS
+from quarry.archive.exports import BODY_CHOICES, CSV_BODY_HELP, EXPORT_FORMATS, writer_options
 from quarry.index.api import FACETS, AliasExpansion, EngineError, ErrorKind, SearchRequest
 
 from .cli_common import data_dir_option, engine_options, err, load_settings
@@ -55,11 +55,12 @@ EXIT_STATUS = {ErrorKind.UNAVAILABLE: 3, ErrorKind.REFUSED: 2}  # other kinds st
     "--json", "as_json", is_flag=True, help="Print results and facets as one JSON object."
 )
 @click.option(
-    "--format", "fmt", help="Export the whole result set: csv, jsonl, ris, bib, csl.json."
+    "--format", "fmt", help="Export the whole result set: " + ", ".join(EXPORT_FORMATS) + "."
 )
+@click.option("--body", type=click.Choice(BODY_CHOICES), help=CSV_BODY_HELP)
 @data_dir_option
 @engine_options
-def search(query, filters, excludes, as_typed, date_from, date_to, sort, page, size, as_json, fmt,
+def search(query, filters, excludes, as_typed, date_from, date_to, sort, page, size, as_json, fmt, body,
            data_dir, cache_size, time_budget):  # fmt: skip
     """Search the archive: the same results and facet counts as the web page."""
     args: dict[str, list[str]] = {"q": [" ".join(query)], "page": [str(page)], "size": [str(size)]}
@@ -84,13 +85,16 @@ def search(query, filters, excludes, as_typed, date_from, date_to, sort, page, s
     if fmt:
         if fmt not in EXPORT_FORMATS:
             raise click.BadParameter(f"unknown format {fmt!r}; one of {', '.join(EXPORT_FORMATS)}")
+        if body and fmt != "csv":
+            raise click.BadParameter("--body applies to --format csv only")
+        options = writer_options(fmt, {"body": body} if body else {})
         try:
             rows = engine.export_rows(req)
         except EngineError as exc:
             err(f"error: {exc.message}")
             sys.exit(EXIT_STATUS.get(exc.kind, 1))
         writer = EXPORT_FORMATS[fmt][2]
-        for chunk in writer(rows):
+        for chunk in writer(rows, **options):
             sys.stdout.write(chunk)
         return
     result = engine.search(req)
