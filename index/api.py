@@ -39,7 +39,7 @@ DEFAULT_TIME_BUDGET = 2.0  # seconds before optional work (facet counts) is left
 __all__ = [
     "DEFAULT_CACHE_SIZE", "DEFAULT_TIME_BUDGET", "DEFAULT_FACET_LIMIT", "DEFAULT_PAGE_SIZE", "FACETS", "MAX_FACET_LIMIT", "MAX_PAGE",
     "MAX_QUERY_CHARS", "PAGE_SIZES", "SORTS", "Capture", "Deadline", "Engine", "EngineError",
-    "EntityView", "ErrorKind", "Facet", "FacetValue", "Health", "HistogramBin", "Hit", "Mark",
+    "EntityView", "ErrorKind", "Facet", "FacetValue", "Health", "HistogramBin", "Hit", "IdList", "Mark",
     "SearchRequest", "SearchResult",
 ]  # fmt: skip
 
@@ -124,6 +124,9 @@ class Hit:
     # HTML-safe like ``snippet``: another headline of the article that has a query word the
     # title lacks (empty when the title shows why it matched)
     also_titled: str = ""
+    # the researcher's own: tags and note on the article (from the annotations database)
+    tags: list[str] = field(default_factory=list)
+    note: str = ""
 
 
 @dataclass
@@ -175,6 +178,16 @@ class SearchResult:
             "facets_timed_out": [f.name for f in self.facets if f.timed_out],
             "histogram": [asdict(b) for b in self.histogram],
         }
+
+
+@dataclass
+class IdList:
+    """Every article id of a result set, in its order, and the index generation that found them
+    (what a collection freezes and a saved search compares)."""
+
+    ids: list[str]
+    index_version: str  # "<version>/<generation>"
+    query_error: str | None = None  # the query was not run as written (its plain words were)
 
 
 @dataclass
@@ -239,6 +252,10 @@ class Engine(Protocol):
     def export_rows(self, req: SearchRequest) -> Iterator[Article]:
         """The whole result set of ``req`` in its order, streamed, no cap. Raises EngineError
         (UNAVAILABLE, REFUSED) before the first row, never while streaming."""
+
+    def result_ids(self, req: SearchRequest) -> IdList:
+        """Every article id of ``req``'s result set in its order (no cap, no articles read).
+        Raises EngineError (UNAVAILABLE, REFUSED) like ``export_rows``."""
 
     def captures(self, article: Article) -> list[bool]:
         """For each of the article's sources: is its captured page kept?"""

@@ -24,6 +24,7 @@ from quarry.archive.store import Store
 
 from . import facets as facet_counts
 from . import filters, ranking
+from .annotated import Annotated
 from .api import (
     DEFAULT_CACHE_SIZE,
     DEFAULT_TIME_BUDGET,
@@ -34,12 +35,14 @@ from .api import (
     ErrorKind,
     Health,
     Hit,
+    IdList,
     Mark,
     SearchRequest,
     SearchResult,
 )
 from .arraymatch import POSTINGS_CACHE_BYTES, TooManyTerms
 from .cache import LRUCache
+from .columns import Columns
 from .entity_page import entity_view
 from .generations import Generation, Generations
 from .plan import Parsed, Plan, parse, prepare
@@ -63,6 +66,7 @@ class Archive:
         self._generations = Generations(self.data_dir, POSTINGS_CACHE_BYTES if cache_size else 0)
         self._local = threading.local()
         self._authority = None
+        self._annotated = Annotated(self.data_dir)  # the researcher's tags, notes and collections
 
     # -- what stays the same for every generation --------------------------------------------
 
@@ -105,6 +109,8 @@ class Archive:
         notes = []
         if not gen.postings.fast:
             notes.append(f"postings are read through Whoosh's own (slower) readers: {gen.postings.reason}")
+        if self._annotated.problem:
+            notes.append(self._annotated.problem)
         return Health(int(gen.columns.live.sum()), f"{gen.version_dir.name}/{gen.generation}", notes=notes)
 
     # -- searching ---------------------------------------------------------------------------
@@ -122,16 +128,20 @@ class Archive:
 
         return prepare(req, parse_query)
 
-    def _match(self, gen: Generation, plan: Plan, deadline: Deadline) -> tuple[np.ndarray, np.ndarray | None]:
+    def _match(self, gen: Generation, plan: Plan, deadline: Deadline,
+               columns: Columns) -> tuple[np.ndarray, np.ndarray | None]:  # fmt: skip
         """The query's matching documents and their scores (None when browsing)."""
         if plan.parsed is None:
             return gen.columns.live.copy(), None
-        key = (gen.key, plan.parsed.text)
+        walk = plan.parsed.walk
+        # tag: and note: clauses match differently once the annotations change
+        key = (gen.key, plan.parsed.text, self._annotated.revision() if walk.annotated else None)
         cached = self._matches.get(key)
         if cached is not None:
             return cached
+        resolve = self._annotated.resolver(columns)
         with gen.lock:
-            mask, scores = gen.matcher.evaluate(plan.parsed.walk, deadline)  # may raise TooManyTerms
+            mask, scores = gen.matcher.evaluate(walk, deadline, resolve)  # may raise TooManyTerms
         mask = mask & gen.columns.live
         scores = scores.astype(np.float32)  # half the memory in the cache; ties order by docnum
         mask.flags.writeable = False  # shared through the cache
@@ -155,25 +165,36 @@ class Archive:
         result.elapsed_ms = deadline.elapsed() * 1000
         return result
 
+    def _select(self, gen: Generation, plan: Plan, deadline: Deadline):
+        """The columns (with the researcher's tags), scores, and masks of the result set: ``base``
+        (query and every filter but the facet selections), ``includes`` (per facet) and ``final``."""
+        req = plan.request
+        columns = self._annotated.columns(gen.key, gen.columns)
+        qmask, scores = self._match(gen, plan, deadline, columns)
+        deadline.check()
+        includes, other = filters.masks(columns, req, req.within)
+        allowed = self._annotated.restriction(gen.key, columns, req)  # a collection, an id set
+        if allowed is not None:
+            other &= allowed
+        base = qmask & other
+        return columns, scores, base, includes, filters.all_of(base, list(includes.values()))
+
     def _search(self, gen: Generation, shown: SearchRequest, deadline: Deadline, result: SearchResult) -> None:
         """The phases of one search, each adding to ``result``."""
         plan = self._plan(gen, shown)
         req = plan.request
         if plan.error:
             result.query_error, result.error_kind = plan.error, ErrorKind.BAD_QUERY
-        qmask, scores = self._match(gen, plan, deadline)
-        deadline.check()
-        includes, other = filters.masks(gen.columns, req, req.within)
-        base = qmask & other
-        final = filters.all_of(base, list(includes.values()))
+        columns, scores, base, includes, final = self._select(gen, plan, deadline)
         result.total = int(final.sum())
         self._page(gen, plan, scores, final, deadline, result.hits)
         deadline.check()
         if req.with_facets:
-            result.facets = facet_counts.count(gen.columns, req, base, includes, deadline)
+            result.facets = facet_counts.count(columns, req, base, includes, deadline)
         if req.with_histogram:
-            result.histogram, result.undated = facet_counts.histogram(gen.columns, final)
-        if result.total == 0 and plan.parsed is not None and not plan.error:
+            result.histogram, result.undated = facet_counts.histogram(columns, final)
+        annotated = plan.parsed is not None and plan.parsed.walk.annotated
+        if result.total == 0 and plan.parsed is not None and not plan.error and not annotated:
             deadline.check()
             result.suggestion = suggest(gen, req.q, self.article)
 
@@ -196,6 +217,7 @@ class Archive:
                 snippet = gen.highlighter.snippet(article, marks)
                 also = gen.highlighter.also_titled(article, marks)
             hits.append(_hit(article, snippet, values[n] if values else None, also))
+        self._annotated.decorate(hits)
 
     def _marks(self, gen: Generation, plan: Plan) -> dict[str, frozenset[str]]:
         """The words to mark per text field: the walk's, with its wildcards' words added."""
@@ -248,17 +270,17 @@ class Archive:
                            self.search)  # fmt: skip
 
     def export_rows(self, req: SearchRequest) -> Iterator[Article]:
+        return self._stream(self.result_ids(req).ids)
+
+    def result_ids(self, req: SearchRequest) -> IdList:
         gen = self._generations.current()
         try:
             plan = self._plan(gen, req)
-            qmask, scores = self._match(gen, plan, Deadline())
+            columns, scores, _, _, final = self._select(gen, plan, Deadline())
         except (RecursionError, TooManyTerms) as exc:
             raise EngineError(ErrorKind.REFUSED, _refusal(exc)) from exc
-        includes, other = filters.masks(gen.columns, plan.request, plan.request.within)
-        final = filters.all_of(qmask & other, list(includes.values()))
-        docnums, _ = ranking.ordered(gen.columns, plan.request.sort, scores, final, None)
-        ids = [gen.columns.ids[d] for d in docnums]
-        return self._stream(ids)
+        docnums, _ = ranking.ordered(columns, plan.request.sort, scores, final, None)
+        return IdList([columns.ids[d] for d in docnums], f"{gen.version_dir.name}/{gen.generation}", plan.error)
 
     def _stream(self, ids: list[str]) -> Iterator[Article]:
         """The articles of ``ids`` in order, read from the store in batches."""

@@ -22,6 +22,7 @@ FACETS: dict[str, str] = {
     "person": "Person",
     "organization": "Organization",
     "location": "Location",
+    "tag": "Tag",  # the researcher's own tags, from the annotations database (index/annotated.py)
 }
 SORTS = ("relevance", "newest", "oldest")
 PAGE_SIZES = (10, 20, 50, 100)
@@ -34,6 +35,7 @@ MAX_FACET_LIMIT = 1000
 MAX_QUERY_CHARS = 2000
 
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_COLLECTION_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 @dataclass
@@ -56,6 +58,11 @@ class SearchRequest:
     # (facet, value) every result must have, ANDed with everything else: an entity page's
     # entity, carried into its exports as ``in.<facet>=<value>``
     within: tuple[str, str] | None = None
+    # a collection's id (``collection=<id>``): only its articles, by their stable article ids
+    collection: str | None = None
+    # only these article ids (never in a URL: pages that compute a set, e.g. what is new since a
+    # saved search was last opened, carry what defines it instead)
+    ids: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         self.q = self.q[:MAX_QUERY_CHARS]
@@ -91,6 +98,8 @@ class SearchRequest:
                 req.facet_filters[name] = values[0][:100]
             elif prefix == "in" and values:
                 req.within = (name, values[0])
+        collection = first("collection").strip()
+        req.collection = collection if _COLLECTION_RE.match(collection) else None
         req.date_from = _date_or_none(first("from"))
         req.date_to = _date_or_none(first("to"))
         sort = first("sort")
@@ -110,6 +119,8 @@ class SearchRequest:
             out += [("x." + name, v) for v in self.excludes.get(name, [])]
         if self.within:
             out.append(("in." + self.within[0], self.within[1]))
+        if self.collection:
+            out.append(("collection", self.collection))
         if self.date_from:
             out.append(("from", self.date_from))
         if self.date_to:

@@ -40,6 +40,7 @@ from quarry.index.api import (
     Health,
     HistogramBin,
     Hit,
+    IdList,
     Mark,
     SearchRequest,
     SearchResult,
@@ -152,6 +153,9 @@ class FakeEngine:
 
     def export_rows(self, req: SearchRequest) -> Iterator[Article]:
         return iter(self.articles.values())
+
+    def result_ids(self, req: SearchRequest) -> IdList:
+        return IdList(list(self.articles), "fake")
 
     def paragraph_marks(self, article: Article) -> list[list[Mark]]:
         return [
