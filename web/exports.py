@@ -1,6 +1,7 @@
 """The export blueprint: a whole result set, streamed, in any of the export formats.
 
-The writers themselves live in :mod:`quarry.archive.exports` (no Flask), shared with the CLI.
+The writers themselves live in :mod:`quarry.archive.exports` (no Flask), shared with the CLI;
+result sets go out with the researcher's tags and notes (:mod:`quarry.archive.annotations.exporting`).
 """
 
 from __future__ import annotations
@@ -9,24 +10,27 @@ from collections.abc import Iterable
 
 from flask import Blueprint, Response, abort, request, stream_with_context
 
+from quarry.archive.annotations.exporting import ExportHeader, write_annotated
 from quarry.archive.exports import EXPORT_FORMATS
 from quarry.archive.model import Article
 from quarry.index.api import SearchRequest
 
+from .annotation_views import notes_lookup
 from .engine import get_engine
 
 bp = Blueprint("exports", __name__)
 
 
-def export_response(fmt: str, articles: Iterable[Article], filename: str) -> Response:
-    """A streamed download of ``articles`` in ``fmt`` (404 for an unknown format)."""
+def export_response(fmt: str, articles: Iterable[Article], filename: str, *, annotated: bool = False,
+                    header: ExportHeader | None = None) -> Response:  # fmt: skip
+    """A streamed download of ``articles`` in ``fmt`` (404 for an unknown format); ``annotated``:
+    with their tags and notes, and a collection's ``header``."""
     if fmt not in EXPORT_FORMATS:
         abort(404, description=f"Unknown export format {fmt!r}. Try one of: "
               + ", ".join(EXPORT_FORMATS) + ".")  # fmt: skip
     mimetype, ext, writer = EXPORT_FORMATS[fmt]
-    response = Response(
-        stream_with_context(writer(articles)), content_type=f"{mimetype}; charset=utf-8"
-    )
+    chunks = write_annotated(fmt, articles, notes_lookup, header) if annotated else writer(articles)
+    response = Response(stream_with_context(chunks), content_type=f"{mimetype}; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{ext}"'
     return response
 
@@ -38,4 +42,4 @@ def export(fmt: str) -> Response:
         return export_response(fmt, (), "quarry-export")  # a 404 naming the formats
     req = SearchRequest.from_args(request.args)
     # an EngineError (unavailable, refused) is raised here, before the first byte is sent
-    return export_response(fmt, get_engine().export_rows(req), "quarry-export")
+    return export_response(fmt, get_engine().export_rows(req), "quarry-export", annotated=True)

@@ -7,13 +7,14 @@
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 from pathlib import Path
 
 from quarry.archive.datadir import DataDir
 
 from .collections import Collection, Collections
-from .db import AnnotationsError, AnnotationsUnavailable, connect, revision
+from .db import AnnotationsError, AnnotationsUnavailable, connect, revision, set_meta_once
 from .notes import ArticleNotes, Note, Notes, split_tags
 from .saved import SavedSearch, SavedSearches, Snapshot
 
@@ -44,6 +45,11 @@ class AnnotationsDB:
     @property
     def revision(self) -> int:
         return revision(self.conn)
+
+    def secret(self, name: str) -> bytes:
+        """A random secret kept in the database under ``name``, made on first use (every
+        process serving the archive reads the same one). Never exported."""
+        return bytes.fromhex(set_meta_once(self.conn, f"secret:{name}", secrets.token_hex(32)))
 
     def close(self) -> None:
         self.conn.close()
