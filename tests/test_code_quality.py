@@ -64,6 +64,10 @@ WEB_FROM_ARCHIVE = {
     "quarry.archive.pipeline": "`quarry extract`: files to articles, nothing stored or indexed",
     "quarry.archive.entities.train": "`quarry train-ner`: the entity model, no index involved",
     "quarry.archive.samples": "the bundled sample's folder (`quarry serve --sample`)",
+    "quarry.archive.annotations": "the researcher's own database (collections, tags, notes, saved "
+                                  "searches): the pages and commands read and write it",
+    "quarry.archive.annotations.exporting": "exports with tags, notes and a collection's header",
+    "quarry.archive.annotations.transfer": "`quarry annotations export|import` (JSON Lines)",
 }  # fmt: skip
 
 

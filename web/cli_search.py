@@ -14,6 +14,7 @@ import sys
 
 import click
 
+from quarry.archive.annotations.exporting import write_annotated
 from quarry.archive.exports import EXPORT_FORMATS
 from quarry.index.api import FACETS, EngineError, ErrorKind, SearchRequest
 
@@ -79,8 +80,9 @@ def search(query, filters, excludes, date_from, date_to, sort, page, size, as_js
         except EngineError as exc:
             err(f"error: {exc.message}")
             sys.exit(EXIT_STATUS.get(exc.kind, 1))
-        writer = EXPORT_FORMATS[fmt][2]
-        for chunk in writer(rows):
+        from .cli_annotations import notes_lookup  # with the researcher's tags and notes
+
+        for chunk in write_annotated(fmt, rows, notes_lookup(data_dir)):
             sys.stdout.write(chunk)
         return
     result = engine.search(req)
@@ -100,6 +102,9 @@ def search(query, filters, excludes, date_from, date_to, sort, page, size, as_js
         click.echo(f"{n:>4}. {hit.title}\n      {meta}\n      id {hit.id}")
         if hit.also_titled:  # found through another of its headlines: say which
             click.echo(f"      also headlined: {html.unescape(re.sub(r'</?mark>', '', hit.also_titled))}")
+        if hit.tags or hit.note:  # the researcher's own
+            click.echo("      " + "; ".join(x for x in (" ".join(f"#{t}" for t in hit.tags),
+                                                     f"note: {hit.note[:100]}" if hit.note else "") if x))  # fmt: skip
     if result.suggestion:
         click.echo(f"did you mean: {result.suggestion}")
     for facet in result.facets:

@@ -11,8 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
-from quarry.archive.annotations import Collection
-from quarry.archive.annotations.db import now
+from quarry.archive.annotations import Collection, now
 from quarry.archive.annotations.exporting import ExportHeader, describe_query
 from quarry.archive.exports import EXPORT_FORMATS
 from quarry.index.api import MAX_PAGE, SearchRequest

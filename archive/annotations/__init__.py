@@ -14,13 +14,13 @@ from pathlib import Path
 from quarry.archive.datadir import DataDir
 
 from .collections import Collection, Collections
-from .db import AnnotationsError, AnnotationsUnavailable, connect, revision, set_meta_once
+from .db import AnnotationsError, AnnotationsUnavailable, connect, now, revision, set_meta_once
 from .notes import ArticleNotes, Note, Notes, split_tags
 from .saved import SavedSearch, SavedSearches, Snapshot
 
 __all__ = [
     "AnnotationsDB", "AnnotationsError", "AnnotationsUnavailable", "ArticleNotes", "Collection",
-    "Note", "SavedSearch", "Snapshot", "split_tags",
+    "Note", "SavedSearch", "Snapshot", "now", "split_tags",
 ]  # fmt: skip
 
 
