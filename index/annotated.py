@@ -68,12 +68,12 @@ class Annotated:
             revision = self.revision()
         except EngineError:
             log.warning("%s", self.problem)
-            return columns.with_field("tag", _tag_column([], columns))
+            return columns.with_field("tag", tag_column([], columns))
         cache_key = (key, revision)
         found = self._columns.get(cache_key)
         if found is None:
             pairs = self._read(lambda db: db.notes.tag_pairs(), [])
-            found = columns.with_field("tag", _tag_column(pairs, columns))
+            found = columns.with_field("tag", tag_column(pairs, columns))
             self._columns.put(cache_key, found)
             self.problem = None
         return found
@@ -124,7 +124,7 @@ class Annotated:
                 hit.tags, hit.note = list(found.tags), found.note
 
 
-def _tag_column(pairs: list[tuple[str, str]], columns: Columns) -> Column:
+def tag_column(pairs: list[tuple[str, str]], columns: Columns) -> Column:
     """A facet column of the tags on the generation's documents (vocabulary sorted, like the
     index's own columns)."""
     vocab = sorted({tag for _, tag in pairs})

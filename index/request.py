@@ -72,7 +72,8 @@ class SearchRequest:
         """Build a request from URL-style arguments (a werkzeug MultiDict or dict of lists).
 
         ``q``, ``f.<facet>`` (repeatable), ``x.<facet>`` (repeatable), ``from``, ``to``, ``sort``,
-        ``page``, ``size``, ``fl.<facet>`` (facet limit), ``fq.<facet>`` (facet value search).
+        ``page``, ``size``, ``fl.<facet>`` (facet limit), ``fq.<facet>`` (facet value search),
+        ``collection`` (a collection's id).
         Unknown or malformed values fall back to defaults: a URL can never make a search fail.
         """
         getlist = args.getlist if hasattr(args, "getlist") else lambda k: _as_list(args.get(k))
