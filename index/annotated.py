@@ -39,11 +39,20 @@ class Annotated:
         self.problem: str | None = None  # why the annotations cannot be read (for health)
 
     def _db(self) -> AnnotationsDB | None:
-        """This thread's connection (None: nothing annotated yet); AnnotationsUnavailable."""
+        """This thread's connection (None: nothing annotated yet); AnnotationsUnavailable. A
+        database file replaced meanwhile (restored from a backup) is opened afresh."""
+        try:
+            stat = self.data_dir.annotations.stat()
+        except FileNotFoundError:
+            self._local.db = None
+            return None
+        file = (stat.st_dev, stat.st_ino)
         db = getattr(self._local, "db", None)
-        if db is None:
-            db = AnnotationsDB.open(self.data_dir, readonly=True)
-            self._local.db = db
+        if db is None or getattr(self._local, "file", None) != file:
+            if db is not None:
+                db.close()
+            db = self._local.db = AnnotationsDB.open(self.data_dir, readonly=True)
+            self._local.file = file
         return db
 
     def _read(self, what: Callable[[AnnotationsDB], object], default):
@@ -56,8 +65,9 @@ class Annotated:
             self.problem = f"the annotations database cannot be read: {exc}"
             raise EngineError(ErrorKind.UNAVAILABLE, self.problem) from exc
 
-    def revision(self) -> int:
-        return self._read(lambda db: db.revision, 0)
+    def revision(self) -> tuple:
+        """What cached answers are keyed on: the database file and its write count."""
+        return self._read(lambda db: (self._local.file, db.revision), ())
 
     # -- the Tag facet -----------------------------------------------------------------------
 

@@ -150,7 +150,7 @@ def walk(q, schema) -> Walk:
     phrase_words: set[tuple[str, bytes]] = set()
     marks: dict[str, set[str]] = {}
     expansions: list[Expand] = []
-    annotated: list[Node] = []
+    annotated: list[Annotation] = []
 
     def mark(fieldname: str, word: str | bytes) -> None:
         if fieldname in ("title", "body") or fieldname.startswith("text_"):
@@ -185,7 +185,8 @@ def walk(q, schema) -> Walk:
     def go(node, negated: bool) -> Node:
         if getattr(node, "fieldname", None) in ANNOTATION_FIELDS:
             found = _annotation(node)
-            annotated.append(found)
+            if isinstance(found, Annotation):
+                annotated.append(found)
             return found
         if isinstance(node, wq.Term):
             if node.fieldname not in schema:
@@ -242,7 +243,7 @@ def walk(q, schema) -> Walk:
 
     tree = go(q, False)
     return Walk(tree, frozenset(phrase_words), {k: frozenset(v) for k, v in marks.items()}, tuple(expansions),
-                any(isinstance(n, Annotation) for n in annotated))  # fmt: skip
+                bool(annotated))  # fmt: skip
 
 
 def _annotation(node) -> Node:

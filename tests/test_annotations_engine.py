@@ -8,10 +8,12 @@ returns, never from the masks or counts under test."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
 from quarry.archive.annotations import AnnotationsDB
+from quarry.archive.datadir import DataDir
 from quarry.index.api import SearchRequest
 from quarry.index.engine import Archive
 from quarry.index.update import rebuild
@@ -163,3 +165,22 @@ def test_without_an_annotations_database_nothing_is_tagged_and_nothing_fails(tmp
     facet = next(f for f in engine.search(SearchRequest()).facets if f.name == "tag")
     assert facet.values == [] and not facet.timed_out
     assert engine.health().ok and not engine.health().notes
+
+
+def test_an_annotations_database_made_anew_is_read_afresh(tmp_path, built_archive):
+    data = tmp_path / "data"
+    shutil.copytree(built_archive, data)
+    engine = Archive(data)
+    ids = [h.id for h in engine.search(ALL).hits]
+    with AnnotationsDB.open(data) as db:
+        db.notes.add_tags(ids[0], ["before"])
+    assert found(engine, "tag:before") == {ids[0]}  # the engine now holds a connection to it
+    path = DataDir(data).annotations
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    assert found(engine, "tag:before") == set()
+    with AnnotationsDB.open(data) as db:  # the same number of writes as the one before
+        db.notes.add_tags(ids[1], ["after"])
+    assert found(engine, "tag:after") == {ids[1]} and found(engine, "tag:before") == set()
+    facet = next(f for f in engine.search(SearchRequest()).facets if f.name == "tag")
+    assert [v.value for v in facet.values] == ["after"]
