@@ -13,7 +13,7 @@ import re
 import shutil
 
 import pytest
-from browser_support import LiveServer, PageWatch, launch_chromium
+from browser_support import LiveServer, PageWatch
 from conftest import FIXTURES, make_archive
 from test_browser import facet_item, query_of, screenshot, shown_ids, shown_total
 
@@ -21,15 +21,6 @@ from quarry.web.settings import Settings
 
 MORE = FIXTURES / "workflow" / "more.jsonl"
 QUERY, CATEGORY, TAG = "group", "Analysis", "chapter-3"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    with sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +44,8 @@ def api_ids(server, **args) -> list[str]:
 
 
 @pytest.mark.browser
-def test_collection_rerun_and_tag_flow(chromium, server, data, capsys):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, base_url=server.url)
+def test_collection_rerun_and_tag_flow(browser, server, data, capsys):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server.url)
     try:
         watch = PageWatch(context, server.url)
         page = watch.new_page()
@@ -124,7 +115,7 @@ def test_collection_rerun_and_tag_flow(chromium, server, data, capsys):
 
 
 @pytest.mark.browser
-def test_collection_and_article_pages_fit_a_narrow_screen(chromium, server, data, capsys):
+def test_collection_and_article_pages_fit_a_narrow_screen(browser, server, data, capsys):
     from quarry.archive.annotations import AnnotationsDB
 
     ids = api_ids(server)
@@ -132,7 +123,7 @@ def test_collection_and_article_pages_fit_a_narrow_screen(chromium, server, data
         coll = db.collections.create("A collection with a rather long name for a narrow phone screen", ids[:3],
                                      query="q=group", description="Why these three.")  # fmt: skip
         db.notes.set_note(ids[0], "A note that is long enough to wrap over several lines on a phone screen.")
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, base_url=server.url)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=server.url)
     try:
         watch = PageWatch(context, server.url)
         page = watch.new_page()

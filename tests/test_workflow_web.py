@@ -200,6 +200,10 @@ def test_save_reopen_search_within_and_change_a_collection(data):
     resp = client.post("/collections/items", data={"collection": cid, "article_id": other,
                                                    "next": "//evil.example/x", "csrf_token": token})  # fmt: skip
     assert resp.headers["Location"].endswith(f"/collection/{cid}")  # never to another site
+    for elsewhere in ("/\\evil.example/x", "https://evil.example/", "javascript:alert(1)"):
+        resp = client.post("/collections/items", data={"collection": cid, "article_id": other,
+                                                       "next": elsewhere, "csrf_token": token})  # fmt: skip
+        assert resp.headers["Location"].endswith(f"/collection/{cid}"), elsewhere
     assert sorted(client.get(f"/api/collection/{cid}").get_json()["ids"]) == sorted([expected[1], other])
     assert client.post("/collections/items", data={"collection": cid, "article_id": "0" * 16,
                                                    "csrf_token": token}).status_code == 404  # fmt: skip

@@ -41,12 +41,12 @@ def request_of(query: str) -> SearchRequest:
 
 def safe_next(target: str | None, default: str) -> str:
     """Where a form sends the browser back to: a path on this site, never another site."""
-    if not target:
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target or any(ord(ch) < 32 for ch in target):  # "/\\evil" is "//evil" to browsers
         return default
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
-    return target
+    return default if parts.scheme or parts.netloc else target
 
 
 def load_collection(cid: str) -> Collection:
@@ -65,11 +65,11 @@ def load_saved(sid: str) -> SavedSearch:
     return found
 
 
-def collection_choices() -> list[Collection]:
-    """The collections an article can be added to (the most recently changed first)."""
+def collection_choices() -> list[tuple[str, str]]:
+    """(id, name) of the collections an article can be added to, the most recently changed first."""
     if "_collection_choices" not in g:
         db = readable_db()
-        g._collection_choices = db.collections.list() if db is not None else []
+        g._collection_choices = db.collections.names() if db is not None else []
     return g._collection_choices
 
 

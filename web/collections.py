@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
@@ -52,6 +53,11 @@ def describe(coll: Collection) -> dict[str, Any]:
             "url": url_for("collections.page", cid=coll.id, _external=True)}  # fmt: skip
 
 
+def narrowing(shown: SearchRequest) -> str:
+    """The URL arguments of a search within a collection that narrow it ('' for none)."""
+    return urlencode([(k, v) for k, v in result_args(shown) if k != "sort"])
+
+
 def within_request(cid: str) -> tuple[SearchRequest, SearchRequest]:
     """The page's own request (URLs are built from it: the collection is in the path) and the
     one run (restricted to the collection)."""
@@ -83,11 +89,10 @@ def page(cid: str) -> str:
     query = result_query(shown)
     ctx["exports"] = [(fmt, url_for("collections.export", cid=cid, fmt=fmt) + ("?" + query if query else ""))
                       for fmt in EXPORT_FORMATS]  # fmt: skip
-    narrowed = bool(result_args(shown)) and result_args(shown) != [("sort", shown.sort)]
-    missing = 0 if narrowed or result.error_kind else max(0, coll.count - result.total)
+    missing = 0 if narrowing(shown) or result.error_kind else max(0, coll.count - result.total)
     return render_template("collection.html", coll=coll, search=describe_query(coll.query),
                            search_url=url_for("search.index") + ("?" + coll.query if coll.query else ""),
-                           narrowed=narrowed, missing=missing, **ctx)  # fmt: skip
+                           missing=missing, **ctx)  # fmt: skip
 
 
 @bp.get("/api/collection/<cid>")
@@ -132,7 +137,7 @@ def export(cid: str, fmt: str) -> Response:
         return export_response(fmt, (), "quarry-collection")  # a 404 naming the formats
     shown, run = within_request(cid)
     ids = get_engine().result_ids(run).ids  # an EngineError here, before the first byte
-    within = result_query(shown) if result_args(shown) != [("sort", shown.sort)] else ""
+    within = narrowing(shown)
     header = ExportHeader(
         id=coll.id, name=coll.name, description=coll.description, search=describe_query(coll.query),
         query=coll.query, frozen_at=coll.frozen_at, index_version=coll.index_version,
