@@ -330,3 +330,14 @@ def test_pages_have_titles_headings_labels_and_landmarks(data):
         for control in re.findall(r'<(?:input|select|textarea)\b[^>]*\bid="([^"]+)"', html):
             assert f'for="{control}"' in html, (path, control)
         assert markup_problems(html) == [], path
+
+
+def test_the_user_header_setting_comes_from_the_environment(monkeypatch):
+    from quarry.web.settings import SettingsError
+
+    assert Settings.load().user_header is None
+    monkeypatch.setenv("QUARRY_USER_HEADER", "X-Remote-User")
+    assert Settings.load().user_header == "X-Remote-User"
+    monkeypatch.setenv("QUARRY_USER_HEADER", "X Remote: User")
+    with pytest.raises(SettingsError, match="QUARRY_USER_HEADER"):
+        Settings.load()
