@@ -84,10 +84,13 @@ def prepare(work: Path, copy_from: Path | None, articles: int, corpus: Path, add
     return data
 
 
-def timed(fn, repeat: int) -> dict[str, float]:
+def timed(fn, repeat: int, before=None) -> dict[str, float]:
+    """p50 / p95 / max of ``fn`` in ms; ``before`` runs untimed ahead of each run."""
     fn()  # untimed: opens the generation, fills caches that every later request shares
     times = []
     for _ in range(repeat):
+        if before is not None:
+            before()
         t0 = time.perf_counter()
         fn()
         times.append((time.perf_counter() - t0) * 1000)
@@ -145,6 +148,15 @@ def main(argv: list[str] | None = None) -> int:
         resp.get_data()
 
     cid = coll.id
+    writer = AnnotationsDB.open(data)
+    flips = iter(range(10**9))
+
+    def write() -> None:  # a tag added or taken away: the revision rises, caches are rebuilt
+        n = next(flips)
+        if n % 2:
+            writer.notes.remove_tag(chosen[0], "bench-flip")
+        else:
+            writer.notes.add_tags(chosen[0], ["bench-flip"])
     gen = engine.generation()
     pairs = AnnotationsDB.open(data, readonly=True).notes.tag_pairs()
     tags_column = tag_column(pairs, gen.columns)
@@ -162,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
         "saving: the search's ids (result_ids)": lambda: engine.result_ids(SearchRequest(sort="oldest")),
     }  # fmt: skip
     timings = {}
+    cold = "collection page right after a tag was written (caches rebuilt)"
+    timings[cold] = timed(lambda: page(f"/collection/{cid}"), args.repeat, before=write)
     for name, fn in measured.items():
         timings[name] = timed(fn, args.repeat)
         log(f"{name}: p50 {timings[name]['p50']:.1f} ms, p95 {timings[name]['p95']:.1f} ms")
@@ -172,9 +186,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.tagged:,} articles with {args.tags} tags; {args.repeat} runs each\n")  # fmt: skip
     print("| measured | p50 | p95 | max |\n|---|---|---|---|")
     for name, t in timings.items():
-        print(f"| {name} | {t['p50']:.1f} ms | {t['p95']:.1f} ms | {t['max']:.1f} ms |")
+        print(f"| {name} | {t['p50']:.2f} ms | {t['p95']:.2f} ms | {t['max']:.2f} ms |")
     print(f"\nsaving a collection of {results['collection']:,}: database insert {results['create_collection_ms']:.0f} ms")
-    page_p95 = timings["collection page (GET /collection/<id>)"]["p95"]
+    writer.close()
+    page_p95 = max(timings["collection page (GET /collection/<id>)"]["p95"], timings[cold]["p95"])
     print(f"collection page p95 {page_p95:.0f} ms: {'within' if page_p95 <= TARGET_MS else 'OVER'} the {TARGET_MS:.0f} ms target")
     return 0 if page_p95 <= TARGET_MS else 1
 
