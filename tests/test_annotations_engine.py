@@ -14,7 +14,7 @@ import pytest
 
 from quarry.archive.annotations import AnnotationsDB
 from quarry.archive.datadir import DataDir
-from quarry.index.api import SearchRequest
+from quarry.index.api import ErrorKind, SearchRequest
 from quarry.index.engine import Archive
 from quarry.index.update import rebuild
 
@@ -184,3 +184,16 @@ def test_an_annotations_database_made_anew_is_read_afresh(tmp_path, built_archiv
     assert found(engine, "tag:after") == {ids[1]} and found(engine, "tag:before") == set()
     facet = next(f for f in engine.search(SearchRequest()).facets if f.name == "tag")
     assert [v.value for v in facet.values] == ["after"]
+
+
+def test_an_unreadable_annotations_database_is_said_and_searching_goes_on(tmp_path, built_archive):
+    data = tmp_path / "data"
+    shutil.copytree(built_archive, data)
+    DataDir(data).annotations.write_bytes(b"this is not a database " * 100)
+    engine = Archive(data)
+    result = engine.search(SearchRequest(q="group"))
+    assert result.total > 0 and result.error_kind is None  # the archive itself answers
+    assert next(f for f in result.facets if f.name == "tag").values == []
+    tagged = engine.search(SearchRequest(q="tag:x"))
+    assert tagged.error_kind is ErrorKind.UNAVAILABLE and "annotations database" in tagged.query_error
+    assert any("annotations database" in note for note in engine.health().notes)
