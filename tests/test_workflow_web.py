@@ -299,6 +299,8 @@ def test_tags_and_notes_on_the_article_page_in_results_and_as_a_facet(data):
                                                           "csrf_token": token})  # fmt: skip
         assert resp.status_code == 303 and resp.headers["Location"].endswith(f"/article/{aid}#annotations")
     client.post(f"/article/{a}/note", data={"note": "Court ruling matters.\n" + HOSTILE, "csrf_token": token})
+    api = client.get(f"/api/article/{a}").get_json()["annotations"]
+    assert "Chapter-3" in api["tags"] and api["note"].startswith("Court ruling") and api["note_by"] == "local"
     html = client.get(f"/article/{a}").get_data(as_text=True)
     assert "Chapter-3" in html and "Court ruling matters." in html and "Written by local" in html
     assert markup_problems(html) == [] and "<script>window" not in html

@@ -89,6 +89,16 @@ def article_annotations(article_id: str) -> dict[str, Any]:
             "collections": db.collections.of_article(article_id)}  # fmt: skip
 
 
+def annotations_json(article_id: str) -> dict[str, Any]:
+    """An article's tags, note and collections for its JSON twin."""
+    found = article_annotations(article_id)
+    note = found["note"]
+    return {"tags": found["tags"], "note": note.text if note else "",
+            "note_by": (note.updated_by or note.author) if note else None,
+            "note_updated_at": note.updated_at if note else None,
+            "collections": [{"id": c.id, "name": c.name} for c in found["collections"]]}  # fmt: skip
+
+
 def notes_lookup(article_ids: list[str]) -> dict[str, ArticleNotes]:
     """Tags and notes of these articles (for exports)."""
     db = readable_db()

@@ -9,6 +9,7 @@ from quarry.archive.model import Article
 from quarry.index.api import Hit, Mark
 
 from . import views
+from .annotation_views import annotations_json
 from .engine import get_engine, get_settings
 from .exports import export_response
 
@@ -102,7 +103,8 @@ def capture(article_id: str, n: int) -> Response:
 
 @bp.get("/api/article/<article_id>")
 def api(article_id: str) -> Response:
-    return jsonify(load_article(article_id).to_dict())
+    a = load_article(article_id)
+    return jsonify({**a.to_dict(), "annotations": annotations_json(a.id)})
 
 
 @bp.get("/article/<article_id>/cite.<fmt>")
