@@ -45,7 +45,7 @@ MAX_NETWORK_PER_TYPE = 40
 __all__ = [
     "DEFAULT_CACHE_SIZE", "DEFAULT_TIME_BUDGET", "DEFAULT_FACET_LIMIT", "DEFAULT_PAGE_SIZE", "FACETS", "MAX_FACET_LIMIT", "MAX_PAGE",
     "MAX_QUERY_CHARS", "PAGE_SIZES", "SORTS", "AliasExpansion", "Capture", "Deadline", "Engine", "EngineError",
-    "EntityView", "ErrorKind", "Facet", "FacetValue", "Health", "HistogramBin", "Hit", "Mark",
+    "EntityView", "ErrorKind", "Facet", "FacetValue", "Health", "HistogramBin", "Hit", "IdList", "Mark",
     "SearchRequest", "SearchResult",
     "ASSOCIATION_MEASURE", "MAX_NETWORK_PER_TYPE", "MIN_TOGETHER", "NETWORK_PER_TYPE", "Associated", "Evidence",
     "EvidenceArticle", "Network", "NetworkEdge", "NetworkNode", "Passage", "Variant",
@@ -132,6 +132,9 @@ class Hit:
     # HTML-safe like ``snippet``: another headline of the article that has a query word the
     # title lacks (empty when the title shows why it matched)
     also_titled: str = ""
+    # the researcher's own: tags and note on the article (from the annotations database)
+    tags: list[str] = field(default_factory=list)
+    note: str = ""
 
 
 @dataclass
@@ -205,6 +208,15 @@ class Variant:
     text: str
     count: int
 
+
+@dataclass
+class IdList:
+    """Every article id of a result set, in its order, and the index generation that found them
+    (what a collection freezes and a saved search compares)."""
+
+    ids: list[str]
+    index_version: str  # "<version>/<generation>"
+    query_error: str | None = None  # the query was not run as written (its plain words were)
 
 @dataclass
 class EntityView:
@@ -356,6 +368,10 @@ class Engine(Protocol):
     def export_rows(self, req: SearchRequest) -> Iterator[Article]:
         """The whole result set of ``req`` in its order, streamed, no cap. Raises EngineError
         (UNAVAILABLE, REFUSED) before the first row, never while streaming."""
+
+    def result_ids(self, req: SearchRequest) -> IdList:
+        """Every article id of ``req``'s result set in its order (no cap, no articles read).
+        Raises EngineError (UNAVAILABLE, REFUSED) like ``export_rows``."""
 
     def captures(self, article: Article) -> list[bool]:
         """For each of the article's sources: is its captured page kept?"""

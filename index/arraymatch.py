@@ -54,21 +54,24 @@ class ArrayMatcher:
         self._expansions: dict[str, list[bytes]] = {}
         self._vocabularies: dict[str, Vocabulary] = {}  # per field, for fuzzy terms
         self._deadline = None
+        self._resolve = None  # Annotation node -> mask (the annotations database's answer)
 
     # -- evaluation ----------------------------------------------------------------------------
 
-    def evaluate(self, walk: p.Walk, deadline=None) -> tuple[np.ndarray, np.ndarray]:
+    def evaluate(self, walk: p.Walk, deadline=None, resolve=None) -> tuple[np.ndarray, np.ndarray]:
         """The tree's matching documents (bool mask) and their scores (float64).
 
-        ``deadline.check()`` is called between the parts of a query and inside long loops."""
+        ``deadline.check()`` is called between the parts of a query and inside long loops;
+        ``resolve`` answers ``tag:`` and ``note:`` clauses with a mask (none: they match nothing)."""
         self._with_values = {}
         self._phrase_words = walk.phrase_words  # their values (positions) are kept when first read
         self._deadline = deadline
+        self._resolve = resolve
         try:
             return self._eval(walk.tree)
         finally:
             self._with_values = {}
-            self._deadline = None
+            self._deadline = self._resolve = None
 
     def _check(self) -> None:
         if self._deadline is not None:
@@ -110,6 +113,11 @@ class ArrayMatcher:
                 return self._multiterm(node)
             case p.Whoosh():
                 return self._by_whoosh(node)
+            case p.Annotation():  # a constant score, like Whoosh's filters
+                if self._resolve is None:
+                    return self._empty()
+                mask = self._resolve(node)
+                return mask, mask * float(node.boost)
         raise TypeError(f"not a query node: {node!r}")
 
     def _empty(self) -> tuple[np.ndarray, np.ndarray]:

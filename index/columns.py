@@ -103,9 +103,26 @@ class Columns:
     _by_id: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     def docnum_of(self, article_id: str) -> int | None:
+        return self.by_id().get(article_id)
+
+    def by_id(self) -> dict[str, int]:
+        """Article id -> docnum (made on first use)."""
         if self._by_id is None:
             self._by_id = {aid: n for n, aid in enumerate(self.ids) if aid}
-        return self._by_id.get(article_id)
+        return self._by_id
+
+    def with_field(self, name: str, column: Column) -> Columns:
+        """The same documents with one more column (a facet not held in the index)."""
+        return Columns(self.ndocs, self.ids, self.live, self.day, {**self.fields, name: column},
+                       self.by_id())  # fmt: skip
+
+    def mask_of(self, article_ids) -> np.ndarray:
+        """The documents of these article ids (ids not in this generation are left out)."""
+        by_id = self.by_id()
+        found = [d for d in map(by_id.get, article_ids) if d is not None]
+        mask = np.zeros(self.ndocs, dtype=bool)
+        mask[np.asarray(found, dtype=np.int64)] = True
+        return mask
 
 
 def build_columns(reader) -> Columns:

@@ -24,6 +24,7 @@ from quarry.archive.store import Store
 
 from . import facets as facet_counts
 from . import filters, ranking
+from .annotated import Annotated
 from .api import (
     ASSOCIATION_MEASURE,
     DEFAULT_CACHE_SIZE,
@@ -39,6 +40,7 @@ from .api import (
     Evidence,
     Health,
     Hit,
+    IdList,
     Mark,
     Network,
     SearchRequest,
@@ -46,6 +48,7 @@ from .api import (
 )
 from .arraymatch import POSTINGS_CACHE_BYTES, TooManyTerms
 from .cache import LRUCache
+from .columns import Columns
 from .entity_page import entity_view
 from .evidence import evidence_page, resolve
 from .generations import Generation, Generations
@@ -72,6 +75,7 @@ class Archive:
         self._generations = Generations(self.data_dir, POSTINGS_CACHE_BYTES if cache_size else 0)
         self._local = threading.local()
         self._authority = None
+        self._annotated = Annotated(self.data_dir)  # the researcher's tags, notes and collections
 
     # -- what stays the same for every generation --------------------------------------------
 
@@ -114,6 +118,8 @@ class Archive:
         notes = []
         if not gen.postings.fast:
             notes.append(f"postings are read through Whoosh's own (slower) readers: {gen.postings.reason}")
+        if self._annotated.problem:
+            notes.append(self._annotated.problem)
         return Health(int(gen.columns.live.sum()), f"{gen.version_dir.name}/{gen.generation}", notes=notes)
 
     # -- searching ---------------------------------------------------------------------------
@@ -131,16 +137,20 @@ class Archive:
 
         return prepare(req, parse_query)
 
-    def _match(self, gen: Generation, plan: Plan, deadline: Deadline) -> tuple[np.ndarray, np.ndarray | None]:
+    def _match(self, gen: Generation, plan: Plan, deadline: Deadline,
+               columns: Columns) -> tuple[np.ndarray, np.ndarray | None]:  # fmt: skip
         """The query's matching documents and their scores (None when browsing)."""
         if plan.parsed is None:
             return gen.columns.live.copy(), None
-        key = (gen.key, plan.parsed.text)
+        walk = plan.parsed.walk
+        # tag: and note: clauses match differently once the annotations change
+        key = (gen.key, plan.parsed.text, self._annotated.revision() if walk.annotated else None)
         cached = self._matches.get(key)
         if cached is not None:
             return cached
+        resolve = self._annotated.resolver(columns)
         with gen.lock:
-            mask, scores = gen.matcher.evaluate(plan.parsed.walk, deadline)  # may raise TooManyTerms
+            mask, scores = gen.matcher.evaluate(walk, deadline, resolve)  # may raise TooManyTerms
         mask = mask & gen.columns.live
         scores = scores.astype(np.float32)  # half the memory in the cache; ties order by docnum
         mask.flags.writeable = False  # shared through the cache
@@ -164,6 +174,20 @@ class Archive:
         result.elapsed_ms = deadline.elapsed() * 1000
         return result
 
+    def _select(self, gen: Generation, plan: Plan, deadline: Deadline):
+        """The columns (with the researcher's tags), scores, and masks of the result set: ``base``
+        (query and every filter but the facet selections), ``includes`` (per facet) and ``final``."""
+        req = plan.request
+        columns = self._annotated.columns(gen.key, gen.columns)
+        qmask, scores = self._match(gen, plan, deadline, columns)
+        deadline.check()
+        includes, other = filters.masks(columns, req, req.within)
+        allowed = self._annotated.restriction(gen.key, columns, req)  # a collection, an id set
+        if allowed is not None:
+            other &= allowed
+        base = qmask & other
+        return columns, scores, base, includes, filters.all_of(base, list(includes.values()))
+
     def _search(self, gen: Generation, shown: SearchRequest, deadline: Deadline, result: SearchResult) -> None:
         """The phases of one search, each adding to ``result``."""
         plan = self._plan(gen, shown)
@@ -172,19 +196,16 @@ class Archive:
             result.query_error, result.error_kind = plan.error, ErrorKind.BAD_QUERY
         if plan.parsed is not None:
             result.expansions = list(plan.parsed.aliases)
-        qmask, scores = self._match(gen, plan, deadline)
-        deadline.check()
-        includes, other = filters.masks(gen.columns, req, req.within)
-        base = qmask & other
-        final = filters.all_of(base, list(includes.values()))
+        columns, scores, base, includes, final = self._select(gen, plan, deadline)
         result.total = int(final.sum())
         self._page(gen, plan, scores, final, deadline, result.hits)
         deadline.check()
         if req.with_facets:
-            result.facets = facet_counts.count(gen.columns, req, base, includes, deadline)
+            result.facets = facet_counts.count(columns, req, base, includes, deadline)
         if req.with_histogram:
-            result.histogram, result.undated = facet_counts.histogram(gen.columns, final)
-        if result.total == 0 and plan.parsed is not None and not plan.error:
+            result.histogram, result.undated = facet_counts.histogram(columns, final)
+        annotated = plan.parsed is not None and plan.parsed.walk.annotated
+        if result.total == 0 and plan.parsed is not None and not plan.error and not annotated:
             deadline.check()
             result.suggestion = suggest(gen, req.q, self.article)
 
@@ -207,6 +228,7 @@ class Archive:
                 snippet = gen.highlighter.snippet(article, marks)
                 also = gen.highlighter.also_titled(article, marks)
             hits.append(_hit(article, snippet, values[n] if values else None, also))
+        self._annotated.decorate(hits)
 
     def _marks(self, gen: Generation, plan: Plan) -> Marks:
         """What to mark per text field: the walk's words (with its wildcards' words added), its
@@ -254,27 +276,28 @@ class Archive:
         found = store.get_many(ids) if store is not None and ids else {}
         return [_hit(found[i], gen.highlighter.snippet(found[i]), None) for i in ids if i in found]
 
-    def _result_set(self, gen: Generation, req: SearchRequest) -> tuple[Plan, np.ndarray, np.ndarray | None]:
-        """Every article ``req`` matches, as a mask (with the plan and the scores); EngineError
-        (REFUSED) for a query that cannot be run."""
+    def _result_set(
+        self, gen: Generation, req: SearchRequest
+    ) -> tuple[Plan, Columns, np.ndarray, np.ndarray | None]:
+        """Every article ``req`` matches, as a mask over the columns (with the researcher's tags),
+        with the plan and the scores; EngineError (REFUSED) for a query that cannot be run."""
         try:
             plan = self._plan(gen, req)
-            qmask, scores = self._match(gen, plan, Deadline())
+            columns, scores, _, _, final = self._select(gen, plan, Deadline())
         except (RecursionError, TooManyTerms) as exc:
             raise EngineError(ErrorKind.REFUSED, _refusal(exc)) from exc
-        includes, other = filters.masks(gen.columns, plan.request, plan.request.within)
-        return plan, filters.all_of(qmask & other, list(includes.values())), scores
+        return plan, columns, final, scores
 
     def entity(self, etype: str, name: str, req: SearchRequest | None = None) -> EntityView | None:
         gen = self._generations.current()
         return entity_view(gen.columns, self.authority, etype, name, req or SearchRequest(sort="newest"),
-                           self.search, lambda r: self._result_set(gen, r)[1], MIN_TOGETHER)  # fmt: skip
+                           self.search, lambda r: self._result_set(gen, r)[2], MIN_TOGETHER)  # fmt: skip
 
     def network(self, req: SearchRequest, per_type: int = NETWORK_PER_TYPE,
                 min_together: int = MIN_TOGETHER) -> Network:  # fmt: skip
         deadline = Deadline()
         gen = self._generations.current()
-        plan, final, _ = self._result_set(gen, req)
+        plan, _, final, _ = self._result_set(gen, req)
         per_type = min(max(int(per_type), 1), MAX_NETWORK_PER_TYPE)
         min_together = max(int(min_together), 1)
         nodes, edges = entity_network(gen.columns, final, per_type, min_together)
@@ -286,18 +309,20 @@ class Archive:
         a, b = resolve(gen.columns, a), resolve(gen.columns, b)
         if a is None or b is None:
             return None
-        _, final, _ = self._result_set(gen, req)
+        _, _, final, _ = self._result_set(gen, req)
         store = self._store()
         return evidence_page(gen.columns, final, req, a, b, self.search,
                              lambda ids: store.get_many(ids) if store is not None else {},
                              self.authority)  # fmt: skip
 
     def export_rows(self, req: SearchRequest) -> Iterator[Article]:
+        return self._stream(self.result_ids(req).ids)
+
+    def result_ids(self, req: SearchRequest) -> IdList:
         gen = self._generations.current()
-        plan, final, scores = self._result_set(gen, req)
-        docnums, _ = ranking.ordered(gen.columns, plan.request.sort, scores, final, None)
-        ids = [gen.columns.ids[d] for d in docnums]
-        return self._stream(ids)
+        plan, columns, final, scores = self._result_set(gen, req)
+        docnums, _ = ranking.ordered(columns, plan.request.sort, scores, final, None)
+        return IdList([columns.ids[d] for d in docnums], f"{gen.version_dir.name}/{gen.generation}", plan.error)
 
     def _stream(self, ids: list[str]) -> Iterator[Article]:
         """The articles of ``ids`` in order, read from the store in batches."""

@@ -21,6 +21,7 @@ from . import query as qp
 from .aliases import AliasExpansion
 from .filters import narrowed
 from .request import SearchRequest
+from .schema import ANNOTATION_FIELDS
 
 MAX_ARRAY_SLOP = 64  # wider proximity searches are left to Whoosh
 
@@ -114,7 +115,20 @@ class Whoosh:
     key: str = ""
 
 
-Node = Term | Every | Nothing | Not | And | Or | AndNot | Require | AndMaybe | Phrase | Expand | Whoosh
+@dataclass(frozen=True)
+class Annotation:
+    """A ``tag:`` or ``note:`` clause: answered from the annotations database (a mask over the
+    documents, :mod:`index.annotated`), never from the index."""
+
+    field: str  # "tag" or "note"
+    kind: str  # "term", "phrase", "prefix" or "wildcard"
+    words: tuple[str, ...]
+    slop: int = 1
+    boost: float = 1.0
+
+
+Node = (Term | Every | Nothing | Not | And | Or | AndNot | Require | AndMaybe | Phrase | Expand | Whoosh
+        | Annotation)  # fmt: skip
 
 
 # -- the walk -------------------------------------------------------------------------------------
@@ -132,6 +146,7 @@ class Walk:
     # text field -> phrases to mark whole: (words, slop) as the matcher matches them
     phrases: dict[str, frozenset[tuple[tuple[str, ...], int]]] = field(default_factory=dict)
     entities: frozenset[tuple[str, str]] = frozenset()  # (type, name) searched as facet values
+    annotated: bool = False  # holds Annotation nodes: its matches change with the annotations
 
 
 def walk(q, schema) -> Walk:
@@ -142,6 +157,7 @@ def walk(q, schema) -> Walk:
     phrases: dict[str, set[tuple[tuple[str, ...], int]]] = {}
     entities: set[tuple[str, str]] = set()
     expansions: list[Expand] = []
+    annotated: list[Annotation] = []
 
     def mark(fieldname: str, word: str | bytes) -> None:
         if fieldname in ("title", "body") or fieldname.startswith("text_"):
@@ -184,6 +200,11 @@ def walk(q, schema) -> Walk:
         return Expand(node.field(), node, f"{type(node).__name__}:{node!r}", shown, fuzzy, node.boost)
 
     def go(node, negated: bool) -> Node:
+        if getattr(node, "fieldname", None) in ANNOTATION_FIELDS:
+            found = _annotation(node)
+            if isinstance(found, Annotation):
+                annotated.append(found)
+            return found
         if isinstance(node, wq.Term):
             if node.fieldname not in schema:
                 return Nothing()
@@ -239,7 +260,22 @@ def walk(q, schema) -> Walk:
     tree = go(q, False)
     return Walk(tree, frozenset(phrase_words), {k: frozenset(v) for k, v in marks.items()},
                 tuple(expansions), {k: frozenset(v) for k, v in phrases.items()},
-                frozenset(entities))  # fmt: skip
+                frozenset(entities), bool(annotated))  # fmt: skip
+
+
+def _annotation(node) -> Node:
+    """A clause on an annotation field as the annotations database answers it."""
+    name, boost = node.fieldname, getattr(node, "boost", 1.0)
+    if isinstance(node, wq.Phrase):
+        return Annotation(name, "phrase", tuple(str(w) for w in node.words), node.slop, boost)
+    if isinstance(node, wq.Prefix):
+        return Annotation(name, "prefix", (str(node.text),), boost=boost)
+    if isinstance(node, wq.Wildcard):
+        return Annotation(name, "wildcard", (str(node.text),), boost=boost)
+    text = getattr(node, "text", None)
+    if isinstance(node, (wq.Term, wq.FuzzyTerm)) and isinstance(text, str) and text:
+        return Annotation(name, "term", (text,), boost=boost)  # a fuzzy tag or note word: as written
+    return Nothing()  # ranges and the like mean nothing for labels and notes
 
 
 def _expands(q) -> bool:

@@ -14,7 +14,7 @@ from whoosh import qparser, query
 
 from . import aliases
 from .aliases import AliasExpansion
-from .schema import FACET_FIELDS, LANGUAGE_FIELDS
+from .schema import ANNOTATION_FIELDS, FACET_FIELDS, LANGUAGE_FIELDS, query_schema
 
 FIELD_ALIASES = {
     "published": ["date"],
@@ -23,6 +23,8 @@ FIELD_ALIASES = {
     "organization": ["org", "organisation"],
     "location": ["place", "loc"],
     "language": ["lang"],
+    "tag": ["tags"],
+    "note": ["notes"],
 }
 ENTITY_FIELDS = ("person", "organization", "location")
 MAX_NESTING = 20
@@ -47,6 +49,7 @@ class ParsedQuery:
 
 def make_parser(schema, languages: tuple[str, ...] = ()) -> qparser.QueryParser:
     """A parser over title and body, plus the language fields that hold documents."""
+    schema = query_schema(schema)  # tag: and note: are parsed too (index/annotated.py answers them)
     parser = qparser.MultifieldParser(["title", "body", *languages], schema, group=qparser.AndGroup)
     parser.add_plugin(qparser.FuzzyTermPlugin())
     parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
@@ -78,7 +81,8 @@ def _syntax_problem(text: str) -> str | None:
     return None
 
 
-_KNOWN_FIELDS = {"title", "body", *LANGUAGE_FIELDS, "published", "year", "month", "id", *FACET_FIELDS} | {
+_KNOWN_FIELDS = {"title", "body", *LANGUAGE_FIELDS, "published", "year", "month", "id", *FACET_FIELDS,
+                 *ANNOTATION_FIELDS} | {
     a for aliases in FIELD_ALIASES.values() for a in aliases
 }
 

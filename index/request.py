@@ -22,6 +22,7 @@ FACETS: dict[str, str] = {
     "person": "Person",
     "organization": "Organization",
     "location": "Location",
+    "tag": "Tag",  # the researcher's own tags, from the annotations database (index/annotated.py)
 }
 SORTS = ("relevance", "newest", "oldest")
 PAGE_SIZES = (10, 20, 50, 100)
@@ -35,6 +36,7 @@ MAX_QUERY_CHARS = 2000
 MAX_WITHIN = 32  # in.<facet>=<value> restrictions kept (each is a pass over a column)
 
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_COLLECTION_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 @dataclass
@@ -61,6 +63,11 @@ class SearchRequest:
     # entity aliases of ``q`` searched as typed, not expanded to the entity's other names
     # (``as_typed=ISIS``, repeatable; see index.aliases)
     as_typed: tuple[str, ...] = ()
+    # a collection's id (``collection=<id>``): only its articles, by their stable article ids
+    collection: str | None = None
+    # only these article ids (never in a URL: pages that compute a set, e.g. what is new since a
+    # saved search was last opened, carry what defines it instead)
+    ids: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         self.q = self.q[:MAX_QUERY_CHARS]
@@ -73,7 +80,7 @@ class SearchRequest:
         ``q``, ``f.<facet>`` (repeatable), ``x.<facet>`` (repeatable), ``in.<facet>`` (repeatable,
         every one must hold), ``from``, ``to``, ``sort``, ``page``, ``size``, ``fl.<facet>`` (facet
         limit), ``fq.<facet>`` (facet value search), ``as_typed`` (repeatable: an alias of the
-        query searched as typed).
+        query searched as typed), ``collection`` (a collection's id).
         Unknown or malformed values fall back to defaults: a URL can never make a search fail.
         """
         getlist = args.getlist if hasattr(args, "getlist") else lambda k: _as_list(args.get(k))
@@ -102,6 +109,8 @@ class SearchRequest:
             elif prefix == "in" and values:
                 req.within += tuple((name, v) for v in values)
         req.within = restrictions(req.within)
+        collection = first("collection").strip()
+        req.collection = collection if _COLLECTION_RE.match(collection) else None
         req.date_from = _date_or_none(first("from"))
         req.date_to = _date_or_none(first("to"))
         sort = first("sort")
@@ -121,6 +130,8 @@ class SearchRequest:
         for name in FACETS:
             out += [("x." + name, v) for v in self.excludes.get(name, [])]
         out += [("in." + name, value) for name, value in self.within]
+        if self.collection:
+            out.append(("collection", self.collection))
         if self.date_from:
             out.append(("from", self.date_from))
         if self.date_to:

@@ -96,6 +96,21 @@ def make_schema() -> Schema:
     )
 
 
+# query fields answered from the annotations database, never held in the index: the parser knows
+# them (query_schema), the plan turns their clauses into masks (index/plan.py, index/annotated.py)
+ANNOTATION_FIELDS = ("tag", "note")
+
+
+def query_schema(schema: Schema) -> Schema:
+    """The index's schema plus the annotation fields, for the query parser only: ``tag:`` values
+    stay whole like facet values, ``note:`` words are only lowercased (the annotations database
+    stems them as it searches)."""
+    out = schema.copy()
+    out.add("tag", EXACT())
+    out.add("note", TEXT(analyzer=RegexTokenizer() | LowercaseFilter()))
+    return out
+
+
 def word_analysis(field) -> tuple[object, re.Pattern, int | None]:
     """How a text field turns text into terms, for marking words without Whoosh's highlighter:
     its analyzer, its tokenizer's word pattern, and how many final characters its stemmer may

@@ -67,6 +67,10 @@ WEB_FROM_ARCHIVE = {
     "quarry.archive.entities.train": "`quarry train-ner`: the entity model, no index involved",
     "quarry.archive.entities.tagger": "`quarry train-ner`: the languages that have a model",
     "quarry.archive.samples": "the bundled sample's folder (`quarry serve --sample`)",
+    "quarry.archive.annotations": "the researcher's own database (collections, tags, notes, saved "
+                                  "searches): the pages and commands read and write it",
+    "quarry.archive.annotations.exporting": "exports with tags, notes and a collection's header",
+    "quarry.archive.annotations.transfer": "`quarry annotations export|import` (JSON Lines)",
 }  # fmt: skip
 
 

@@ -37,6 +37,7 @@ from quarry.index.api import (
     Health,
     HistogramBin,
     Hit,
+    IdList,
     Mark,
     Network,
     NetworkEdge,
@@ -174,6 +175,9 @@ class FakeEngine:
 
     def export_rows(self, req: SearchRequest) -> Iterator[Article]:
         return iter(self.articles.values())
+
+    def result_ids(self, req: SearchRequest) -> IdList:
+        return IdList(list(self.articles), "fake")
 
     def paragraph_marks(self, article: Article) -> list[list[Mark]]:
         return [

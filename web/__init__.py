@@ -48,4 +48,26 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
     app.register_blueprint(entities.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(network.bp)
+    _init_annotations(app)
     return app
+
+
+def _init_annotations(app: Flask) -> None:
+    """The researcher's layer: collections, tags and notes, saved searches, and who may write."""
+    from . import (
+        annotation_views,
+        annotations,
+        authorship,
+        collection_writes,
+        collections,
+        csrf,
+        notes,
+        saved,
+    )
+
+    annotations.init_app(app)
+    authorship.init_app(app)
+    csrf.init_app(app)
+    annotation_views.init_app(app)
+    for module in (collections, collection_writes, notes, saved):
+        app.register_blueprint(module.bp)

@@ -16,6 +16,7 @@ from quarry.archive.model import Article
 from quarry.index.api import Hit, Mark
 
 from . import views
+from .annotation_views import annotations_json
 from .engine import get_engine, get_settings
 from .exports import checked_options, export_response
 
@@ -135,7 +136,8 @@ def capture(article_id: str, n: int) -> Response:
 
 @bp.get("/api/article/<article_id>")
 def api(article_id: str) -> Response:
-    return jsonify(load_article(article_id).to_dict())
+    a = load_article(article_id)
+    return jsonify({**a.to_dict(), "annotations": annotations_json(a.id)})
 
 
 @bp.get("/api/article/<article_id>/citation")

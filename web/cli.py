@@ -1,4 +1,5 @@
-"""The ``quarry`` command: ingest, rebuild, extract, search, serve (and train-ner).
+"""The ``quarry`` command: ingest, rebuild, extract, search, serve, collection, saved, annotations
+(and train-ner).
 
 Machine-readable output goes to stdout, human messages to stderr; exit status 1 when any input
 failed, 2 for usage errors, 3 when the archive is busy or unusable. ``search`` and ``serve`` live
@@ -18,6 +19,7 @@ from quarry.archive.datadir import DataDir
 from quarry.archive.lock import Busy
 from quarry.archive.readers import FORMATS, ReadOptions
 
+from .cli_annotations import annotations, collection, saved
 from .cli_common import Progress, data_dir_option, err, field_map
 from .cli_search import search
 from .cli_serve import serve
@@ -31,6 +33,8 @@ def main() -> None:
 
 main.add_command(search)
 main.add_command(serve)
+for command in (collection, saved, annotations):  # the researcher's own layer (cli_annotations.py)
+    main.add_command(command)
 
 
 @main.command()

@@ -15,6 +15,7 @@ import sys
 
 import click
 
+from quarry.archive.annotations.exporting import write_annotated
 from quarry.archive.exports import BODY_CHOICES, CSV_BODY_HELP, EXPORT_FORMATS, writer_options
 from quarry.index.api import FACETS, AliasExpansion, EngineError, ErrorKind, SearchRequest
 
@@ -93,8 +94,9 @@ def search(query, filters, excludes, as_typed, date_from, date_to, sort, page, s
         except EngineError as exc:
             err(f"error: {exc.message}")
             sys.exit(EXIT_STATUS.get(exc.kind, 1))
-        writer = EXPORT_FORMATS[fmt][2]
-        for chunk in writer(rows, **options):
+        from .cli_annotations import notes_lookup  # with the researcher's tags and notes
+
+        for chunk in write_annotated(fmt, rows, notes_lookup(data_dir), **options):
             sys.stdout.write(chunk)
         return
     result = engine.search(req)
@@ -116,6 +118,9 @@ def search(query, filters, excludes, as_typed, date_from, date_to, sort, page, s
         click.echo(f"{n:>4}. {hit.title}\n      {meta}\n      id {hit.id}")
         if hit.also_titled:  # found through another of its headlines: say which
             click.echo(f"      also headlined: {html.unescape(re.sub(r'</?mark>', '', hit.also_titled))}")
+        if hit.tags or hit.note:  # the researcher's own
+            click.echo("      " + "; ".join(x for x in (" ".join(f"#{t}" for t in hit.tags),
+                                                     f"note: {hit.note[:100]}" if hit.note else "") if x))  # fmt: skip
     if result.suggestion:
         click.echo(f"did you mean: {result.suggestion}")
     for facet in result.facets:

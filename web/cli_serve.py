@@ -96,6 +96,9 @@ def serve(data_dir, host, port, production, debug, workers, threads, max_request
             f"warning: binding to {settings.host} makes this archive reachable from other machines; "
             "set QUARRY_ALLOW_REMOTE=1 to silence this warning once that is intended"
         )
+    if settings.remote and not settings.user_header:
+        err("note: tags, notes, collections and saved searches are read-only on this bind; "
+            "set QUARRY_USER_HEADER to the header an authenticating proxy names the user in")  # fmt: skip
     where = f"Quarry: serving {data.root} on http://{_netloc(settings.host, settings.port)}/"
     if gunicorn:
         threads = threads or GUNICORN_THREADS

@@ -10,6 +10,7 @@ from quarry.index.api import EngineError, ErrorKind
 
 MESSAGES = {
     400: "The request could not be understood.",
+    403: "That is not allowed here.",
     404: "Nothing here. The page, article or entity is not in this archive.",
     405: "That method is not allowed here.",
     500: "Something went wrong on our side. The error has been logged.",

@@ -7,12 +7,15 @@ and the web app search with the same cache and time budget.
 Environment: ``QUARRY_DATA`` (the data directory), ``QUARRY_CACHE_SIZE`` (queries whose matches
 are kept per index generation; 0 keeps none), ``QUARRY_TIME_BUDGET`` (seconds a request may spend
 before optional work such as facet counts is left out), ``QUARRY_LIVE_LINKS`` (1: outbound links
-are live), ``QUARRY_ALLOW_REMOTE`` (1: binding beyond loopback is intended).
+are live), ``QUARRY_ALLOW_REMOTE`` (1: binding beyond loopback is intended), ``QUARRY_USER_HEADER``
+(the request header in which an authenticating reverse proxy names the user: annotations are
+written by that user; unset, only a loopback bind writes, as the one local user).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -36,6 +39,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     allow_remote: bool = False
+    user_header: str | None = None  # set by the reverse proxy: who is signed in (web/authorship.py)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
@@ -89,6 +93,13 @@ def _count(text: str) -> int:
     return value
 
 
+def _header_name(text: str) -> str:
+    """An HTTP header name (RFC 9110 token characters only)."""
+    if not re.fullmatch(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}", text):
+        raise ValueError(text)
+    return text
+
+
 def _seconds(text: str) -> float:
     value = float(text)
     if not value >= 0:  # also refuses nan
@@ -101,4 +112,5 @@ _ENVIRONMENT = (
     ("time_budget", "QUARRY_TIME_BUDGET", _seconds),
     ("live_links", "QUARRY_LIVE_LINKS", _flag),
     ("allow_remote", "QUARRY_ALLOW_REMOTE", _flag),
+    ("user_header", "QUARRY_USER_HEADER", _header_name),
 )
