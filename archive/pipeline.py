@@ -111,7 +111,10 @@ def iter_raw(
 ) -> Iterator[RawDocument | Problem]:
     """Every document (or problem) in the files under ``paths``, file by file; ``state`` follows
     the files and bytes read so far (its totals are set first when given)."""
-    files = list(iter_files(paths))
+    files, links = [], []
+    for found in iter_files(paths, options.follow_symlinks):
+        (files if isinstance(found, Path) else links).append(found)
+    yield from links  # symbolic links not followed: each one a line of the report
     sizes = [_size(path) for path in files]
     if state is not None:
         state.files_total, state.bytes_total = len(files), sum(sizes)

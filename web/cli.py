@@ -18,7 +18,7 @@ from quarry.archive.datadir import DataDir
 from quarry.archive.lock import Busy
 from quarry.archive.readers import FORMATS, ReadOptions
 
-from .cli_common import Progress, data_dir_option, err, field_map
+from .cli_common import Progress, data_dir_option, err, field_map, follow_symlinks_option
 from .cli_search import search
 from .cli_serve import serve
 
@@ -51,6 +51,7 @@ main.add_command(serve)
     help="Force the input format instead of detecting it.",
 )
 @click.option("--no-entities", is_flag=True, help="Skip named-entity extraction.")
+@follow_symlinks_option
 @click.option(
     "--workers", type=int, default=None, help="Worker processes (default: all cores, at most 2)."
 )
@@ -58,13 +59,16 @@ main.add_command(serve)
     "--wait", type=float, default=0.0, help="Seconds to wait for another writer to finish."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
-def ingest(paths, data_dir, mapping, fmt, no_entities, workers, wait, as_json):
-    """Read files and folders into the archive and update the index."""
+def ingest(paths, data_dir, mapping, fmt, no_entities, follow_symlinks, workers, wait, as_json):
+    """Read files and folders into the archive and update the index.
+
+    Symbolic links inside the folders given are reported and not followed (--follow-symlinks
+    follows them); a path given here is read even when it is a link."""
     from quarry.index.update import ingest_and_index
 
     from .progress import IngestDisplay
 
-    options = ReadOptions(field_map=field_map(mapping), format=fmt)
+    options = ReadOptions(field_map=field_map(mapping), format=fmt, follow_symlinks=follow_symlinks)
     display = IngestDisplay()
     try:
         done = ingest_and_index(data_dir, paths, options, entities=not no_entities, workers=workers,
@@ -155,14 +159,15 @@ def rebuild(data_dir, reextract, procs, wait, force):
     "--format", "fmt", type=click.Choice(list(FORMATS))
 )
 @click.option("--workers", type=int, default=None)
+@follow_symlinks_option
 @data_dir_option
-def extract(paths, no_entities, mapping, fmt, workers, data_dir):
+def extract(paths, no_entities, mapping, fmt, workers, follow_symlinks, data_dir):
     """Print the articles found in files as JSON Lines (nothing is stored)."""
     from quarry.archive.pipeline import extract_articles
     from quarry.archive.readers import Problem
     from quarry.archive.report import gave_no_article, printable
 
-    options = ReadOptions(field_map=field_map(mapping), format=fmt)
+    options = ReadOptions(field_map=field_map(mapping), format=fmt, follow_symlinks=follow_symlinks)
     lost = False  # an input gave no article
     for outcome in extract_articles(paths, options, not no_entities, data_dir, workers):
         if isinstance(outcome, Problem):

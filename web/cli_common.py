@@ -22,6 +22,12 @@ data_dir_option = click.option(
     help="Directory holding the article store and the index.",
 )
 
+follow_symlinks_option = click.option(
+    "--follow-symlinks", is_flag=True,
+    help="Follow symbolic links inside the folders given (by default each is reported and skipped: "
+    "a link may point at private files anywhere on the machine).",
+)  # fmt: skip
+
 
 def engine_options(command):
     """``--cache-size`` and ``--time-budget``: how the engine searches (the web app and

@@ -55,6 +55,7 @@ class ReadOptions:
     field_map: dict[str, str] = field(default_factory=dict)  # export column -> Article field
     max_bytes: int = MAX_FILE_BYTES
     format: str | None = None  # force a format instead of detecting it
+    follow_symlinks: bool = False  # follow symbolic links met inside the folders given
     # told the byte position reading has reached in the file being read (a progress display)
     progress: Callable[[int], None] | None = field(default=None, compare=False, repr=False)
 
