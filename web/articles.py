@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template
 
 from quarry.archive.exports import EXPORT_FORMATS, article_citation
@@ -13,6 +15,8 @@ from .engine import get_engine, get_settings
 from .exports import export_response
 
 bp = Blueprint("articles", __name__)
+
+SHOWN_CHARS = 200_000  # of an article's text on its page; the rest is a download
 
 CITE_FORMATS = ("ris", "bib", "csl.json")
 
@@ -65,14 +69,29 @@ def _similar(a: Article) -> list[Hit]:
         return []
 
 
+def shown_part(a: Article, limit: int) -> Article:
+    """The article with only the paragraphs a page shows: up to ``limit`` characters of its
+    body, the last paragraph cut to fit (a record can hold megabytes of text)."""
+    body, room = [], limit
+    for paragraph in a.body:
+        if room <= 0:
+            break
+        body.append(paragraph[:room])
+        room -= len(paragraph)
+    return dataclasses.replace(a, body=body)
+
+
 @bp.get("/article/<article_id>")
 def page(article_id: str) -> str:
     a = load_article(article_id)
     live = get_settings().live_links
+    shown = shown_part(a, SHOWN_CHARS)
     return render_template(
         "article.html",
         a=a,
-        paragraphs=views.annotated_paragraphs(a.body, _annotate(a)),
+        paragraphs=views.annotated_paragraphs(shown.body, _annotate(shown)),
+        shown_chars=sum(map(len, shown.body)),
+        total_chars=sum(map(len, a.body)),
         similar=_similar(a),
         meta=highwire_meta(a, live),
         citation=article_citation(a),
@@ -97,6 +116,15 @@ def capture(article_id: str, n: int) -> Response:
     response = Response(page.text, mimetype="text/html" if page.kind == "html" else "text/plain")
     response.headers["Content-Security-Policy"] = CAPTURE_CSP
     response.headers["Content-Disposition"] = "inline"
+    return response
+
+
+@bp.get("/article/<article_id>/text.txt")
+def text(article_id: str) -> Response:
+    """The article's whole text as a download (its page shows the first part of a long one)."""
+    a = load_article(article_id)
+    response = Response(a.title + "\n\n" + a.text + "\n", mimetype="text/plain")
+    response.headers["Content-Disposition"] = f'attachment; filename="quarry-{a.id}.txt"'
     return response
 
 
