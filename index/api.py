@@ -52,6 +52,7 @@ class ErrorKind(str, Enum):
     REFUSED = "refused"  # not run at all (too many words for a wildcard, nested too deep)
     UNAVAILABLE = "unavailable"  # no index can be read (none yet, damaged, made by an older Quarry)
     TIMED_OUT = "timed_out"  # the request's time ran out; what was found so far is returned
+    DAMAGED = "damaged"  # one article's stored record cannot be decoded (the rest of the archive works)
 
 
 class EngineError(Exception):
@@ -229,7 +230,9 @@ class Engine(Protocol):
         refused or timed-out query or an unavailable index (``error_kind`` says which)."""
 
     def article(self, article_id: str) -> Article | None:
-        """The stored article (None: no such article, or nothing stored yet)."""
+        """The stored article (None: no such article, or nothing stored yet); EngineError
+        (DAMAGED) when its stored record cannot be decoded, (UNAVAILABLE) when the store cannot
+        be read."""
 
     def paragraph_marks(self, article: Article) -> list[list[Mark]]:
         """Where the article's entities occur, per body paragraph."""

@@ -10,6 +10,7 @@ filtered (:mod:`index.filters`), ordered and paged (:mod:`index.ranking`), marke
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,7 @@ from quarry.archive.captures import capture_path, read_capture
 from quarry.archive.datadir import DataDir
 from quarry.archive.decode import decode_bytes
 from quarry.archive.model import Article
-from quarry.archive.store import Store
+from quarry.archive.store import DamagedRecord, Store, StoreError, StoreUnreadable
 
 from . import facets as facet_counts
 from . import filters, ranking
@@ -48,6 +49,9 @@ from .snippets import Marks
 from .suggest import suggest
 
 EXPORT_BATCH = 500
+# what a page says when reading the index fails part way (the details go to the log)
+DAMAGED_INDEX = "the index could not be read (it may be damaged): `quarry check` finds out, `quarry rebuild` repairs it"
+log = logging.getLogger(__name__)
 
 
 class Archive:
@@ -153,6 +157,12 @@ class Archive:
             # not run at all: counts over some of a wildcard's words would mislead
             result.total, result.hits, result.facets, result.histogram = 0, [], [], []
             result.query_error, result.error_kind = _refusal(exc), ErrorKind.REFUSED
+        except StoreError as exc:
+            result.query_error, result.error_kind = _store_message(exc), ErrorKind.UNAVAILABLE
+        except Exception:  # noqa: BLE001 - a damaged index file fails in whatever reads it
+            log.exception("search for %r failed while reading the index", req.q)
+            result.total, result.hits, result.facets, result.histogram = 0, [], [], []
+            result.query_error, result.error_kind = DAMAGED_INDEX, ErrorKind.UNAVAILABLE
         result.elapsed_ms = deadline.elapsed() * 1000
         return result
 
@@ -178,7 +188,7 @@ class Archive:
             result.histogram, result.undated = facet_counts.histogram(gen.columns, final)
         if result.total == 0 and plan.parsed is not None and not plan.error:
             deadline.check()
-            result.suggestion = suggest(gen, req.q, self.article)
+            result.suggestion = suggest(gen, req.q, self._readable_article)
 
     def _page(self, gen: Generation, plan: Plan, scores, final: np.ndarray, deadline: Deadline,
               hits: list[Hit]) -> None:  # fmt: skip
@@ -223,8 +233,23 @@ class Archive:
     def article(self, article_id: str) -> Article | None:
         if not isinstance(article_id, str) or len(article_id) > 64:
             return None
-        store = self._store()
-        return store.get(article_id) if store is not None else None
+        try:
+            store = self._store()
+            return store.get(article_id) if store is not None else None
+        except DamagedRecord as exc:
+            log.warning("%s", exc)
+            raise EngineError(ErrorKind.DAMAGED, "this article's stored record is damaged and cannot be "
+                              "shown; `quarry check` names every damaged record, and ingesting its source "
+                              "again replaces it") from exc  # fmt: skip
+        except StoreError as exc:
+            raise EngineError(ErrorKind.UNAVAILABLE, _store_message(exc)) from exc
+
+    def _readable_article(self, article_id: str) -> Article | None:
+        """The article, or None when its record cannot be read (for optional work)."""
+        try:
+            return self.article(article_id)
+        except EngineError:
+            return None
 
     def paragraph_marks(self, article: Article) -> list[list[Mark]]:
         from quarry.archive.entities.annotate import paragraph_marks
@@ -233,9 +258,15 @@ class Archive:
 
     def similar(self, article_id: str, limit: int = 8) -> list[Hit]:
         try:
-            gen = self._generations.current()
+            return self._similar_hits(article_id, limit)
         except EngineError:
             return []
+        except Exception:  # noqa: BLE001 - "more like this" is optional; a damaged index is logged
+            log.exception("similar articles of %s could not be read", article_id)
+            return []
+
+    def _similar_hits(self, article_id: str, limit: int) -> list[Hit]:
+        gen = self._generations.current()
         key = (gen.key, article_id, limit)
         ids = self._similar.get(key)
         if ids is None:
@@ -256,23 +287,33 @@ class Archive:
         try:
             plan = self._plan(gen, req)
             qmask, scores = self._match(gen, plan, Deadline())
+            includes, other = filters.masks(gen.columns, plan.request, plan.request.within)
+            final = filters.all_of(qmask & other, list(includes.values()))
+            docnums, _ = ranking.ordered(gen.columns, plan.request.sort, scores, final, None)
+            ids = [gen.columns.ids[d] for d in docnums]
+            first = self._batch(ids[:EXPORT_BATCH])  # a store that cannot be read fails here, not mid-stream
         except (RecursionError, TooManyTerms) as exc:
             raise EngineError(ErrorKind.REFUSED, _refusal(exc)) from exc
-        includes, other = filters.masks(gen.columns, plan.request, plan.request.within)
-        final = filters.all_of(qmask & other, list(includes.values()))
-        docnums, _ = ranking.ordered(gen.columns, plan.request.sort, scores, final, None)
-        ids = [gen.columns.ids[d] for d in docnums]
-        return self._stream(ids)
+        except StoreError as exc:
+            raise EngineError(ErrorKind.UNAVAILABLE, _store_message(exc)) from exc
+        except EngineError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - as in search: a damaged index file
+            log.exception("export of %r failed while reading the index", req.q)
+            raise EngineError(ErrorKind.UNAVAILABLE, DAMAGED_INDEX) from exc
+        return self._stream(ids, first)
 
-    def _stream(self, ids: list[str]) -> Iterator[Article]:
+    def _batch(self, ids: list[str]) -> list[Article]:
+        """The stored articles of ``ids`` in order (records that cannot be decoded left out)."""
+        store = self._store()  # the thread streaming a response may not be the one that began it
+        found = store.get_many(ids) if store is not None and ids else {}
+        return [found[aid] for aid in ids if aid in found]
+
+    def _stream(self, ids: list[str], first: list[Article]) -> Iterator[Article]:
         """The articles of ``ids`` in order, read from the store in batches."""
-        for start in range(0, len(ids), EXPORT_BATCH):
-            store = self._store()  # the thread streaming a response may not be the one that began it
-            chunk = ids[start : start + EXPORT_BATCH]
-            found = store.get_many(chunk) if store is not None else {}
-            for aid in chunk:
-                if aid in found:
-                    yield found[aid]
+        yield from first
+        for start in range(EXPORT_BATCH, len(ids), EXPORT_BATCH):
+            yield from self._batch(ids[start : start + EXPORT_BATCH])
 
     # -- captured pages ----------------------------------------------------------------------
 
@@ -295,6 +336,14 @@ def _refusal(exc: RecursionError | TooManyTerms) -> str:
     """Why a query is not run: a wildcard standing for too many words, or a query nested or
     chained beyond what the parser and matcher can recurse."""
     return str(exc) if isinstance(exc, TooManyTerms) else "the query is too deeply nested to run; simplify it"
+
+
+def _store_message(exc: StoreError) -> str:
+    """What a page says when the store fails (the path is in the log, never on the page)."""
+    log.error("article store: %s", exc)
+    if isinstance(exc, StoreUnreadable):
+        return "the article store cannot be read (it may be damaged): `quarry check` says what is wrong"
+    return f"the article store failed ({type(exc).__name__}): `quarry check` says what is wrong"
 
 
 def _is_file(path: Path | None) -> bool:

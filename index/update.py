@@ -21,7 +21,8 @@ from quarry.archive.readers import ReadOptions
 from quarry.archive.report import IngestProgress
 from quarry.archive.store import Store
 
-from .build import ProgressFn, build_index, current_version, index_up_to_date, sync_index
+from .build import ProgressFn, build_index, current_version, read_meta, repair_columns, sync_index
+from .verify import HEALTHY, verify_index
 
 LARGE_ARCHIVE = 5000  # articles from which a rebuild writes with two processes
 
@@ -80,6 +81,9 @@ class Rebuilt:
     seconds: float = 0.0  # building the index
     reextracted: list[IngestReport] = field(default_factory=list)  # one per set of read options
     gone: list[str] = field(default_factory=list)  # sources no longer on disk (read from captures)
+    reasons: list[str] = field(default_factory=list)  # what the check found wrong with the index
+    repaired: str = "index"  # what was written again: "index" or "facet columns"
+    damaged: list[str] = field(default_factory=list)  # stored records that could not be read (left out)
 
     @property
     def failed(self) -> bool:
@@ -100,13 +104,22 @@ def rebuild(data_dir: DataDir | Path, *, reextract: bool = False, force: bool = 
             count = store.count()
         finally:
             store.close()
-        if not force and not reextract:
-            current = index_up_to_date(data)
-            if current is not None:
-                return Rebuilt(count, current, rebuilt=False)
         t0 = time.perf_counter()
+        reasons: list[str] = []
+        if not force and not reextract:
+            found = verify_index(data, thorough=None)
+            if found.verdict == HEALTHY:
+                if found.unverified:  # read whole and sound: its checksums are recorded from now on
+                    repair_columns(data, columns=False)
+                return Rebuilt(count, current_version(data).name, rebuilt=False)
+            reasons = found.problems
+            if found.columns_only:  # derived from the index: written again from it, in seconds
+                version = repair_columns(data)
+                return Rebuilt(count, version, True, time.perf_counter() - t0, reasons=reasons,
+                               repaired="facet columns")  # fmt: skip
         path = build_index(data, procs=procs or (2 if count > LARGE_ARCHIVE else 1), progress=progress)
-        return Rebuilt(count, path.name, True, time.perf_counter() - t0, reports, gone)
+        return Rebuilt(count, path.name, True, time.perf_counter() - t0, reports, gone, reasons,
+                       damaged=read_meta(path).get("damaged_records", []))  # fmt: skip
 
 
 def _reextract(store: Store, data: DataDir,

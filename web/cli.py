@@ -17,13 +17,22 @@ import click
 from quarry.archive.datadir import DataDir
 from quarry.archive.lock import Busy
 from quarry.archive.readers import FORMATS, ReadOptions
+from quarry.archive.report import printable
 
-from .cli_common import Progress, data_dir_option, err, field_map, follow_symlinks_option
+from .cli_check import check
+from .cli_common import (
+    Progress,
+    QuarryGroup,
+    data_dir_option,
+    err,
+    field_map,
+    follow_symlinks_option,
+)
 from .cli_search import search
 from .cli_serve import serve
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=QuarryGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="quarry-archive")
 def main() -> None:
     """Quarry: a searchable full-text research archive."""
@@ -31,6 +40,7 @@ def main() -> None:
 
 main.add_command(search)
 main.add_command(serve)
+main.add_command(check)
 
 
 @main.command()
@@ -140,12 +150,21 @@ def rebuild(data_dir, reextract, procs, wait, force):
         for line in report.lines():
             err(line)
     for source in done.gone:
-        err(f"source gone: {source} (re-extracted from its kept capture where there is one)")
+        err(f"source gone: {printable(source)} (re-extracted from its kept capture where there is one)")
     if not done.rebuilt:
         err(f"index is up to date ({done.articles} articles, {done.version}); "
             "nothing to rebuild (--force rebuilds anyway)")  # fmt: skip
         sys.exit(0)
-    err(f"index rebuilt: {done.articles} articles in {done.seconds:.1f} s -> {done.version}")
+    for reason in done.reasons:
+        err(f"index: {printable(reason)}")
+    if done.damaged:
+        shown = ", ".join(done.damaged[:10]) + (f" and {len(done.damaged) - 10:,} more" if len(done.damaged) > 10 else "")
+        err(f"left out {len(done.damaged):,} stored record{'s' if len(done.damaged) != 1 else ''} that cannot be "
+            f"decoded (damaged): {shown}; `quarry check` names them, ingesting their sources again replaces them")  # fmt: skip
+    if done.repaired != "index":
+        err(f"{done.repaired} written again from the index in {done.seconds:.1f} s ({done.version})")
+    else:
+        err(f"index rebuilt: {done.articles} articles in {done.seconds:.1f} s -> {done.version}")
     sys.exit(1 if done.failed else 0)
 
 
@@ -165,7 +184,7 @@ def extract(paths, no_entities, mapping, fmt, workers, follow_symlinks, data_dir
     """Print the articles found in files as JSON Lines (nothing is stored)."""
     from quarry.archive.pipeline import extract_articles
     from quarry.archive.readers import Problem
-    from quarry.archive.report import gave_no_article, printable
+    from quarry.archive.report import gave_no_article
 
     options = ReadOptions(field_map=field_map(mapping), format=fmt, follow_symlinks=follow_symlinks)
     lost = False  # an input gave no article

@@ -4,6 +4,7 @@ a progress counter, and field mappings for JSONL/CSV.
 
 from __future__ import annotations
 
+import errno
 import sys
 import time
 from pathlib import Path
@@ -11,6 +12,9 @@ from pathlib import Path
 import click
 
 from quarry.archive.datadir import default_data_dir
+from quarry.archive.lock import Busy
+from quarry.archive.report import printable
+from quarry.archive.store_errors import DiskFull, StoreError
 
 from .settings import Settings, SettingsError
 
@@ -55,6 +59,30 @@ def load_settings(**flags) -> Settings:
 
 def err(message: str) -> None:
     click.echo(message, err=True)
+
+
+class QuarryGroup(click.Group):
+    """The ``quarry`` command group: what no command can go on from becomes one clear message
+    and exit status 3 (never a traceback): a store that cannot be read, a full disk, another
+    writer at work or a lock that cannot be taken."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DiskFull as exc:
+            err(f"error: {exc}: free some space and run the command again; what was written before "
+                "it filled is kept")  # fmt: skip
+        except StoreError as exc:
+            err(f"error: {printable(exc)}: `quarry check` says what is wrong; restore store.sqlite "
+                "from a backup if it cannot be read")  # fmt: skip
+        except Busy as exc:
+            err(f"error: {printable(exc)}")
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+            err("error: the disk holding the archive is full: free some space and run the command "
+                "again; what was written before it filled is kept")  # fmt: skip
+        sys.exit(3)
 
 
 class Progress:

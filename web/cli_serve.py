@@ -69,6 +69,7 @@ def serve(data_dir, host, port, production, debug, workers, threads, max_request
     """Run the web app."""
     from quarry.index.build import check_index, outdated_schema
     from quarry.index.update import index_if_missing
+    from quarry.index.verify import store_opens
 
     if debug and production:
         raise click.UsageError("--debug and --production exclude each other")
@@ -88,6 +89,7 @@ def serve(data_dir, host, port, production, debug, workers, threads, max_request
         index_if_missing(data)
     except Busy:
         err("another quarry process is writing to this archive; serving what is there")
+    store_opens(data)  # a store that cannot be read: a message and exit status 3, not a server
     problem = check_index(data) or outdated_schema(data)
     if problem:
         err(f"warning: {problem}")
