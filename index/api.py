@@ -26,22 +26,25 @@ from .request import (
     DEFAULT_PAGE_SIZE,
     FACETS,
     MAX_FACET_LIMIT,
+    MAX_FACET_VALUES,
     MAX_PAGE,
     MAX_QUERY_CHARS,
     PAGE_SIZES,
     SORTS,
+    RequestTooLarge,
     SearchRequest,
 )
 
 # what an engine keeps and how long a request may take, unless the settings say otherwise
 DEFAULT_CACHE_SIZE = 128  # queries whose matches are kept per index generation (0: none)
 DEFAULT_TIME_BUDGET = 2.0  # seconds before optional work (facet counts) is left out
+DEFAULT_REQUEST_DEADLINE = 5.0  # seconds after which a search stops and answers with what it has
 
 __all__ = [
-    "DEFAULT_CACHE_SIZE", "DEFAULT_TIME_BUDGET", "DEFAULT_FACET_LIMIT", "DEFAULT_PAGE_SIZE", "FACETS", "MAX_FACET_LIMIT", "MAX_PAGE",
+    "DEFAULT_CACHE_SIZE", "DEFAULT_REQUEST_DEADLINE", "DEFAULT_TIME_BUDGET", "DEFAULT_FACET_LIMIT", "DEFAULT_PAGE_SIZE", "FACETS", "MAX_FACET_LIMIT", "MAX_FACET_VALUES", "MAX_PAGE",
     "MAX_QUERY_CHARS", "PAGE_SIZES", "SORTS", "AliasExpansion", "Capture", "Deadline", "Engine", "EngineError",
     "EntityView", "ErrorKind", "Facet", "FacetValue", "Health", "HistogramBin", "Hit", "Mark",
-    "SearchRequest", "SearchResult",
+    "RequestTooLarge", "SearchRequest", "SearchResult",
 ]  # fmt: skip
 
 
@@ -89,7 +92,7 @@ class Deadline:
     def check(self) -> None:
         """Raise ``EngineError(TIMED_OUT)`` once the hard limit has passed."""
         if self.limit is not None and self.elapsed() > self.limit:
-            raise EngineError(ErrorKind.TIMED_OUT, f"the search took longer than its {self.limit:g} s")
+            raise EngineError(ErrorKind.TIMED_OUT, f"stopped after {self.limit:g} s: results may be incomplete")
 
 
 @dataclass

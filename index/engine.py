@@ -27,6 +27,7 @@ from . import facets as facet_counts
 from . import filters, ranking
 from .api import (
     DEFAULT_CACHE_SIZE,
+    DEFAULT_REQUEST_DEADLINE,
     DEFAULT_TIME_BUDGET,
     Capture,
     Deadline,
@@ -43,7 +44,7 @@ from .arraymatch import POSTINGS_CACHE_BYTES, TooManyTerms
 from .cache import LRUCache
 from .entity_page import entity_view
 from .generations import Generation, Generations
-from .plan import Parsed, Plan, parse, prepare
+from .plan import Parsed, Plan, TooCostly, parse, prepare
 from .similar import similar_ids
 from .snippets import Marks
 from .suggest import suggest
@@ -58,9 +59,11 @@ class Archive:
     """One archive (a data directory), opened lazily and reopened when its index changes."""
 
     def __init__(self, data_dir: DataDir | Path, cache_size: int = DEFAULT_CACHE_SIZE,
-                 time_budget: float | None = DEFAULT_TIME_BUDGET):  # fmt: skip
+                 time_budget: float | None = DEFAULT_TIME_BUDGET,
+                 request_deadline: float | None = DEFAULT_REQUEST_DEADLINE):  # fmt: skip
         self.data_dir = DataDir.of(data_dir)
         self.time_budget = time_budget
+        self.request_deadline = request_deadline  # the hard limit of each request's Deadline
         # per generation: parsed queries, and a query's matches and scores (no caches: all cold)
         self._parsed = LRUCache(cache_size)
         self._matches = LRUCache(cache_size)
@@ -144,8 +147,12 @@ class Archive:
         self._matches.put(key, (mask, scores))
         return mask, scores
 
+    def deadline(self) -> Deadline:
+        """A new request's deadline: the time budget (soft) and the request deadline (hard)."""
+        return Deadline(self.time_budget, self.request_deadline)
+
     def search(self, req: SearchRequest, deadline: Deadline | None = None) -> SearchResult:
-        deadline = deadline or Deadline(self.time_budget)
+        deadline = deadline or self.deadline()
         result = SearchResult(request=req, total=0, hits=[])
         try:
             # one generation (reader, searcher and columns) serves the whole request
@@ -153,7 +160,7 @@ class Archive:
             self._search(gen, req, deadline, result)
         except EngineError as exc:  # unavailable, or timed out: what was found so far stands
             result.query_error, result.error_kind = exc.message, exc.kind
-        except (RecursionError, TooManyTerms) as exc:
+        except (RecursionError, TooManyTerms, TooCostly) as exc:
             # not run at all: counts over some of a wildcard's words would mislead
             result.total, result.hits, result.facets, result.histogram = 0, [], [], []
             result.query_error, result.error_kind = _refusal(exc), ErrorKind.REFUSED
@@ -286,13 +293,13 @@ class Archive:
         gen = self._generations.current()
         try:
             plan = self._plan(gen, req)
-            qmask, scores = self._match(gen, plan, Deadline())
+            qmask, scores = self._match(gen, plan, Deadline(None, self.request_deadline))
             includes, other = filters.masks(gen.columns, plan.request, plan.request.within)
             final = filters.all_of(qmask & other, list(includes.values()))
             docnums, _ = ranking.ordered(gen.columns, plan.request.sort, scores, final, None)
             ids = [gen.columns.ids[d] for d in docnums]
             first = self._batch(ids[:EXPORT_BATCH])  # a store that cannot be read fails here, not mid-stream
-        except (RecursionError, TooManyTerms) as exc:
+        except (RecursionError, TooManyTerms, TooCostly) as exc:
             raise EngineError(ErrorKind.REFUSED, _refusal(exc)) from exc
         except StoreError as exc:
             raise EngineError(ErrorKind.UNAVAILABLE, _store_message(exc)) from exc
@@ -332,10 +339,10 @@ class Archive:
         return Capture(decode_bytes(content, None, is_html=kind == "html"), kind)
 
 
-def _refusal(exc: RecursionError | TooManyTerms) -> str:
-    """Why a query is not run: a wildcard standing for too many words, or a query nested or
-    chained beyond what the parser and matcher can recurse."""
-    return str(exc) if isinstance(exc, TooManyTerms) else "the query is too deeply nested to run; simplify it"
+def _refusal(exc: RecursionError | TooManyTerms | TooCostly) -> str:
+    """Why a query is not run: a wildcard standing for too many words, too many such terms, or a
+    query nested or chained beyond what the parser and matcher can recurse."""
+    return "the query is too deeply nested to run; simplify it" if isinstance(exc, RecursionError) else str(exc)
 
 
 def _store_message(exc: StoreError) -> str:

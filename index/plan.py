@@ -12,6 +12,7 @@ classes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -23,6 +24,8 @@ from .filters import narrowed
 from .request import SearchRequest
 
 MAX_ARRAY_SLOP = 64  # wider proximity searches are left to Whoosh
+MAX_EXPENSIVE_TERMS = 16  # wildcard, fuzzy, range and wide proximity terms in one query
+_FIELD_PREFIX = re.compile(r"\b\w+:(?=\S)")
 
 
 # -- the tree the array matcher evaluates ---------------------------------------------------------
@@ -132,6 +135,13 @@ class Walk:
     # text field -> phrases to mark whole: (words, slop) as the matcher matches them
     phrases: dict[str, frozenset[tuple[tuple[str, ...], int]]] = field(default_factory=dict)
     entities: frozenset[tuple[str, str]] = frozenset()  # (type, name) searched as facet values
+    # wildcard, fuzzy and range terms and subtrees left to Whoosh: each can cost a posting list
+    # per word it stands for, or a walk of postings one at a time
+    expensive: int = 0
+
+
+class TooCostly(Exception):
+    """A query with more expensive terms than one search may run (refused, not run in part)."""
 
 
 def walk(q, schema) -> Walk:
@@ -165,7 +175,10 @@ def walk(q, schema) -> Walk:
         except ValueError:
             return None
 
+    expensive: set[str] = set()  # as typed: a term searched in the title and the body is one
+
     def whoosh(node, negated: bool) -> Whoosh:
+        expensive.add(_FIELD_PREFIX.sub("", str(node)))
         if not negated:  # the words inside are marked as Whoosh would have found them
             for leaf in _leaves(node):
                 if isinstance(leaf, wq.Term):
@@ -180,6 +193,7 @@ def walk(q, schema) -> Walk:
         shown = str(node)
         if isinstance(node, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
             shown = shown.split(":", 1)[-1]  # as typed, without the field it was run on
+        expensive.add(_FIELD_PREFIX.sub("", shown))
         fuzzy = (node.text, node.maxdist, node.prefixlength) if isinstance(node, wq.FuzzyTerm) else None
         return Expand(node.field(), node, f"{type(node).__name__}:{node!r}", shown, fuzzy, node.boost)
 
@@ -239,7 +253,7 @@ def walk(q, schema) -> Walk:
     tree = go(q, False)
     return Walk(tree, frozenset(phrase_words), {k: frozenset(v) for k, v in marks.items()},
                 tuple(expansions), {k: frozenset(v) for k, v in phrases.items()},
-                frozenset(entities))  # fmt: skip
+                frozenset(entities), len(expensive))  # fmt: skip
 
 
 def _expands(q) -> bool:
@@ -291,6 +305,10 @@ class Plan:
 def prepare(req: SearchRequest, parse_query: Callable[[str, tuple[str, ...]], Parsed]) -> Plan:
     """The request's date range narrowing taken out, and the rest of its query parsed once
     (``parse_query(q, as_typed)`` is :func:`parse` with the generation's schema, perhaps
-    cached)."""
+    cached); TooCostly when it has more expensive terms than one search may run."""
     req = narrowed(req)
-    return Plan(req, None if req.is_browse else parse_query(req.q, req.as_typed))
+    plan = Plan(req, None if req.is_browse else parse_query(req.q, req.as_typed))
+    if plan.parsed is not None and plan.parsed.walk.expensive > MAX_EXPENSIVE_TERMS:
+        raise TooCostly(f"the query has {plan.parsed.walk.expensive} wildcard, fuzzy, range or wide "
+                        f"proximity terms; at most {MAX_EXPENSIVE_TERMS} can be searched at once")  # fmt: skip
+    return plan

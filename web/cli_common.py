@@ -34,8 +34,13 @@ follow_symlinks_option = click.option(
 
 
 def engine_options(command):
-    """``--cache-size`` and ``--time-budget``: how the engine searches (the web app and
-    ``quarry search`` read the same settings)."""
+    """``--cache-size``, ``--time-budget`` and ``--request-deadline``: how the engine searches
+    (the web app and ``quarry search`` read the same settings)."""
+    command = click.option(
+        "--request-deadline", type=click.FloatRange(min=0), default=None,
+        help="Seconds after which a search stops and answers with what it has found "
+        "[default: $QUARRY_REQUEST_DEADLINE or 5].",
+    )(command)  # fmt: skip
     command = click.option(
         "--time-budget", type=click.FloatRange(min=0), default=None,
         help="Seconds a search may take before facet counts are left out "

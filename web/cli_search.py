@@ -16,7 +16,14 @@ import sys
 import click
 
 from quarry.archive.exports import EXPORT_FORMATS
-from quarry.index.api import FACETS, AliasExpansion, EngineError, ErrorKind, SearchRequest
+from quarry.index.api import (
+    FACETS,
+    AliasExpansion,
+    EngineError,
+    ErrorKind,
+    RequestTooLarge,
+    SearchRequest,
+)
 
 from .cli_common import data_dir_option, engine_options, err, load_settings
 
@@ -60,7 +67,7 @@ EXIT_STATUS = {ErrorKind.UNAVAILABLE: 3, ErrorKind.REFUSED: 2}  # other kinds st
 @data_dir_option
 @engine_options
 def search(query, filters, excludes, as_typed, date_from, date_to, sort, page, size, as_json, fmt,
-           data_dir, cache_size, time_budget):  # fmt: skip
+           data_dir, cache_size, time_budget, request_deadline):  # fmt: skip
     """Search the archive: the same results and facet counts as the web page."""
     args: dict[str, list[str]] = {"q": [" ".join(query)], "page": [str(page)], "size": [str(size)]}
     for prefix, pairs in (("f", filters), ("x", excludes)):
@@ -79,8 +86,12 @@ def search(query, filters, excludes, as_typed, date_from, date_to, sort, page, s
         args["to"] = [date_to]
     if sort:
         args["sort"] = [sort]
-    req = SearchRequest.from_args(args)
-    engine = load_settings(data_dir=data_dir, cache_size=cache_size, time_budget=time_budget).open_engine()
+    try:
+        req = SearchRequest.from_args(args)
+    except RequestTooLarge as exc:
+        raise click.UsageError(str(exc)) from None
+    engine = load_settings(data_dir=data_dir, cache_size=cache_size, time_budget=time_budget,
+                           request_deadline=request_deadline).open_engine()  # fmt: skip
     if fmt:
         if fmt not in EXPORT_FORMATS:
             raise click.BadParameter(f"unknown format {fmt!r}; one of {', '.join(EXPORT_FORMATS)}")

@@ -29,7 +29,15 @@ def result_json(result: SearchResult, **kw: Any) -> dict[str, Any]:
     data = result.to_json()
     add_expansion_urls(data, result, **kw)
     req = result.request
+    compact = urls.compact(req)
+    if compact:  # each value's change, to add to change_url (a URL per value would repeat the state)
+        data["change_url"] = urls.change_url(req, **kw)
     for name, values in data["facets"].items():
+        if compact:
+            for v in values:
+                v["toggle_url"] = v["exclude_url"] = None
+                v["toggle"], v["exclude"] = (dict([urls.change(k, name, v["value"])]) for k in ("toggle", "exclude"))
+            continue
         links = urls.facet_value_urls(req, name, [v["value"] for v in values], **kw)
         for v, (toggle, exclude) in zip(values, links, strict=True):
             v["toggle_url"], v["exclude_url"] = toggle, exclude
@@ -51,6 +59,8 @@ def results_context(result: SearchResult, **kw: Any) -> dict[str, Any]:
         "pages": pager(req.page, min(result.pages, MAX_PAGE)),
         "ignored": ignored_args(),
         "url_kw": kw,
+        # many values chosen: the state once, in a form whose buttons are the facet values
+        "state": {"action": request.path, "args": urls.hidden_args(req)} if urls.compact(req) else None,
         "exports": export_links(req),
         "expansions": expansion_notes(result, **kw),
         # how the page explains a search it could not run as asked (ErrorKind's values)

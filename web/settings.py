@@ -6,7 +6,8 @@ and the web app search with the same cache and time budget.
 
 Environment: ``QUARRY_DATA`` (the data directory), ``QUARRY_CACHE_SIZE`` (queries whose matches
 are kept per index generation; 0 keeps none), ``QUARRY_TIME_BUDGET`` (seconds a request may spend
-before optional work such as facet counts is left out), ``QUARRY_LIVE_LINKS`` (1: outbound links
+before optional work such as facet counts is left out), ``QUARRY_REQUEST_DEADLINE`` (seconds after
+which a search stops and answers with what it found), ``QUARRY_LIVE_LINKS`` (1: outbound links
 are live), ``QUARRY_ALLOW_REMOTE`` (1: binding beyond loopback is intended).
 """
 
@@ -18,7 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from quarry.archive.datadir import DataDir, default_data_dir
-from quarry.index.api import DEFAULT_CACHE_SIZE, DEFAULT_TIME_BUDGET, Engine
+from quarry.index.api import (
+    DEFAULT_CACHE_SIZE,
+    DEFAULT_REQUEST_DEADLINE,
+    DEFAULT_TIME_BUDGET,
+    Engine,
+)
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -32,6 +38,7 @@ class Settings:
     data_dir: Path = field(default_factory=default_data_dir)
     cache_size: int = DEFAULT_CACHE_SIZE
     time_budget: float = DEFAULT_TIME_BUDGET
+    request_deadline: float = DEFAULT_REQUEST_DEADLINE
     live_links: bool = False
     host: str = "127.0.0.1"
     port: int = 8080
@@ -70,7 +77,8 @@ class Settings:
         """The search engine over the data directory, with these settings."""
         from quarry.index.engine import Archive
 
-        return Archive(self.data_dir, cache_size=self.cache_size, time_budget=self.time_budget)
+        return Archive(self.data_dir, cache_size=self.cache_size, time_budget=self.time_budget,
+                       request_deadline=self.request_deadline)
 
 
 def _flag(text: str) -> bool:
@@ -99,6 +107,7 @@ def _seconds(text: str) -> float:
 _ENVIRONMENT = (
     ("cache_size", "QUARRY_CACHE_SIZE", _count),
     ("time_budget", "QUARRY_TIME_BUDGET", _seconds),
+    ("request_deadline", "QUARRY_REQUEST_DEADLINE", _seconds),
     ("live_links", "QUARRY_LIVE_LINKS", _flag),
     ("allow_remote", "QUARRY_ALLOW_REMOTE", _flag),
 )
