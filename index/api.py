@@ -215,10 +215,11 @@ class Health:
 
 @dataclass
 class Capture:
-    """A page exactly as captured, decoded to text."""
+    """A page exactly as captured: its bytes, and decoded to text."""
 
     text: str
     kind: str  # "html" or "text"
+    raw: bytes = b""  # the bytes as captured (a download: never rendered)
 
 
 Mark = tuple[int, int, str, str]  # (start, end, entity type, canonical name) within a paragraph
@@ -254,7 +255,8 @@ class Engine(Protocol):
         """For each of the article's sources: is its captured page kept?"""
 
     def capture(self, article_id: str, n: int) -> Capture | None:
-        """The page of the article's ``n``-th source as captured (None: not kept)."""
+        """The page of the article's ``n``-th source as captured, bytes and text (None: not
+        kept)."""
 
     def health(self) -> Health:
         """Whether the archive can be searched, and how many articles it holds."""

@@ -336,7 +336,7 @@ class Archive:
         if content is None:
             return None
         kind = "html" if source.format.split(".")[0] in ("html", "warc", "arc") else "text"
-        return Capture(decode_bytes(content, None, is_html=kind == "html"), kind)
+        return Capture(decode_bytes(content, None, is_html=kind == "html"), kind, content)
 
 
 def _refusal(exc: RecursionError | TooManyTerms | TooCostly) -> str:

@@ -8,9 +8,9 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 
 from quarry.archive.exports import EXPORT_FORMATS, article_citation
 from quarry.archive.model import Article
-from quarry.index.api import Hit, Mark
+from quarry.index.api import Capture, Hit, Mark
 
-from . import views
+from . import capture_view, views
 from .engine import get_engine, get_settings
 from .exports import export_response
 
@@ -100,23 +100,43 @@ def page(article_id: str) -> str:
     )
 
 
-# A captured page is shown inert: a sandboxed unique origin, no scripts, no remote requests.
-CAPTURE_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
+# A captured page is shown as a sanitised rendering (web/capture_view.py) in a sandboxed unique
+# origin: no scripts, no remote requests, no forms, no frames; its raw bytes are a download.
+CAPTURE_CSP = ("sandbox; default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
+               "frame-ancestors 'none'")  # fmt: skip
 
 
-@bp.get("/article/<article_id>/capture/<int:n>")
-def capture(article_id: str, n: int) -> Response:
-    """The page exactly as captured (from the data directory's capture store), rendered inert."""
+def _captured(article_id: str, n: int) -> tuple[Article, Capture]:
     a = load_article(article_id)
     if not 0 <= n < len(a.provenance):
         abort(404, description="No such source for this article.")
     page = get_engine().capture(a.id, n)
     if page is None:
         abort(404, description="The captured page was not kept for this source.")
-    response = Response(page.text, mimetype="text/html" if page.kind == "html" else "text/plain")
+    return a, page
+
+
+@bp.get("/article/<article_id>/capture/<int:n>")
+def capture(article_id: str, n: int) -> Response:
+    """The page as captured, rendered inert: only its text and structure (an HTML page), or its
+    text (a plain-text capture), under a policy that forbids everything else."""
+    a, page = _captured(article_id, n)
+    if page.kind == "html":
+        response = Response(capture_view.page(page.text, a.title), mimetype="text/html")
+    else:
+        response = Response(page.text, mimetype="text/plain")
     response.headers["Content-Security-Policy"] = CAPTURE_CSP
     response.headers["Content-Disposition"] = "inline"
     return response
+
+
+@bp.get("/article/<article_id>/capture/<int:n>/raw")
+def capture_raw(article_id: str, n: int) -> Response:
+    """The bytes as captured, as a file to download: never rendered by the browser."""
+    a, page = _captured(article_id, n)
+    response = Response(page.raw, mimetype="application/octet-stream")
+    response.headers["Content-Disposition"] = f'attachment; filename="quarry-{a.id}-source-{n}.bin"'
+    return response  # (a sandboxing policy here would forbid the download itself)
 
 
 @bp.get("/article/<article_id>/text.txt")
