@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import errno
 import itertools
 import json
 import multiprocessing
@@ -25,6 +26,7 @@ from .readers import Problem, ReadOptions, iter_files, read_path
 from .readers.base import place
 from .report import IngestProgress, IngestReport, gave_no_article
 from .store import Store
+from .store_errors import DISK_FULL, DiskFull
 
 __all__ = [
     "IngestProgress", "IngestReport", "add_entities", "extract_articles", "ingest", "iter_raw", "process",
@@ -272,8 +274,12 @@ def ingest(
             saved = json.dumps({"field_map": options.field_map, "format": options.format})
             for path in seen_files:
                 store.set_meta(f"options:{path}", saved)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, DiskFull, OSError) as exc:
+        if isinstance(exc, OSError) and exc.errno != errno.ENOSPC:
+            raise
         report.interrupted = True
+        if not isinstance(exc, KeyboardInterrupt):
+            report.stopped = DISK_FULL
         # the batch in hand was never committed: its documents count as not yet read
         report.read -= len(batch)
         batch.clear()

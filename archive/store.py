@@ -121,6 +121,11 @@ class Store:
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
 
     @guarded
+    def changed_since(self, since: float) -> int:
+        """How many articles changed after a store timestamp (what an index synced up to it lacks)."""
+        return self.db.execute("SELECT COUNT(*) FROM articles WHERE updated > ?", (since,)).fetchone()[0]
+
+    @guarded
     def get(self, article_id: str) -> Article | None:
         """The stored article (None: no such id); DamagedRecord when its row cannot be decoded."""
         row = self.db.execute("SELECT data FROM articles WHERE id=?", (article_id,)).fetchone()

@@ -30,6 +30,9 @@ class DiskFull(StoreError):
     """The disk holding the store is full: nothing more can be written."""
 
 
+DISK_FULL = "the disk holding the archive is full"  # what a full disk stops a writer with
+
+
 class DamagedRecord(StoreError):
     """An article's stored record that cannot be decoded (the rest of the store is unaffected)."""
 
@@ -49,7 +52,7 @@ def _translated(exc: sqlite3.DatabaseError) -> Exception:
     code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
     text = str(exc)
     if code == _SQLITE_FULL or "disk is full" in text:
-        return DiskFull("the disk holding the archive is full")
+        return DiskFull(DISK_FULL)
     if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB, _SQLITE_CANTOPEN) or "malformed" in text or "not a database" in text:
         return StoreUnreadable(f"the article store cannot be read ({text})")
     return exc

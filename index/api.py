@@ -207,6 +207,9 @@ class Health:
     error: str | None = None  # why it cannot be searched, for people
     error_kind: ErrorKind | None = None
     notes: list[str] = field(default_factory=list)  # works, but worth knowing (slower readers)
+    # stored articles the index does not hold yet (an interrupted ingest's, or a writer's at work)
+    unindexed: int = 0
+    writing: bool = False  # a writer (ingest, rebuild) is at work on the archive
 
     @property
     def ok(self) -> bool:

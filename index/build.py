@@ -10,6 +10,7 @@ reopen, and the facet columns are written per generation beside it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -184,6 +185,16 @@ def _cleanup(root: Path, keep: str) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def remove_abandoned_builds(data_dir: DataDir | Path) -> list[str]:
+    """Remove the folders of builds that never finished (a killed ``quarry rebuild``); call it
+    holding the writer lock, when no build can be running. Their names."""
+    root = DataDir.of(data_dir).index_root
+    found = sorted(root.glob(".building-*")) if root.is_dir() else []
+    for path in found:
+        shutil.rmtree(path, ignore_errors=True)
+    return [p.name for p in found]
+
+
 def sync_index(data_dir: DataDir | Path, progress: ProgressFn | None = None) -> int:
     """Bring the current index up to date with the store; build one when there is none (or
     when the one there was built for another schema, or by an older Quarry).
@@ -212,7 +223,8 @@ def sync_index(data_dir: DataDir | Path, progress: ProgressFn | None = None) -> 
             count, since = _write_changes(writer.update_document, store, since, progress, 100)
             writer.commit()
         except BaseException:
-            writer.cancel()
+            with contextlib.suppress(Exception):  # a writer a failed commit closed cannot be cancelled
+                writer.cancel()
             raise
     finally:
         store.close()
@@ -245,6 +257,14 @@ def repair_columns(data_dir: DataDir | Path, columns: bool = True) -> str:
         ix.close()
     _write_json(version_dir / "meta.json", meta)
     return version_dir.name
+
+
+def unindexed(store: Store, meta: dict) -> int:
+    """How many stored articles an index version (its ``meta``) lacks: those changed after the
+    store timestamp it was synced up to, when the store has changed since (0 when in step)."""
+    if store.generation == meta.get("store_generation"):
+        return 0
+    return store.changed_since(float(meta.get("synced_until", -1.0)))
 
 
 def outdated_schema(data_dir: DataDir | Path) -> str | None:

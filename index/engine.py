@@ -10,7 +10,6 @@ filtered (:mod:`index.filters`), ordered and paged (:mod:`index.ranking`), marke
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,8 +19,9 @@ import numpy as np
 from quarry.archive.captures import capture_path, read_capture
 from quarry.archive.datadir import DataDir
 from quarry.archive.decode import decode_bytes
+from quarry.archive.lock import writer_running
 from quarry.archive.model import Article
-from quarry.archive.store import DamagedRecord, Store, StoreError, StoreUnreadable
+from quarry.archive.store import Store, StoreError
 
 from . import facets as facet_counts
 from . import filters, ranking
@@ -41,18 +41,17 @@ from .api import (
     SearchResult,
 )
 from .arraymatch import POSTINGS_CACHE_BYTES, TooManyTerms
+from .build import read_meta, unindexed
 from .cache import LRUCache
 from .entity_page import entity_view
+from .failures import REFUSALS, index_failed, refused, store_failed
 from .generations import Generation, Generations
-from .plan import Parsed, Plan, TooCostly, parse, prepare
+from .plan import Parsed, Plan, parse, prepare
 from .similar import similar_ids
 from .snippets import Marks
 from .suggest import suggest
 
 EXPORT_BATCH = 500
-# what a page says when reading the index fails part way (the details go to the log)
-DAMAGED_INDEX = "the index could not be read (it may be damaged): `quarry check` finds out, `quarry rebuild` repairs it"
-log = logging.getLogger(__name__)
 
 
 class Archive:
@@ -71,6 +70,7 @@ class Archive:
         self._generations = Generations(self.data_dir, POSTINGS_CACHE_BYTES if cache_size else 0)
         self._local = threading.local()
         self._authority = None
+        self._unindexed_at: tuple = (None, 0)  # (generation and store generation, count)
 
     # -- what stays the same for every generation --------------------------------------------
 
@@ -113,7 +113,24 @@ class Archive:
         notes = []
         if not gen.postings.fast:
             notes.append(f"postings are read through Whoosh's own (slower) readers: {gen.postings.reason}")
-        return Health(int(gen.columns.live.sum()), f"{gen.version_dir.name}/{gen.generation}", notes=notes)
+        health = Health(int(gen.columns.live.sum()), f"{gen.version_dir.name}/{gen.generation}", notes=notes)
+        try:
+            health.unindexed = self._unindexed(gen)
+        except StoreError as exc:
+            failed = store_failed(exc)
+            health.error, health.error_kind = failed.message, failed.kind
+        health.writing = bool(health.unindexed) and writer_running(self.data_dir.root) is not None
+        return health
+
+    def _unindexed(self, gen: Generation) -> int:
+        """Stored articles the generation lacks (counted once per store generation)."""
+        store = self._store()
+        if store is None:
+            return 0
+        key = (gen.key, store.generation)
+        if self._unindexed_at[0] != key:
+            self._unindexed_at = (key, unindexed(store, read_meta(gen.version_dir)))
+        return self._unindexed_at[1]
 
     # -- searching ---------------------------------------------------------------------------
 
@@ -160,16 +177,12 @@ class Archive:
             self._search(gen, req, deadline, result)
         except EngineError as exc:  # unavailable, or timed out: what was found so far stands
             result.query_error, result.error_kind = exc.message, exc.kind
-        except (RecursionError, TooManyTerms, TooCostly) as exc:
-            # not run at all: counts over some of a wildcard's words would mislead
-            result.total, result.hits, result.facets, result.histogram = 0, [], [], []
-            result.query_error, result.error_kind = _refusal(exc), ErrorKind.REFUSED
+        except REFUSALS as exc:  # not run at all: counts over part of it would mislead
+            _failed(result, refused(exc), counted=False)
         except StoreError as exc:
-            result.query_error, result.error_kind = _store_message(exc), ErrorKind.UNAVAILABLE
+            _failed(result, store_failed(exc))
         except Exception:  # noqa: BLE001 - a damaged index file fails in whatever reads it
-            log.exception("search for %r failed while reading the index", req.q)
-            result.total, result.hits, result.facets, result.histogram = 0, [], [], []
-            result.query_error, result.error_kind = DAMAGED_INDEX, ErrorKind.UNAVAILABLE
+            _failed(result, index_failed(f"search for {req.q!r}"), counted=False)
         result.elapsed_ms = deadline.elapsed() * 1000
         return result
 
@@ -243,13 +256,8 @@ class Archive:
         try:
             store = self._store()
             return store.get(article_id) if store is not None else None
-        except DamagedRecord as exc:
-            log.warning("%s", exc)
-            raise EngineError(ErrorKind.DAMAGED, "this article's stored record is damaged and cannot be "
-                              "shown; `quarry check` names every damaged record, and ingesting its source "
-                              "again replaces it") from exc  # fmt: skip
-        except StoreError as exc:
-            raise EngineError(ErrorKind.UNAVAILABLE, _store_message(exc)) from exc
+        except StoreError as exc:  # one damaged record, or the whole store
+            raise store_failed(exc) from exc
 
     def _readable_article(self, article_id: str) -> Article | None:
         """The article, or None when its record cannot be read (for optional work)."""
@@ -269,7 +277,7 @@ class Archive:
         except EngineError:
             return []
         except Exception:  # noqa: BLE001 - "more like this" is optional; a damaged index is logged
-            log.exception("similar articles of %s could not be read", article_id)
+            index_failed(f"similar articles of {article_id}")
             return []
 
     def _similar_hits(self, article_id: str, limit: int) -> list[Hit]:
@@ -299,15 +307,14 @@ class Archive:
             docnums, _ = ranking.ordered(gen.columns, plan.request.sort, scores, final, None)
             ids = [gen.columns.ids[d] for d in docnums]
             first = self._batch(ids[:EXPORT_BATCH])  # a store that cannot be read fails here, not mid-stream
-        except (RecursionError, TooManyTerms, TooCostly) as exc:
-            raise EngineError(ErrorKind.REFUSED, _refusal(exc)) from exc
+        except REFUSALS as exc:
+            raise refused(exc) from exc
         except StoreError as exc:
-            raise EngineError(ErrorKind.UNAVAILABLE, _store_message(exc)) from exc
+            raise store_failed(exc) from exc
         except EngineError:
             raise
         except Exception as exc:  # noqa: BLE001 - as in search: a damaged index file
-            log.exception("export of %r failed while reading the index", req.q)
-            raise EngineError(ErrorKind.UNAVAILABLE, DAMAGED_INDEX) from exc
+            raise index_failed(f"export of {req.q!r}") from exc
         return self._stream(ids, first)
 
     def _batch(self, ids: list[str]) -> list[Article]:
@@ -339,18 +346,11 @@ class Archive:
         return Capture(decode_bytes(content, None, is_html=kind == "html"), kind, content)
 
 
-def _refusal(exc: RecursionError | TooManyTerms | TooCostly) -> str:
-    """Why a query is not run: a wildcard standing for too many words, too many such terms, or a
-    query nested or chained beyond what the parser and matcher can recurse."""
-    return "the query is too deeply nested to run; simplify it" if isinstance(exc, RecursionError) else str(exc)
-
-
-def _store_message(exc: StoreError) -> str:
-    """What a page says when the store fails (the path is in the log, never on the page)."""
-    log.error("article store: %s", exc)
-    if isinstance(exc, StoreUnreadable):
-        return "the article store cannot be read (it may be damaged): `quarry check` says what is wrong"
-    return f"the article store failed ({type(exc).__name__}): `quarry check` says what is wrong"
+def _failed(result: SearchResult, error: EngineError, counted: bool = True) -> None:
+    """The result says why it could not be had as asked (with ``counted``, what was found stands)."""
+    if not counted:
+        result.total, result.hits, result.facets, result.histogram = 0, [], [], []
+    result.query_error, result.error_kind = error.message, error.kind
 
 
 def _is_file(path: Path | None) -> bool:

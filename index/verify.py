@@ -19,7 +19,14 @@ from quarry.archive.datadir import DataDir
 from quarry.archive.store import Store, StoreError
 
 from . import checksums
-from .build import columns_path, current_version, made_by_older_quarry, open_index, read_meta
+from .build import (
+    columns_path,
+    current_version,
+    made_by_older_quarry,
+    open_index,
+    read_meta,
+    unindexed,
+)
 from .columns import ColumnsUnreadable, build_columns, load_columns
 from .postings import Postings
 from .schema import SCHEMA_VERSION
@@ -64,16 +71,20 @@ def check_archive(data_dir: DataDir | Path, thorough: bool = True) -> ArchiveChe
     return ArchiveCheck([store, verify_index(data, thorough, store_readable=store.verdict != UNREADABLE)])
 
 
-def store_opens(data_dir: DataDir | Path) -> None:
-    """Raise StoreUnreadable when the store is there but cannot be read (``quarry serve`` will not
-    serve an archive whose every page would fail); quick, unlike :func:`check_store`."""
+def store_opens(data_dir: DataDir | Path) -> int:
+    """How many stored articles the current index lacks (an interrupted ingest's); raises
+    StoreUnreadable when the store is there but cannot be read (``quarry serve`` will not serve
+    an archive whose every page would fail). Quick, unlike :func:`check_store`."""
     data = DataDir.of(data_dir)
-    if data.store.exists():
-        store = Store(data.store, readonly=True)
-        try:
-            store.count()
-        finally:
-            store.close()
+    version = current_version(data)
+    if not data.store.exists():
+        return 0
+    store = Store(data.store, readonly=True)
+    try:
+        store.count()
+        return unindexed(store, read_meta(version)) if version is not None else 0
+    finally:
+        store.close()
 
 
 def check_store(data: DataDir) -> Part:

@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 import pytest
-from browser_support import SCREENSHOTS, LiveServer, PageWatch, launch_chromium
+from browser_support import SCREENSHOTS, LiveServer, PageWatch
 from conftest import FIXTURES, make_archive
 from markupsafe import escape
 
@@ -90,18 +90,6 @@ PAGE_STATE_JS = """() => {
 
 
 # -- servers and browser ------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def browser():
-    sync_api = pytest.importorskip(
-        "playwright.sync_api",
-        reason="the playwright package is not installed (pip install playwright)",
-    )
-    with sync_api.sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="session")

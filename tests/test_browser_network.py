@@ -192,11 +192,7 @@ def click_every_link(page, url: str) -> list[str]:
 
 
 @pytest.mark.browser
-def test_no_page_ever_contacts_a_site_outside_loopback(server, tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    path = chromium_path()
-    if path is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
+def test_no_page_ever_contacts_a_site_outside_loopback(browser, server, tmp_path):
     urls = page_urls(server)
     assert len(urls["captures"]) == 2 and len(urls["entities"]) >= 3, urls  # the page and its web archive copy
 
@@ -208,11 +204,12 @@ def test_no_page_ever_contacts_a_site_outside_loopback(server, tmp_path):
     netlog = tmp_path / "netlog.json"
     seen: list[str] = []
     navigated: list[str] = []
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, timeout=30_000, args=CHROMIUM_ARGS + [
-            f"--log-net-log={netlog}", "--net-log-capture-mode=Everything",
-            "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"])  # fmt: skip
-        context = browser.new_context(base_url=server.url, accept_downloads=True)
+    # a browser of its own (the session's Playwright), its log written when it closes
+    logged = browser.browser_type.launch(executable_path=chromium_path(), timeout=30_000, args=CHROMIUM_ARGS + [
+        f"--log-net-log={netlog}", "--net-log-capture-mode=Everything",
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"])  # fmt: skip
+    try:
+        context = logged.new_context(base_url=server.url, accept_downloads=True)
         page = context.new_page()
         page.on("request", lambda r: seen.append(r.url))
         page.on("websocket", lambda ws: seen.append(ws.url))
@@ -233,7 +230,8 @@ def test_no_page_ever_contacts_a_site_outside_loopback(server, tmp_path):
             assert Path(info.value.path()).stat().st_size > 0, url
         time.sleep(1)
         context.close()
-        browser.close()
+    finally:
+        logged.close()
 
     outside = sorted({u for u in seen if not loopback(urlsplit(u).hostname)})
     assert outside == [], outside

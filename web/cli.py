@@ -27,6 +27,7 @@ from .cli_common import (
     err,
     field_map,
     follow_symlinks_option,
+    json_line,
 )
 from .cli_search import search
 from .cli_serve import serve
@@ -98,9 +99,12 @@ def ingest(paths, data_dir, mapping, fmt, no_entities, follow_symlinks, workers,
     summary = report.lines(indexed=done.indexed, caught_up=done.caught_up)
     report.append_to_log(summary)
     if as_json:
-        click.echo(json.dumps({**report.as_dict(), "indexed": done.indexed}))
+        click.echo(json_line({**report.as_dict(), "indexed": done.indexed}))
     for line in summary:
         err(line)
+    if report.stopped:  # a full disk: said last, and exit status 3 (the archive cannot take more)
+        err(f"error: {report.stopped}: free some space and run `quarry ingest` again")
+        sys.exit(3)
     if report.interrupted:
         sys.exit(130)
     sys.exit(1 if report.failed else 0)
@@ -199,7 +203,7 @@ def extract(paths, no_entities, mapping, fmt, workers, follow_symlinks, data_dir
             where.source + (f"#{where.member}" if where and where.member else "") if where else None
         )
         click.echo(
-            json.dumps(
+            json_line(
                 {
                     "source": source,
                     "url": a.url,
@@ -219,7 +223,7 @@ def extract(paths, no_entities, mapping, fmt, workers, follow_symlinks, data_dir
                         for m in a.entity_mentions
                     ],
                 },
-                ensure_ascii=False,
+
             )
         )
     sys.exit(1 if lost else 0)

@@ -5,6 +5,8 @@ a progress counter, and field mappings for JSONL/CSV.
 from __future__ import annotations
 
 import errno
+import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -64,6 +66,16 @@ def load_settings(**flags) -> Settings:
 
 def err(message: str) -> None:
     click.echo(message, err=True)
+
+
+# what JSON leaves raw that a terminal acts on: C1 controls, line separators, direction controls
+_JSON_UNSAFE = re.compile("[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_line(value: object) -> str:
+    """JSON for a terminal: non-ASCII text kept readable, but every character that could drive
+    the terminal or reorder a line written as a JSON escape (the same string once parsed)."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
 class QuarryGroup(click.Group):

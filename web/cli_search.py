@@ -8,7 +8,6 @@ a refused query exits 2; a query read as plain words, or stopped by its time lim
 from __future__ import annotations
 
 import html
-import json
 import re
 import shlex
 import sys
@@ -16,6 +15,7 @@ import sys
 import click
 
 from quarry.archive.exports import EXPORT_FORMATS
+from quarry.archive.report import printable
 from quarry.index.api import (
     FACETS,
     AliasExpansion,
@@ -25,7 +25,7 @@ from quarry.index.api import (
     SearchRequest,
 )
 
-from .cli_common import data_dir_option, engine_options, err, load_settings
+from .cli_common import data_dir_option, engine_options, err, json_line, load_settings
 
 EXIT_STATUS = {ErrorKind.UNAVAILABLE: 3, ErrorKind.REFUSED: 2}  # other kinds still answer
 
@@ -98,7 +98,7 @@ def search(query, filters, excludes, as_typed, date_from, date_to, sort, page, s
         try:
             rows = engine.export_rows(req)
         except EngineError as exc:
-            err(f"error: {exc.message}")
+            err(f"error: {printable(exc.message)}")
             sys.exit(EXIT_STATUS.get(exc.kind, 1))
         writer = EXPORT_FORMATS[fmt][2]
         for chunk in writer(rows):
@@ -107,28 +107,32 @@ def search(query, filters, excludes, as_typed, date_from, date_to, sort, page, s
     result = engine.search(req)
     status = EXIT_STATUS.get(result.error_kind, 0)
     if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        click.echo(json_line(result.to_json()))
         sys.exit(status)
     if result.query_error:
-        err(f"{'error' if status else 'note'}: {result.query_error}")
+        err(f"{'error' if status else 'note'}: {printable(result.query_error)}")
     if status:
         sys.exit(status)
     for e in result.expansions:
-        err(f"note: {expansion_note(e)}")
+        err(f"note: {printable(expansion_note(e))}")
     click.echo(f"{result.total} articles")
+    # everything from the archive is printed escaped: a title cannot forge a line or drive the terminal
     for n, hit in enumerate(result.hits, start=(req.page - 1) * req.page_size + 1):
         meta = " · ".join(
             x for x in [hit.date or "undated", hit.site or "", ", ".join(hit.categories)] if x
         )
-        click.echo(f"{n:>4}. {hit.title}\n      {meta}\n      id {hit.id}")
+        click.echo(f"{n:>4}. {printable(hit.title)}\n      {printable(meta)}\n      id {hit.id}")
+        if hit.url:
+            click.echo(f"      {printable(hit.url)}")
         if hit.also_titled:  # found through another of its headlines: say which
-            click.echo(f"      also headlined: {html.unescape(re.sub(r'</?mark>', '', hit.also_titled))}")
+            also = html.unescape(re.sub(r"</?mark>", "", hit.also_titled))
+            click.echo(f"      also headlined: {printable(also)}")
     if result.suggestion:
-        click.echo(f"did you mean: {result.suggestion}")
+        click.echo(f"did you mean: {printable(result.suggestion)}")
     for facet in result.facets:
         if facet.values:
             values = ", ".join(f"{v.value} ({v.count})" for v in facet.values)
-            click.echo(f"{facet.label}: {values}")
+            click.echo(f"{facet.label}: {printable(values)}")
 
 
 def expansion_note(e: AliasExpansion) -> str:

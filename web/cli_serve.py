@@ -94,9 +94,12 @@ def serve(data_dir, host, port, production, debug, workers, threads, max_request
         _ingest_sample(settings)
     try:
         index_if_missing(data)
-    except Busy:
-        err("another quarry process is writing to this archive; serving what is there")
-    store_opens(data)  # a store that cannot be read: a message and exit status 3, not a server
+    except Busy as exc:
+        err(f"note: {exc}; serving what is there")
+    waiting = store_opens(data)  # a store that cannot be read: a message and exit status 3, not a server
+    if waiting:
+        err(f"warning: {waiting:,} stored article{'s are' if waiting != 1 else ' is'} not indexed yet "
+            "(an interrupted ingest?): run `quarry rebuild` to search them")  # fmt: skip
     problem = check_index(data) or outdated_schema(data)
     if problem:
         err(f"warning: {problem}")

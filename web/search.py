@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
@@ -11,7 +11,7 @@ from quarry.archive.exports import EXPORT_FORMATS
 from quarry.index.api import MAX_PAGE, SearchRequest, SearchResult
 
 from . import urls, views
-from .engine import get_engine
+from .engine import get_engine, get_settings
 from .expansions import add_expansion_urls, expansion_notes
 
 bp = Blueprint("search", __name__)
@@ -117,12 +117,25 @@ def api_search() -> Response:
     return jsonify(result_json(run_search(req)))
 
 
+def public_origin() -> str:
+    """The origin absolute links name: the configured public URL; else the request's own when its
+    Host names loopback or the very address served (a client may send any Host, so no other
+    name is ever taken from it); else none ("": the links stay relative)."""
+    settings = get_settings()
+    if settings.public_url:
+        return settings.public_url.rstrip("/")
+    host = urlsplit("//" + request.host).hostname or ""
+    served = settings.host not in ("0.0.0.0", "::", "") and host == settings.host.strip("[]").lower()
+    return request.host_url.rstrip("/") if views.is_loopback(host) or served else ""
+
+
 @bp.get("/opensearch.xml")
 def opensearch() -> Response:
+    origin = public_origin()
     body = render_template(
         "opensearch.xml",
-        search_url=url_for("search.index", _external=True),
-        api_url=url_for("search.api_search", _external=True),
+        search_url=origin + url_for("search.index"),
+        api_url=origin + url_for("search.api_search"),
     )
     return Response(body, mimetype="application/opensearchdescription+xml")
 

@@ -8,7 +8,8 @@ Environment: ``QUARRY_DATA`` (the data directory), ``QUARRY_CACHE_SIZE`` (querie
 are kept per index generation; 0 keeps none), ``QUARRY_TIME_BUDGET`` (seconds a request may spend
 before optional work such as facet counts is left out), ``QUARRY_REQUEST_DEADLINE`` (seconds after
 which a search stops and answers with what it found), ``QUARRY_LIVE_LINKS`` (1: outbound links
-are live), ``QUARRY_ALLOW_REMOTE`` (1: binding beyond loopback is intended).
+are live), ``QUARRY_ALLOW_REMOTE`` (1: binding beyond loopback is intended), ``QUARRY_PUBLIC_URL``
+(where people reach the archive, for the absolute links OpenSearch needs).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from quarry.archive.datadir import DataDir, default_data_dir
 from quarry.index.api import (
@@ -43,6 +45,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     allow_remote: bool = False
+    # where people reach the archive (``https://quarry.example.org``), for links that must be
+    # absolute (OpenSearch); None: only a loopback or the bound address is taken from a request
+    public_url: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
@@ -81,6 +86,14 @@ class Settings:
                        request_deadline=self.request_deadline)
 
 
+def _public_url(text: str) -> str:
+    """An http(s) origin, perhaps with a path, without a query or a trailing slash."""
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(text)
+    return text.strip().rstrip("/")
+
+
 def _flag(text: str) -> bool:
     lowered = text.lower()
     if lowered in ("1", "true", "yes", "on"):
@@ -110,4 +123,5 @@ _ENVIRONMENT = (
     ("request_deadline", "QUARRY_REQUEST_DEADLINE", _seconds),
     ("live_links", "QUARRY_LIVE_LINKS", _flag),
     ("allow_remote", "QUARRY_ALLOW_REMOTE", _flag),
+    ("public_url", "QUARRY_PUBLIC_URL", _public_url),
 )

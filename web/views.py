@@ -7,7 +7,9 @@ annotated paragraphs become markup built from escaped text segments.
 
 from __future__ import annotations
 
+import ipaddress
 import math
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -217,6 +219,17 @@ def histogram_svg(
     return Markup("".join(parts))
 
 
+def is_loopback(host: str) -> bool:
+    """A host name or address that can only mean this machine."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def is_web_url(value: Any) -> bool:
     """Only http(s) URLs may ever become live links (never javascript:, data:, file:)."""
     return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
@@ -250,11 +263,31 @@ def annotated_paragraphs(
     return out
 
 
+# control characters, and the direction overrides, embeddings and isolates that display text in
+# another order than it is stored ("Original URL" could read as another address)
+_SPOOFING = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape_code(m: re.Match) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(value: Any) -> Any:
+    """Every value a template prints (Jinja's ``finalize``): a stored title, URL, author or
+    facet value has its control and direction characters shown as escapes (``\\u202e``);
+    markup already built (a snippet, an annotated paragraph) is left as it is."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _SPOOFING.sub(_escape_code, value)
+    return value
+
+
 def _context() -> dict[str, Any]:
     return {"archive_health": health, "live_links": get_settings().live_links}
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.finalize = visible
     app.context_processor(_context)
     # globals, not context: imported macros (_results.html) see globals only
     app.jinja_env.globals.update(FACETS=FACETS, SORTS=SORTS, PAGE_SIZES=PAGE_SIZES)
