@@ -42,17 +42,17 @@ def digest(path: Path) -> str:
 
 
 def record(version_dir: Path, generation: int, known: dict | None = None) -> dict[str, dict]:
-    """``{file name: {"size", "sha256"}}`` for the generation's files; a file ``known`` already
-    with the same size keeps its recorded checksum (segment files are written once)."""
+    """``{file name: {"size", "sha256"}}`` for the generation's files. A segment file ``known``
+    already keeps its recorded size and checksum: Whoosh writes one once and never changes it,
+    so a difference found later is damage, whichever commit came between."""
     known = known or {}
     out = {}
     for path in generation_files(version_dir, generation):
-        size = path.stat().st_size
         old = known.get(path.name)
-        if old and old.get("size") == size and not _COLUMNS.match(path.name) and not _TOC.match(path.name):
+        if old and not _COLUMNS.match(path.name) and not _TOC.match(path.name):
             out[path.name] = old
         else:
-            out[path.name] = {"size": size, "sha256": digest(path)}
+            out[path.name] = {"size": path.stat().st_size, "sha256": digest(path)}
     return out
 
 

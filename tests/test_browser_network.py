@@ -14,7 +14,6 @@ pages try; what they try is in the log.
 from __future__ import annotations
 
 import io
-import ipaddress
 import json
 import re
 import shutil
@@ -31,6 +30,7 @@ from warcio.warcwriter import WARCWriter
 
 from quarry.archive.readers import ReadOptions
 from quarry.web.settings import Settings
+from quarry.web.views import is_loopback
 
 CALLS_OUT = FIXTURES / "calls-out"
 FIELD_MAP = {"person": "people", "organization": "orgs", "location": "places"}
@@ -72,15 +72,7 @@ def server(calls_out_dir):
 
 
 def loopback(host: str | None) -> bool:
-    if not host:
-        return True
-    host = host.strip("[]").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return not host or is_loopback(host)  # (no host: a page's own about: or data: address)
 
 
 def browser_own(host: str) -> bool:

@@ -223,7 +223,6 @@ def extract(paths, no_entities, mapping, fmt, workers, follow_symlinks, data_dir
                         for m in a.entity_mentions
                     ],
                 },
-
             )
         )
     sys.exit(1 if lost else 0)
