@@ -277,8 +277,8 @@ def visible(value: Any) -> Any:
     """Every value a template prints (Jinja's ``finalize``): a stored title, URL, author or
     facet value has its control and direction characters shown as escapes (``\\u202e``);
     markup already built (a snippet, an annotated paragraph) is left as it is."""
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return _SPOOFING.sub(_escape_code, value)
+    if isinstance(value, str) and not isinstance(value, Markup) and not value.isprintable():
+        return _SPOOFING.sub(_escape_code, value)  # (printable text, nearly all of it, has none)
     return value
 
 
