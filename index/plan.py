@@ -175,10 +175,13 @@ def walk(q, schema) -> Walk:
         except ValueError:
             return None
 
-    expensive: set[str] = set()  # as typed: a term searched in the title and the body is one
+    # expensive terms as typed: a term the parser searches in several fields (the title, the
+    # body, each language's text) counts once, in the field that has most of them
+    expanded: dict[str, set[str]] = {}
+    left_to_whoosh: set[str] = set()
 
     def whoosh(node, negated: bool) -> Whoosh:
-        expensive.add(_FIELD_PREFIX.sub("", str(node)))
+        left_to_whoosh.add(_FIELD_PREFIX.sub("", str(node)))
         if not negated:  # the words inside are marked as Whoosh would have found them
             for leaf in _leaves(node):
                 if isinstance(leaf, wq.Term):
@@ -193,7 +196,7 @@ def walk(q, schema) -> Walk:
         shown = str(node)
         if isinstance(node, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
             shown = shown.split(":", 1)[-1]  # as typed, without the field it was run on
-        expensive.add(_FIELD_PREFIX.sub("", shown))
+        expanded.setdefault(node.field(), set()).add(shown)
         fuzzy = (node.text, node.maxdist, node.prefixlength) if isinstance(node, wq.FuzzyTerm) else None
         return Expand(node.field(), node, f"{type(node).__name__}:{node!r}", shown, fuzzy, node.boost)
 
@@ -253,7 +256,7 @@ def walk(q, schema) -> Walk:
     tree = go(q, False)
     return Walk(tree, frozenset(phrase_words), {k: frozenset(v) for k, v in marks.items()},
                 tuple(expansions), {k: frozenset(v) for k, v in phrases.items()},
-                frozenset(entities), len(expensive))  # fmt: skip
+                frozenset(entities), max(map(len, expanded.values()), default=0) + len(left_to_whoosh))  # fmt: skip
 
 
 def _expands(q) -> bool:
