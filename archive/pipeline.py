@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import errno
 import itertools
 import json
 import multiprocessing
@@ -25,6 +26,7 @@ from .readers import Problem, ReadOptions, iter_files, read_path
 from .readers.base import place
 from .report import IngestProgress, IngestReport, gave_no_article
 from .store import Store
+from .store_errors import DISK_FULL, DiskFull
 
 __all__ = [
     "IngestProgress", "IngestReport", "add_entities", "extract_articles", "ingest", "iter_raw", "process",
@@ -111,7 +113,10 @@ def iter_raw(
 ) -> Iterator[RawDocument | Problem]:
     """Every document (or problem) in the files under ``paths``, file by file; ``state`` follows
     the files and bytes read so far (its totals are set first when given)."""
-    files = list(iter_files(paths))
+    files, links = [], []
+    for found in iter_files(paths, options.follow_symlinks):
+        (files if isinstance(found, Path) else links).append(found)
+    yield from links  # symbolic links not followed: each one a line of the report
     sizes = [_size(path) for path in files]
     if state is not None:
         state.files_total, state.bytes_total = len(files), sum(sizes)
@@ -269,8 +274,12 @@ def ingest(
             saved = json.dumps({"field_map": options.field_map, "format": options.format})
             for path in seen_files:
                 store.set_meta(f"options:{path}", saved)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, DiskFull, OSError) as exc:
+        if isinstance(exc, OSError) and exc.errno != errno.ENOSPC:
+            raise
         report.interrupted = True
+        if not isinstance(exc, KeyboardInterrupt):
+            report.stopped = DISK_FULL
         # the batch in hand was never committed: its documents count as not yet read
         report.read -= len(batch)
         batch.clear()

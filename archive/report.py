@@ -114,6 +114,7 @@ class IngestReport:
     duplicates: list[Duplicate] = field(default_factory=list)  # the first few
     duplicate_why: Counter = field(default_factory=Counter)
     interrupted: bool = False
+    stopped: str = ""  # why the run stopped before the end, when not interrupted by a person (a full disk)
     bytes: int = 0
     log_path: Path | None = None
     started: float = field(default_factory=time.monotonic)
@@ -149,24 +150,35 @@ class IngestReport:
 
     def close_log(self) -> None:
         if self._log is not None:
-            self._log.close()
-            self._log = None
+            log, self._log = self._log, None
+            try:
+                log.close()
+            except OSError:  # a full disk: the log ends where it could be written
+                pass
 
     def append_to_log(self, lines: list[str]) -> None:
         """Add lines (the summary, once the index is updated) to a closed log."""
         if self.log_path is not None:
-            with open(self.log_path, "a", encoding="utf-8") as fh:
-                fh.writelines("# " + printable(line) + "\n" for line in lines)
+            try:
+                with open(self.log_path, "a", encoding="utf-8") as fh:
+                    fh.writelines("# " + printable(line) + "\n" for line in lines)
+            except OSError:  # a full disk: the summary is still printed
+                pass
 
     def _write(self, *fields: str) -> None:
         """One line of tab-separated fields, each escaped (a tab or newline in an input cannot
         shift a column or start a line)."""
-        if self._log is not None:
-            self._log.write("\t".join(printable(f) for f in fields) + "\n")
+        self._line("\t".join(printable(f) for f in fields))
 
     def _comment(self, line: str) -> None:
+        self._line("# " + printable(line))
+
+    def _line(self, line: str) -> None:
         if self._log is not None:
-            self._log.write("# " + printable(line) + "\n")
+            try:
+                self._log.write(line + "\n")
+            except OSError:  # the disk is full: the run stops for that itself, the log stops here
+                self.close_log()
 
     def record_stored(self, where: str, stored: Stored) -> None:
         """An article the store took: new, updated, or a duplicate of a stored one."""
@@ -223,7 +235,9 @@ class IngestReport:
                    f"= {total:,} documents{check}")  # fmt: skip
         if indexed is not None:
             out.append(self._indexed_line(indexed, caught_up))
-        if self.interrupted:
+        if self.stopped:
+            out.append(f"stopped: {self.stopped}: what was stored before is kept; free some space and run again")
+        elif self.interrupted:
             out.append("interrupted: what was stored before the interruption is kept; run again to finish")
         if self.log_path is not None:
             out.append(f"log: {printable(self.log_path)} (one line for every document and problem)")

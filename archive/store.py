@@ -15,6 +15,17 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .model import Article, Provenance, same_text, text_article_id
+from .store_errors import (
+    DamagedRecord,
+    DiskFull,
+    StoreError,
+    StoreUnreadable,
+    decode_article,
+    guarded,
+)
+
+__all__ = ["DamagedRecord", "DiskFull", "Match", "Store", "StoreError", "StoreUnreadable", "Stored",
+           "decode_article", "iter_updated_since"]  # fmt: skip
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -62,8 +73,10 @@ class Stored(NamedTuple):
 class Store:
     """Articles keyed by id, with duplicate detection by id, by text hash and by source content."""
 
+    @guarded
     def __init__(self, path: Path, readonly: bool = False):
         self.path = Path(path)
+        self.damaged: set[str] = set()  # ids of records met that could not be decoded (skipped)
         if readonly:
             uri = f"file:{self.path}?mode=ro"
             self.db = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
@@ -76,10 +89,12 @@ class Store:
             self.db.commit()
         self.db.execute("PRAGMA foreign_keys=ON")
 
+    @guarded
     def close(self) -> None:
         self.db.close()
 
     @contextmanager
+    @guarded
     def transaction(self) -> Iterator[None]:
         try:
             self.db.execute("BEGIN IMMEDIATE")
@@ -96,28 +111,45 @@ class Store:
     # -- reading -----------------------------------------------------------------------------
 
     @property
+    @guarded
     def generation(self) -> int:
         row = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
         return int(row[0]) if row else 0
 
+    @guarded
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
 
-    def get(self, article_id: str) -> Article | None:
-        row = self.db.execute("SELECT data FROM articles WHERE id=?", (article_id,)).fetchone()
-        return Article.from_dict(json.loads(row[0])) if row else None
+    @guarded
+    def changed_since(self, since: float) -> int:
+        """How many articles changed after a store timestamp (what an index synced up to it lacks)."""
+        return self.db.execute("SELECT COUNT(*) FROM articles WHERE updated > ?", (since,)).fetchone()[0]
 
+    @guarded
+    def get(self, article_id: str) -> Article | None:
+        """The stored article (None: no such id); DamagedRecord when its row cannot be decoded."""
+        row = self.db.execute("SELECT data FROM articles WHERE id=?", (article_id,)).fetchone()
+        return decode_article(article_id, row[0]) if row else None
+
+    def _decoded(self, rows: Iterable[tuple[str, str]]) -> Iterator[Article]:
+        """The articles of (id, data) rows; damaged ones are skipped and noted in ``damaged``."""
+        for aid, data in rows:
+            try:
+                yield decode_article(aid, data)
+            except DamagedRecord:
+                self.damaged.add(aid)
+
+    @guarded
     def get_many(self, ids: list[str]) -> dict[str, Article]:
         out: dict[str, Article] = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for aid, data in self.db.execute(
-                f"SELECT id, data FROM articles WHERE id IN ({marks})", chunk
-            ):
-                out[aid] = Article.from_dict(json.loads(data))
+            rows = self.db.execute(f"SELECT id, data FROM articles WHERE id IN ({marks})", chunk)
+            out.update((a.id, a) for a in self._decoded(rows))
         return out
 
+    @guarded
     def iter_articles(self, batch: int = 1000) -> Iterator[Article]:
         last = ""
         while True:
@@ -126,10 +158,10 @@ class Store:
             ).fetchall()
             if not rows:
                 return
-            for _, data in rows:
-                yield Article.from_dict(json.loads(data))
+            yield from self._decoded(rows)
             last = rows[-1][0]
 
+    @guarded
     def find_duplicate(self, article: Article, by_place: bool = False) -> Match | None:
         """The stored article this one is the same as, and why: read from the same place (only
         when ``by_place``, i.e. when re-extracting), the same text, or the same address with the
@@ -149,15 +181,21 @@ class Store:
             ).fetchone()
             if row:
                 return Match(row[0], "the same text")
-        stored = self.get(article.id)  # the id comes from the address when there is one
+        try:
+            stored = self.get(article.id)  # the id comes from the address when there is one
+        except DamagedRecord:  # taken by a record that cannot be read: this one replaces it
+            return Match(article.id, "the same address (its stored record was damaged)")
         if stored is not None and (not article.url or same_text(stored.body, article.body)):
             return Match(stored.id, "the same address and text" if article.url else "the same text")
         return None
 
+    @guarded
     def source_seen(self, prov: Provenance) -> str | None:
-        """The article id already stored from exactly this source place with the same content."""
+        """The article id already stored from exactly this source place with the same content
+        (not when that article's record is damaged: reading the source again replaces it)."""
         row = self.db.execute(
-            "SELECT article_id FROM sources WHERE source=? AND member=? AND offset=? AND content_hash=?",
+            "SELECT article_id FROM sources JOIN articles ON articles.id = article_id "
+            "WHERE source=? AND member=? AND offset=? AND content_hash=? AND json_valid(articles.data)",
             (
                 prov.source,
                 prov.member or "",
@@ -167,10 +205,12 @@ class Store:
         ).fetchone()
         return row[0] if row else None
 
+    @guarded
     def get_meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
 
+    @guarded
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute(
             "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
@@ -178,11 +218,31 @@ class Store:
         )
         self.db.commit()
 
+    @guarded
     def sources(self) -> list[tuple[str, str, int]]:
         return self.db.execute("SELECT DISTINCT source, member, offset FROM sources").fetchall()
 
+    @guarded
+    def check(self) -> tuple[list[str], list[str]]:
+        """What SQLite's own integrity check reports (nothing when it passes), and the ids of the
+        records that cannot be decoded (a changed byte inside a row passes SQLite's check)."""
+        problems = [row[0] for row in self.db.execute("PRAGMA integrity_check(20)") if row[0] != "ok"]
+        damaged, last = [], ""
+        while True:
+            rows = self.db.execute("SELECT id, data FROM articles WHERE id > ? ORDER BY id LIMIT 1000",
+                                   (last,)).fetchall()  # fmt: skip
+            if not rows:
+                return problems, damaged
+            for aid, data in rows:
+                try:
+                    decode_article(aid, data)
+                except DamagedRecord:
+                    damaged.append(aid)
+            last = rows[-1][0]
+
     # -- writing -----------------------------------------------------------------------------
 
+    @guarded
     def put(self, article: Article, reextract: bool = False) -> Stored:
         """Store an article, merging it into an existing duplicate; says what happened (new,
         updated, duplicate) and which stored article it concerns.
@@ -199,7 +259,13 @@ class Store:
             self._write(article, now, added=now)
             self._add_sources(article.id, article.provenance)
             return Stored("new", article.id, article.title)
-        existing = self.get(match.id)
+        try:
+            existing = self.get(match.id)
+        except DamagedRecord:  # the document read again repairs its damaged stored record
+            article.id = match.id
+            self._write(article, now)
+            self._add_sources(article.id, article.provenance)
+            return Stored("updated", article.id, article.title)
         assert existing is not None
         known = {p.key() for p in existing.provenance}
         if any(p.key() in known for p in article.provenance):
@@ -247,6 +313,7 @@ class Store:
             ],
         )
 
+    @guarded
     def replace(self, article: Article) -> None:
         """Overwrite a stored article in place (same id), e.g. after re-extraction."""
         self._write(article, time.time())
@@ -260,6 +327,7 @@ def _changed(old: Article, new: Article) -> bool:
     return a != b
 
 
+@guarded
 def iter_updated_since(
     store: Store, since: float, batch: int = 1000
 ) -> Iterator[tuple[Article, float]]:
@@ -273,6 +341,9 @@ def iter_updated_since(
         ).fetchall()
         if not rows:
             return
-        for _, data, updated in rows:
-            yield Article.from_dict(json.loads(data)), updated
+        for aid, data, updated in rows:
+            try:
+                yield decode_article(aid, data), updated
+            except DamagedRecord:
+                store.damaged.add(aid)  # skipped: reported by whoever reads ``damaged``
         last_id, last_t = rows[-1][0], rows[-1][2]

@@ -4,8 +4,10 @@ Builds (or reuses, ``--data-dir``) an archive of the first N articles of the Reu
 starts ``quarry serve --production [--workers N]`` on 127.0.0.1 with a free port as a subprocess
 (``--workers 1``: waitress, one process; 2 or more: gunicorn worker processes), and runs
 concurrent clients (threads, http.client, 127.0.0.1 only) for a bounded time and request count:
-searches from a realistic query list, facet clicks, article pages, JSON twins and small exports.
-Prints requests/s, p50/p95/p99 latency and errors as a markdown table.
+searches from a realistic query list, facet clicks, article pages, JSON twins and small exports;
+and ``--expensive`` clients (one) sending the expensive requests of issue 15 throughout
+(bench/hostile_load.py). Prints requests/s, p50/p95/p99 latency and errors of the ordinary
+clients as a markdown table, then how each expensive request was answered.
 
     python bench/loadtest.py --articles 10000 --no-entities            # quick build, then 60 s
     python bench/loadtest.py --data-dir /tmp/quarry-load --duration 60 # reuse an archive
@@ -28,6 +30,8 @@ import threading
 import time
 from pathlib import Path
 from urllib.parse import quote, urlencode
+
+import hostile_load  # bench/hostile_load.py: issue 15's expensive requests
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = ROOT.parent / "shared" / "corpus" / "reuters-news-106k" / "reuters_news_106k.jsonl.gz"
@@ -273,6 +277,9 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=None,
                     help="threads per server process (default: quarry serve's, 8 waitress / 2 per gunicorn worker)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--expensive", type=int, default=1,
+                    help="clients sending issue 15's expensive requests throughout (bench/hostile_load.py); "
+                    "their answers are reported apart and must all be bounded")
     args = ap.parse_args()
 
     build(args.data_dir, args.source, args.articles, not args.no_entities)
@@ -304,6 +311,10 @@ def main() -> None:
             threading.Thread(target=client, args=(port, work, args.seed * 1000 + i, stop_at, budget, lock, results))
             for i in range(args.clients)
         ]
+        costly: list = []
+        threads += [threading.Thread(target=hostile_load.client, args=(HOST, port, work.values.get("category", []),
+                                                                      stop_at, costly))
+                    for _ in range(args.expensive)]  # fmt: skip
         for t in threads:
             t.start()
         for t in threads:
@@ -332,6 +343,11 @@ def main() -> None:
           f"other processes {others:.0f} s, of {elapsed:.0f} s x {os.cpu_count()} CPUs; "
           f"server memory after the run (VmRSS, all its processes): {server_rss:.0f} MB\n")  # fmt: skip
     print(report(results, elapsed))
+    if costly:
+        bounded = sum(r[2] for r in costly)
+        print(f"\nexpensive requests (issue 15), {args.expensive} client(s): {len(costly)} sent, {bounded} answered "
+              f"within {hostile_load.BOUND_SECONDS:g} s and {hostile_load.BOUND_BYTES / 1e6:g} MB as expected\n")  # fmt: skip
+        print(hostile_load.report(costly))
 
 
 if __name__ == "__main__":

@@ -26,10 +26,12 @@ from .request import (
     DEFAULT_PAGE_SIZE,
     FACETS,
     MAX_FACET_LIMIT,
+    MAX_FACET_VALUES,
     MAX_PAGE,
     MAX_QUERY_CHARS,
     PAGE_SIZES,
     SORTS,
+    RequestTooLarge,
     SearchRequest,
 )
 
@@ -42,11 +44,13 @@ ASSOCIATION_MEASURE = "log-likelihood (G²)"  # how co-occurring names are ranke
 NETWORK_PER_TYPE = 12  # people, organisations and places each, in a network by default
 MAX_NETWORK_PER_TYPE = 40
 
+DEFAULT_REQUEST_DEADLINE = 5.0  # seconds after which a search stops and answers with what it has
+
 __all__ = [
-    "DEFAULT_CACHE_SIZE", "DEFAULT_TIME_BUDGET", "DEFAULT_FACET_LIMIT", "DEFAULT_PAGE_SIZE", "FACETS", "MAX_FACET_LIMIT", "MAX_PAGE",
+    "DEFAULT_CACHE_SIZE", "DEFAULT_REQUEST_DEADLINE", "DEFAULT_TIME_BUDGET", "DEFAULT_FACET_LIMIT", "DEFAULT_PAGE_SIZE", "FACETS", "MAX_FACET_LIMIT", "MAX_FACET_VALUES", "MAX_PAGE",
     "MAX_QUERY_CHARS", "PAGE_SIZES", "SORTS", "AliasExpansion", "Capture", "Deadline", "Engine", "EngineError",
     "EntityView", "ErrorKind", "Facet", "FacetValue", "Health", "HistogramBin", "Hit", "IdList", "Mark",
-    "SearchRequest", "SearchResult",
+    "RequestTooLarge", "SearchRequest", "SearchResult",
     "ASSOCIATION_MEASURE", "MAX_NETWORK_PER_TYPE", "MIN_TOGETHER", "NETWORK_PER_TYPE", "Associated", "Evidence",
     "EvidenceArticle", "Network", "NetworkEdge", "NetworkNode", "Passage", "Variant",
 ]  # fmt: skip
@@ -59,6 +63,7 @@ class ErrorKind(str, Enum):
     REFUSED = "refused"  # not run at all (too many words for a wildcard, nested too deep)
     UNAVAILABLE = "unavailable"  # no index can be read (none yet, damaged, made by an older Quarry)
     TIMED_OUT = "timed_out"  # the request's time ran out; what was found so far is returned
+    DAMAGED = "damaged"  # one article's stored record cannot be decoded (the rest of the archive works)
 
 
 class EngineError(Exception):
@@ -95,7 +100,7 @@ class Deadline:
     def check(self) -> None:
         """Raise ``EngineError(TIMED_OUT)`` once the hard limit has passed."""
         if self.limit is not None and self.elapsed() > self.limit:
-            raise EngineError(ErrorKind.TIMED_OUT, f"the search took longer than its {self.limit:g} s")
+            raise EngineError(ErrorKind.TIMED_OUT, f"stopped after {self.limit:g} s: results may be incomplete")
 
 
 @dataclass
@@ -320,6 +325,9 @@ class Health:
     error: str | None = None  # why it cannot be searched, for people
     error_kind: ErrorKind | None = None
     notes: list[str] = field(default_factory=list)  # works, but worth knowing (slower readers)
+    # stored articles the index does not hold yet (an interrupted ingest's, or a writer's at work)
+    unindexed: int = 0
+    writing: bool = False  # a writer (ingest, rebuild) is at work on the archive
 
     @property
     def ok(self) -> bool:
@@ -328,10 +336,11 @@ class Health:
 
 @dataclass
 class Capture:
-    """A page exactly as captured, decoded to text."""
+    """A page exactly as captured: its bytes, and decoded to text."""
 
     text: str
     kind: str  # "html" or "text"
+    raw: bytes = b""  # the bytes as captured (a download: never rendered)
 
 
 Mark = tuple[int, int, str, str]  # (start, end, entity type, canonical name) within a paragraph
@@ -346,7 +355,9 @@ class Engine(Protocol):
         refused or timed-out query or an unavailable index (``error_kind`` says which)."""
 
     def article(self, article_id: str) -> Article | None:
-        """The stored article (None: no such article, or nothing stored yet)."""
+        """The stored article (None: no such article, or nothing stored yet); EngineError
+        (DAMAGED) when its stored record cannot be decoded, (UNAVAILABLE) when the store cannot
+        be read."""
 
     def paragraph_marks(self, article: Article) -> list[list[Mark]]:
         """Where the article's entities occur, per body paragraph."""
@@ -377,7 +388,8 @@ class Engine(Protocol):
         """For each of the article's sources: is its captured page kept?"""
 
     def capture(self, article_id: str, n: int) -> Capture | None:
-        """The page of the article's ``n``-th source as captured (None: not kept)."""
+        """The page of the article's ``n``-th source as captured, bytes and text (None: not
+        kept)."""
 
     def health(self) -> Health:
         """Whether the archive can be searched, and how many articles it holds."""

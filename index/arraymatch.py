@@ -26,13 +26,16 @@ from .postings import Postings
 POSTINGS_CACHE_BYTES = 64 * 1024 * 1024
 _POS_BITS = 32  # a (document, position) key: document << 32 | position
 MAX_EXPANSIONS = 1024  # words one wildcard, fuzzy term or range may stand for, per field
+MAX_QUERY_EXPANSIONS = 4096  # and all those of one query together
 
 
 class TooManyTerms(Exception):
-    """A wildcard, fuzzy term or range stands for more words than a search may OR together."""
+    """A wildcard, fuzzy term or range (or all those of a query) stands for more words than a
+    search may OR together."""
 
     def __init__(self, shown: str, limit: int):
-        super().__init__(f"“{shown}” stands for more than {limit:,} different words: make it more specific")
+        what = f"“{shown}” stands" if shown else "the query's wildcards, fuzzy terms and ranges stand together"
+        super().__init__(f"{what} for more than {limit:,} different words: make it more specific")
 
 
 class ArrayMatcher:
@@ -55,6 +58,7 @@ class ArrayMatcher:
         self._vocabularies: dict[str, Vocabulary] = {}  # per field, for fuzzy terms
         self._deadline = None
         self._resolve = None  # Annotation node -> mask (the annotations database's answer)
+        self._expanded = 0
 
     # -- evaluation ----------------------------------------------------------------------------
 
@@ -67,6 +71,7 @@ class ArrayMatcher:
         self._phrase_words = walk.phrase_words  # their values (positions) are kept when first read
         self._deadline = deadline
         self._resolve = resolve
+        self._expanded = 0  # words this query's expansions stood for so far
         try:
             return self._eval(walk.tree)
         finally:
@@ -165,7 +170,11 @@ class ArrayMatcher:
         # Whoosh ORs the expanded terms, each scored (its "constant score" flag does not
         # reach the scorer), and so do we
         mask, scores = self._empty()
-        for n, tbytes in enumerate(self.expand(node)):
+        words = self.expand(node)
+        self._expanded += len(words)
+        if self._expanded > MAX_QUERY_EXPANSIONS:  # each word costs a posting list read
+            raise TooManyTerms("", MAX_QUERY_EXPANSIONS)
+        for n, tbytes in enumerate(words):
             if n % 64 == 63:
                 self._check()
             ids, weights, _ = self._postings_of(node.field, tbytes)

@@ -10,6 +10,7 @@ reopen, and the facet columns are written per generation beside it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -22,6 +23,7 @@ from whoosh import index as whoosh_index
 from quarry.archive.datadir import DataDir
 from quarry.archive.store import Store, iter_updated_since
 
+from . import checksums
 from .columns import build_columns, save_columns
 from .schema import SCHEMA_VERSION, make_schema, to_document
 
@@ -60,12 +62,15 @@ def made_by_older_quarry(exc: BaseException) -> bool:
     return False
 
 
-def unreadable(exc: BaseException, version_dir: Path) -> str:
-    """What to tell a researcher when the index at ``version_dir`` cannot be opened."""
+def unreadable(exc: BaseException, version_dir: Path | None = None) -> str:
+    """What to tell a researcher when the index (at ``version_dir``, named only for commands
+    run on the server: a web page never shows a server path) cannot be opened."""
+    where = f" at {version_dir}" if version_dir is not None else ""
     if made_by_older_quarry(exc):
-        return (f"the index at {version_dir} was made by an older version of Quarry and cannot be "
+        return (f"the index{where} was made by an older version of Quarry and cannot be "
                 "read by this one; run `quarry rebuild` (the stored articles are kept)")  # fmt: skip
-    return f"the index at {version_dir} cannot be read ({type(exc).__name__}: {exc}); run `quarry rebuild`"
+    detail = f"{type(exc).__name__}: {exc}" if version_dir is not None else type(exc).__name__
+    return f"the index{where} cannot be read ({detail}); run `quarry rebuild`"
 
 
 def read_meta(version_dir: Path) -> dict:
@@ -86,9 +91,10 @@ def columns_path(version_dir: Path, generation: int) -> Path:
     return version_dir / f"columns-{generation}.npz"
 
 
-def _finish_generation(ix, version_dir: Path) -> int:
-    """Write the facet columns of the index's newest generation, and drop older ones (and
-    any pickled columns an older Quarry wrote)."""
+def _finish_generation(ix, version_dir: Path, meta: dict) -> int:
+    """Write the facet columns of the index's newest generation, drop older ones (and any
+    pickled columns an older Quarry wrote), and record the generation's files and their
+    checksums in ``meta`` (the caller writes it)."""
     with ix.reader() as reader:
         columns = build_columns(reader)
     generation = ix.latest_generation()
@@ -99,6 +105,7 @@ def _finish_generation(ix, version_dir: Path) -> int:
                 old.unlink()
         except (ValueError, OSError):
             pass
+    meta.update(generation=generation, files=checksums.record(version_dir, generation, meta.get("files")))
     return int(columns.live.sum())
 
 
@@ -124,15 +131,11 @@ def build_index(data_dir: DataDir | Path, procs: int = 1, progress: ProgressFn |
             writer.commit()
         finally:
             store.close()
-        _finish_generation(ix, version_dir)
+        meta = {"schema": SCHEMA_VERSION, "store_generation": generation, "synced_until": synced_until,
+                "articles": count, "built": time.time(), "damaged_records": sorted(store.damaged)}  # fmt: skip
+        _finish_generation(ix, version_dir, meta)
         ix.close()
-        _write_json(version_dir / "meta.json", {
-            "schema": SCHEMA_VERSION,
-            "store_generation": generation,
-            "synced_until": synced_until,
-            "articles": count,
-            "built": time.time(),
-        })
+        _write_json(version_dir / "meta.json", meta)
         final = root / name
         version_dir.rename(final)
         _switch(root, name)
@@ -182,6 +185,16 @@ def _cleanup(root: Path, keep: str) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def remove_abandoned_builds(data_dir: DataDir | Path) -> list[str]:
+    """Remove the folders of builds that never finished (a killed ``quarry rebuild``); call it
+    holding the writer lock, when no build can be running. Their names."""
+    root = DataDir.of(data_dir).index_root
+    found = sorted(root.glob(".building-*")) if root.is_dir() else []
+    for path in found:
+        shutil.rmtree(path, ignore_errors=True)
+    return [p.name for p in found]
+
+
 def sync_index(data_dir: DataDir | Path, progress: ProgressFn | None = None) -> int:
     """Bring the current index up to date with the store; build one when there is none (or
     when the one there was built for another schema, or by an older Quarry).
@@ -210,11 +223,12 @@ def sync_index(data_dir: DataDir | Path, progress: ProgressFn | None = None) -> 
             count, since = _write_changes(writer.update_document, store, since, progress, 100)
             writer.commit()
         except BaseException:
-            writer.cancel()
+            with contextlib.suppress(Exception):  # a writer a failed commit closed cannot be cancelled
+                writer.cancel()
             raise
     finally:
         store.close()
-    articles = _finish_generation(ix, version_dir)
+    articles = _finish_generation(ix, version_dir, meta)
     ix.close()
     meta.update(store_generation=generation, synced_until=since, updated=time.time(), articles=articles)
     _write_json(version_dir / "meta.json", meta)
@@ -226,22 +240,31 @@ def _build_afresh(data_dir: DataDir, progress: ProgressFn | None) -> int:
     return read_meta(path).get("articles", 0)
 
 
-def index_up_to_date(data_dir: DataDir | Path) -> str | None:
-    """The current version's name when it is healthy, of this schema, and reflects the store's
-    latest change; None when a rebuild has something to do."""
+def repair_columns(data_dir: DataDir | Path, columns: bool = True) -> str:
+    """Write the current generation's facet columns again from the index (they are derived from
+    it) and record its files' checksums (with ``columns=False``: only record the checksums, for
+    an index built before they were kept); the version's name. Call under the writer lock."""
     version_dir = current_version(data_dir)
-    if version_dir is None or check_index(data_dir) is not None:
-        return None
     meta = read_meta(version_dir)
-    if meta.get("schema") != SCHEMA_VERSION:
-        return None
-    store = Store(DataDir.of(data_dir).store, readonly=True)
+    ix = open_index(version_dir)
     try:
-        if store.generation != meta.get("store_generation"):
-            return None
+        if columns:
+            _finish_generation(ix, version_dir, meta)
+        else:
+            generation = ix.latest_generation()
+            meta.update(generation=generation, files=checksums.record(version_dir, generation))
     finally:
-        store.close()
+        ix.close()
+    _write_json(version_dir / "meta.json", meta)
     return version_dir.name
+
+
+def unindexed(store: Store, meta: dict) -> int:
+    """How many stored articles an index version (its ``meta``) lacks: those changed after the
+    store timestamp it was synced up to, when the store has changed since (0 when in step)."""
+    if store.generation == meta.get("store_generation"):
+        return 0
+    return store.changed_since(float(meta.get("synced_until", -1.0)))
 
 
 def outdated_schema(data_dir: DataDir | Path) -> str | None:

@@ -11,7 +11,7 @@ filtered (:mod:`index.filters`), ordered and paged (:mod:`index.ranking`), marke
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+import time
 from pathlib import Path
 
 import numpy as np
@@ -19,55 +19,49 @@ import numpy as np
 from quarry.archive.captures import capture_path, read_capture
 from quarry.archive.datadir import DataDir
 from quarry.archive.decode import decode_bytes
+from quarry.archive.lock import writer_running
 from quarry.archive.model import Article
-from quarry.archive.store import Store
+from quarry.archive.store import Store, StoreError
 
 from . import facets as facet_counts
 from . import filters, ranking
 from .annotated import Annotated
 from .api import (
-    ASSOCIATION_MEASURE,
     DEFAULT_CACHE_SIZE,
+    DEFAULT_REQUEST_DEADLINE,
     DEFAULT_TIME_BUDGET,
-    MAX_NETWORK_PER_TYPE,
-    MIN_TOGETHER,
-    NETWORK_PER_TYPE,
     Capture,
     Deadline,
     EngineError,
-    EntityView,
     ErrorKind,
-    Evidence,
     Health,
     Hit,
-    IdList,
     Mark,
-    Network,
     SearchRequest,
     SearchResult,
 )
 from .arraymatch import POSTINGS_CACHE_BYTES, TooManyTerms
+from .build import read_meta, unindexed
 from .cache import LRUCache
 from .columns import Columns
-from .entity_page import entity_view
-from .evidence import evidence_page, resolve
+from .failures import REFUSALS, index_failed, refused, store_failed
 from .generations import Generation, Generations
-from .network import entity_network
 from .plan import Parsed, Plan, parse, prepare
+from .result_sets import ResultSets
 from .similar import similar_ids
 from .snippets import Marks
 from .suggest import suggest
 
-EXPORT_BATCH = 500
 
-
-class Archive:
+class Archive(ResultSets):
     """One archive (a data directory), opened lazily and reopened when its index changes."""
 
     def __init__(self, data_dir: DataDir | Path, cache_size: int = DEFAULT_CACHE_SIZE,
-                 time_budget: float | None = DEFAULT_TIME_BUDGET):  # fmt: skip
+                 time_budget: float | None = DEFAULT_TIME_BUDGET,
+                 request_deadline: float | None = DEFAULT_REQUEST_DEADLINE):  # fmt: skip
         self.data_dir = DataDir.of(data_dir)
         self.time_budget = time_budget
+        self.request_deadline = request_deadline  # the hard limit of each request's Deadline
         # per generation: parsed queries, and a query's matches and scores (no caches: all cold)
         self._parsed = LRUCache(cache_size)
         self._matches = LRUCache(cache_size)
@@ -76,6 +70,7 @@ class Archive:
         self._local = threading.local()
         self._authority = None
         self._annotated = Annotated(self.data_dir)  # the researcher's tags, notes and collections
+        self._unindexed_at: tuple = (None, 0)  # (generation and store generation, count)
 
     # -- what stays the same for every generation --------------------------------------------
 
@@ -120,7 +115,24 @@ class Archive:
             notes.append(f"postings are read through Whoosh's own (slower) readers: {gen.postings.reason}")
         if self._annotated.problem:
             notes.append(self._annotated.problem)
-        return Health(int(gen.columns.live.sum()), f"{gen.version_dir.name}/{gen.generation}", notes=notes)
+        health = Health(int(gen.columns.live.sum()), f"{gen.version_dir.name}/{gen.generation}", notes=notes)
+        try:
+            health.unindexed = self._unindexed(gen)
+        except StoreError as exc:
+            failed = store_failed(exc)
+            health.error, health.error_kind = failed.message, failed.kind
+        health.writing = bool(health.unindexed) and writer_running(self.data_dir.root) is not None
+        return health
+
+    def _unindexed(self, gen: Generation) -> int:
+        """Stored articles the generation lacks (counted once per store generation)."""
+        store = self._store()
+        if store is None:
+            return 0
+        key = (gen.key, store.generation)
+        if self._unindexed_at[0] != key:
+            self._unindexed_at = (key, unindexed(store, read_meta(gen.version_dir)))
+        return self._unindexed_at[1]
 
     # -- searching ---------------------------------------------------------------------------
 
@@ -158,20 +170,30 @@ class Archive:
         self._matches.put(key, (mask, scores))
         return mask, scores
 
+    def deadline(self) -> Deadline:
+        """A new request's deadline: the time budget (soft) and the request deadline (hard)."""
+        return Deadline(self.time_budget, self.request_deadline)
+
     def search(self, req: SearchRequest, deadline: Deadline | None = None) -> SearchResult:
-        deadline = deadline or Deadline(self.time_budget)
+        started = time.perf_counter()
         result = SearchResult(request=req, total=0, hits=[])
         try:
             # one generation (reader, searcher and columns) serves the whole request
             gen = self._generations.current()
+            # what every request shares (a generation opened, the entity authority loaded: seconds
+            # on a busy machine, once) is set up before this request's own time starts
+            self.authority  # noqa: B018 - loaded now, outside the deadline
+            deadline = deadline or self.deadline()
             self._search(gen, req, deadline, result)
         except EngineError as exc:  # unavailable, or timed out: what was found so far stands
             result.query_error, result.error_kind = exc.message, exc.kind
-        except (RecursionError, TooManyTerms) as exc:
-            # not run at all: counts over some of a wildcard's words would mislead
-            result.total, result.hits, result.facets, result.histogram = 0, [], [], []
-            result.query_error, result.error_kind = _refusal(exc), ErrorKind.REFUSED
-        result.elapsed_ms = deadline.elapsed() * 1000
+        except REFUSALS as exc:  # not run at all: counts over part of it would mislead
+            _failed(result, refused(exc), counted=False)
+        except StoreError as exc:
+            _failed(result, store_failed(exc))
+        except Exception:  # noqa: BLE001 - a damaged index file fails in whatever reads it
+            _failed(result, index_failed(f"search for {req.q!r}"), counted=False)
+        result.elapsed_ms = (time.perf_counter() - started) * 1000
         return result
 
     def _select(self, gen: Generation, plan: Plan, deadline: Deadline):
@@ -207,7 +229,7 @@ class Archive:
         annotated = plan.parsed is not None and plan.parsed.walk.annotated
         if result.total == 0 and plan.parsed is not None and not plan.error and not annotated:
             deadline.check()
-            result.suggestion = suggest(gen, req.q, self.article)
+            result.suggestion = suggest(gen, req.q, self._readable_article)
 
     def _page(self, gen: Generation, plan: Plan, scores, final: np.ndarray, deadline: Deadline,
               hits: list[Hit]) -> None:  # fmt: skip
@@ -253,8 +275,18 @@ class Archive:
     def article(self, article_id: str) -> Article | None:
         if not isinstance(article_id, str) or len(article_id) > 64:
             return None
-        store = self._store()
-        return store.get(article_id) if store is not None else None
+        try:
+            store = self._store()
+            return store.get(article_id) if store is not None else None
+        except StoreError as exc:  # one damaged record, or the whole store
+            raise store_failed(exc) from exc
+
+    def _readable_article(self, article_id: str) -> Article | None:
+        """The article, or None when its record cannot be read (for optional work)."""
+        try:
+            return self.article(article_id)
+        except EngineError:
+            return None
 
     def paragraph_marks(self, article: Article) -> list[list[Mark]]:
         from quarry.archive.entities.annotate import paragraph_marks
@@ -263,9 +295,15 @@ class Archive:
 
     def similar(self, article_id: str, limit: int = 8) -> list[Hit]:
         try:
-            gen = self._generations.current()
+            return self._similar_hits(article_id, limit)
         except EngineError:
             return []
+        except Exception:  # noqa: BLE001 - "more like this" is optional; a damaged index is logged
+            index_failed(f"similar articles of {article_id}")
+            return []
+
+    def _similar_hits(self, article_id: str, limit: int) -> list[Hit]:
+        gen = self._generations.current()
         key = (gen.key, article_id, limit)
         ids = self._similar.get(key)
         if ids is None:
@@ -275,64 +313,6 @@ class Archive:
         store = self._store()
         found = store.get_many(ids) if store is not None and ids else {}
         return [_hit(found[i], gen.highlighter.snippet(found[i]), None) for i in ids if i in found]
-
-    def _result_set(
-        self, gen: Generation, req: SearchRequest
-    ) -> tuple[Plan, Columns, np.ndarray, np.ndarray | None]:
-        """Every article ``req`` matches, as a mask over the columns (with the researcher's tags),
-        with the plan and the scores; EngineError (REFUSED) for a query that cannot be run."""
-        try:
-            plan = self._plan(gen, req)
-            columns, scores, _, _, final = self._select(gen, plan, Deadline())
-        except (RecursionError, TooManyTerms) as exc:
-            raise EngineError(ErrorKind.REFUSED, _refusal(exc)) from exc
-        return plan, columns, final, scores
-
-    def entity(self, etype: str, name: str, req: SearchRequest | None = None) -> EntityView | None:
-        gen = self._generations.current()
-        return entity_view(gen.columns, self.authority, etype, name, req or SearchRequest(sort="newest"),
-                           self.search, lambda r: self._result_set(gen, r)[2], MIN_TOGETHER)  # fmt: skip
-
-    def network(self, req: SearchRequest, per_type: int = NETWORK_PER_TYPE,
-                min_together: int = MIN_TOGETHER) -> Network:  # fmt: skip
-        deadline = Deadline()
-        gen = self._generations.current()
-        plan, _, final, _ = self._result_set(gen, req)
-        per_type = min(max(int(per_type), 1), MAX_NETWORK_PER_TYPE)
-        min_together = max(int(min_together), 1)
-        nodes, edges = entity_network(gen.columns, final, per_type, min_together)
-        return Network(req, int(final.sum()), nodes, edges, per_type, min_together, ASSOCIATION_MEASURE,
-                       plan.error, deadline.elapsed() * 1000)  # fmt: skip
-
-    def evidence(self, req: SearchRequest, a: tuple[str, str], b: tuple[str, str]) -> Evidence | None:
-        gen = self._generations.current()
-        a, b = resolve(gen.columns, a), resolve(gen.columns, b)
-        if a is None or b is None:
-            return None
-        _, _, final, _ = self._result_set(gen, req)
-        store = self._store()
-        return evidence_page(gen.columns, final, req, a, b, self.search,
-                             lambda ids: store.get_many(ids) if store is not None else {},
-                             self.authority)  # fmt: skip
-
-    def export_rows(self, req: SearchRequest) -> Iterator[Article]:
-        return self._stream(self.result_ids(req).ids)
-
-    def result_ids(self, req: SearchRequest) -> IdList:
-        gen = self._generations.current()
-        plan, columns, final, scores = self._result_set(gen, req)
-        docnums, _ = ranking.ordered(columns, plan.request.sort, scores, final, None)
-        return IdList([columns.ids[d] for d in docnums], f"{gen.version_dir.name}/{gen.generation}", plan.error)
-
-    def _stream(self, ids: list[str]) -> Iterator[Article]:
-        """The articles of ``ids`` in order, read from the store in batches."""
-        for start in range(0, len(ids), EXPORT_BATCH):
-            store = self._store()  # the thread streaming a response may not be the one that began it
-            chunk = ids[start : start + EXPORT_BATCH]
-            found = store.get_many(chunk) if store is not None else {}
-            for aid in chunk:
-                if aid in found:
-                    yield found[aid]
 
     # -- captured pages ----------------------------------------------------------------------
 
@@ -348,13 +328,14 @@ class Archive:
         if content is None:
             return None
         kind = "html" if source.format.split(".")[0] in ("html", "warc", "arc") else "text"
-        return Capture(decode_bytes(content, None, is_html=kind == "html"), kind)
+        return Capture(decode_bytes(content, None, is_html=kind == "html"), kind, content)
 
 
-def _refusal(exc: RecursionError | TooManyTerms) -> str:
-    """Why a query is not run: a wildcard standing for too many words, or a query nested or
-    chained beyond what the parser and matcher can recurse."""
-    return str(exc) if isinstance(exc, TooManyTerms) else "the query is too deeply nested to run; simplify it"
+def _failed(result: SearchResult, error: EngineError, counted: bool = True) -> None:
+    """The result says why it could not be had as asked (with ``counted``, what was found stands)."""
+    if not counted:
+        result.total, result.hits, result.facets, result.histogram = 0, [], [], []
+    result.query_error, result.error_kind = error.message, error.kind
 
 
 def _is_file(path: Path | None) -> bool:

@@ -85,7 +85,8 @@ class Generations:
             try:
                 gen = self._open(version_dir)
             except Exception as exc:  # noqa: BLE001 - any failure to open means the same remedy
-                raise EngineError(ErrorKind.UNAVAILABLE, unreadable(exc, version_dir)) from exc
+                log.warning("%s", unreadable(exc, version_dir))  # the server's log names the path
+                raise EngineError(ErrorKind.UNAVAILABLE, unreadable(exc)) from exc
             self._current = gen
             return gen
 
@@ -111,16 +112,20 @@ class Generations:
 
 
 def _columns(reader, path: Path) -> Columns:
-    """The generation's facet columns: read from their file, or built from the index (and
-    written) when the file is missing or cannot be read."""
+    """The generation's facet columns: read from their file, or built from the index when the
+    file cannot be read (kept in memory: a damaged file is left for `quarry check` to find and
+    `quarry rebuild` to write again) or is missing (then written, as an older Quarry left it)."""
     if path.exists():
         try:
             columns = load_columns(path)
             if columns.ndocs == reader.doc_count_all():
                 return columns
-            log.warning("facet columns %s describe another generation; rebuilding them", path)
+            problem = "they describe another generation"
         except ColumnsUnreadable as exc:
-            log.warning("facet columns %s cannot be read (%s); rebuilding them from the index", path, exc)
+            problem = str(exc)
+        log.warning("facet columns %s cannot be used (%s): built from the index for now; "
+                    "`quarry rebuild` writes them again", path, problem)  # fmt: skip
+        return build_columns(reader)
     columns = build_columns(reader)
     try:
         save_columns(columns, path)

@@ -12,6 +12,7 @@ classes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,6 +25,8 @@ from .request import SearchRequest
 from .schema import ANNOTATION_FIELDS
 
 MAX_ARRAY_SLOP = 64  # wider proximity searches are left to Whoosh
+MAX_EXPENSIVE_TERMS = 16  # wildcard, fuzzy, range and wide proximity terms in one query
+_FIELD_PREFIX = re.compile(r"\b\w+:(?=\S)")
 
 
 # -- the tree the array matcher evaluates ---------------------------------------------------------
@@ -147,6 +150,13 @@ class Walk:
     phrases: dict[str, frozenset[tuple[tuple[str, ...], int]]] = field(default_factory=dict)
     entities: frozenset[tuple[str, str]] = frozenset()  # (type, name) searched as facet values
     annotated: bool = False  # holds Annotation nodes: its matches change with the annotations
+    # wildcard, fuzzy and range terms and subtrees left to Whoosh: each can cost a posting list
+    # per word it stands for, or a walk of postings one at a time
+    expensive: int = 0
+
+
+class TooCostly(Exception):
+    """A query with more expensive terms than one search may run (refused, not run in part)."""
 
 
 def walk(q, schema) -> Walk:
@@ -181,7 +191,13 @@ def walk(q, schema) -> Walk:
         except ValueError:
             return None
 
+    # expensive terms as typed: a term the parser searches in several fields (the title, the
+    # body, each language's text) counts once, in the field that has most of them
+    expanded: dict[str, set[str]] = {}
+    left_to_whoosh: set[str] = set()
+
     def whoosh(node, negated: bool) -> Whoosh:
+        left_to_whoosh.add(_FIELD_PREFIX.sub("", str(node)))
         if not negated:  # the words inside are marked as Whoosh would have found them
             for leaf in _leaves(node):
                 if isinstance(leaf, wq.Term):
@@ -196,6 +212,7 @@ def walk(q, schema) -> Walk:
         shown = str(node)
         if isinstance(node, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
             shown = shown.split(":", 1)[-1]  # as typed, without the field it was run on
+        expanded.setdefault(node.field(), set()).add(shown)
         fuzzy = (node.text, node.maxdist, node.prefixlength) if isinstance(node, wq.FuzzyTerm) else None
         return Expand(node.field(), node, f"{type(node).__name__}:{node!r}", shown, fuzzy, node.boost)
 
@@ -260,7 +277,8 @@ def walk(q, schema) -> Walk:
     tree = go(q, False)
     return Walk(tree, frozenset(phrase_words), {k: frozenset(v) for k, v in marks.items()},
                 tuple(expansions), {k: frozenset(v) for k, v in phrases.items()},
-                frozenset(entities), bool(annotated))  # fmt: skip
+                frozenset(entities), bool(annotated),
+                max(map(len, expanded.values()), default=0) + len(left_to_whoosh))  # fmt: skip
 
 
 def _annotation(node) -> Node:
@@ -327,6 +345,10 @@ class Plan:
 def prepare(req: SearchRequest, parse_query: Callable[[str, tuple[str, ...]], Parsed]) -> Plan:
     """The request's date range narrowing taken out, and the rest of its query parsed once
     (``parse_query(q, as_typed)`` is :func:`parse` with the generation's schema, perhaps
-    cached)."""
+    cached); TooCostly when it has more expensive terms than one search may run."""
     req = narrowed(req)
-    return Plan(req, None if req.is_browse else parse_query(req.q, req.as_typed))
+    plan = Plan(req, None if req.is_browse else parse_query(req.q, req.as_typed))
+    if plan.parsed is not None and plan.parsed.walk.expensive > MAX_EXPENSIVE_TERMS:
+        raise TooCostly(f"the query has {plan.parsed.walk.expensive} wildcard, fuzzy, range or wide "
+                        f"proximity terms; at most {MAX_EXPENSIVE_TERMS} can be searched at once")  # fmt: skip
+    return plan

@@ -29,7 +29,8 @@ PAGE_SIZES = (10, 20, 50, 100)
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE = 10_000
 DEFAULT_FACET_LIMIT = 10
-MAX_FACET_LIMIT = 1000
+MAX_FACET_LIMIT = 100  # values one facet lists (``fl.<facet>``): more is clamped to this
+MAX_FACET_VALUES = 100  # values of one facet chosen or excluded in one request: more is refused
 # the query parser's regexes are quadratic in the length of one word (a 100k-character query would
 # hold a thread for minutes): every request's query is cut to this, once, when it is made
 MAX_QUERY_CHARS = 2000
@@ -37,6 +38,11 @@ MAX_WITHIN = 32  # in.<facet>=<value> restrictions kept (each is a pass over a c
 
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _COLLECTION_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class RequestTooLarge(ValueError):
+    """A request asking for more than one search may (too many values of one facet): refused
+    whole, with the reason (the web answers 400), rather than cut to something else."""
 
 
 @dataclass
@@ -81,7 +87,9 @@ class SearchRequest:
         every one must hold), ``from``, ``to``, ``sort``, ``page``, ``size``, ``fl.<facet>`` (facet
         limit), ``fq.<facet>`` (facet value search), ``as_typed`` (repeatable: an alias of the
         query searched as typed), ``collection`` (a collection's id).
-        Unknown or malformed values fall back to defaults: a URL can never make a search fail.
+        Unknown or malformed values fall back to defaults: a URL can never make a search fail;
+        only a request over a limit is refused (RequestTooLarge: more than ``MAX_FACET_VALUES``
+        values of one facet), since any page for it would cost more than a request may.
         """
         getlist = args.getlist if hasattr(args, "getlist") else lambda k: _as_list(args.get(k))
         keys = list(args.keys())
@@ -111,6 +119,12 @@ class SearchRequest:
         req.within = restrictions(req.within)
         collection = first("collection").strip()
         req.collection = collection if _COLLECTION_RE.match(collection) else None
+        for name in FACETS:
+            chosen = (len(req.filters.get(name, ())) + len(req.excludes.get(name, ()))
+                      + sum(1 for facet, _ in req.within if facet == name))
+            if chosen > MAX_FACET_VALUES:
+                raise RequestTooLarge(f"at most {MAX_FACET_VALUES} values of one facet can be chosen or excluded "
+                                      f"at once ({chosen:,} of {name} were given)")  # fmt: skip
         req.date_from = _date_or_none(first("from"))
         req.date_to = _date_or_none(first("to"))
         sort = first("sort")

@@ -13,6 +13,7 @@ from .generations import Generation
 from .ranking import ordered
 
 KEY_TERMS = 12
+KEY_TERMS_FROM = 100_000  # characters of a long article its key words are taken from
 
 
 def similar_ids(gen: Generation, article: Article, limit: int) -> list[str]:
@@ -21,7 +22,8 @@ def similar_ids(gen: Generation, article: Article, limit: int) -> list[str]:
     if docnum is None:
         return []
     with gen.lock:
-        weighted = gen.postings.key_terms("body", article.title + "\n" + article.text, KEY_TERMS)
+        text = (article.title + "\n" + article.text)[:KEY_TERMS_FROM]
+        weighted = gen.postings.key_terms("body", text, KEY_TERMS)
         mask, scores = gen.matcher.any_of("body", weighted)
     mask &= gen.columns.live
     mask[docnum] = False

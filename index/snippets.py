@@ -22,6 +22,7 @@ from .schema import language_field, word_analysis
 
 SNIPPET_CHARS = 300  # a result without a marked word shows this much of its opening
 HIGHLIGHT_WINDOW = 3000  # marks are looked for here first, in the rest only when none are found
+HIGHLIGHT_LIMIT = 200_000  # and never past this (a record may hold megabytes of text)
 MAX_FRAGMENTS = 2
 FRAGMENT_CHARS = 150  # a fragment grows over nearby matches up to about this length
 SURROUND = 60  # characters of context before the first and after the last match
@@ -206,7 +207,7 @@ def snippet(text: str, matcher: WordMatcher | None, terms: frozenset[str], windo
     when the opening has no match), or its escaped opening when nothing matches. ``terms`` are
     marked wherever they occur, ``phrases`` only whole, ``fixed`` spans as they are."""
     if (matcher is not None and (terms or phrases)) or fixed:
-        for part in ((text[:window], text) if len(text) > window else (text,)):
+        for part in ((text[:window], text[:HIGHLIGHT_LIMIT]) if len(text) > window else (text,)):
             spans = [(a, b) for a, b in fixed if b <= len(part)]
             if matcher is not None:
                 spans += matcher.spans(part, terms) if terms else []

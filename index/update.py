@@ -8,9 +8,11 @@ other way), and both hold the data directory's writer lock throughout: one write
 
 from __future__ import annotations
 
+import errno
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,10 +22,29 @@ from quarry.archive.pipeline import IngestReport, ingest, raws_from_captures
 from quarry.archive.readers import ReadOptions
 from quarry.archive.report import IngestProgress
 from quarry.archive.store import Store
+from quarry.archive.store_errors import DISK_FULL
 
-from .build import ProgressFn, build_index, current_version, index_up_to_date, sync_index
+from .build import (
+    ProgressFn,
+    build_index,
+    current_version,
+    read_meta,
+    remove_abandoned_builds,
+    repair_columns,
+    sync_index,
+)
+from .verify import HEALTHY, verify_index
 
 LARGE_ARCHIVE = 5000  # articles from which a rebuild writes with two processes
+
+
+@contextmanager
+def writing(data: DataDir, wait: float = 0.0) -> Iterator[None]:
+    """Hold the data directory's writer lock; a build a killed writer left half done is removed
+    first (none can be running while the lock is ours)."""
+    with writer_lock(data.root, wait):
+        remove_abandoned_builds(data)
+        yield
 
 
 @dataclass
@@ -46,7 +67,7 @@ def ingest_and_index(data_dir: DataDir | Path, paths: Iterable[Path], options: R
     the next call indexes them first.
     """
     data = DataDir.of(data_dir)
-    with writer_lock(data.root, wait):
+    with writing(data, wait):
         caught_up = sync_index(data)  # finish an earlier interrupted run first
         store = Store(data.store)
         try:
@@ -54,7 +75,13 @@ def ingest_and_index(data_dir: DataDir | Path, paths: Iterable[Path], options: R
                             workers=workers, progress=progress)  # fmt: skip
         finally:
             store.close()
-        return Ingested(report, caught_up + sync_index(data), caught_up)
+        try:
+            indexed = sync_index(data)
+        except OSError as exc:  # the disk filled while indexing: the store keeps the articles
+            if exc.errno != errno.ENOSPC:
+                raise
+            report.interrupted, report.stopped, indexed = True, DISK_FULL, 0
+        return Ingested(report, caught_up + indexed, caught_up)
 
 
 def index_if_missing(data_dir: DataDir | Path) -> bool:
@@ -63,7 +90,7 @@ def index_if_missing(data_dir: DataDir | Path) -> bool:
     data = DataDir.of(data_dir)
     if not data.store.exists() or current_version(data) is not None:
         return False
-    with writer_lock(data.root):
+    with writing(data):
         if current_version(data) is not None:  # another writer built it meanwhile
             return False
         build_index(data)
@@ -80,6 +107,9 @@ class Rebuilt:
     seconds: float = 0.0  # building the index
     reextracted: list[IngestReport] = field(default_factory=list)  # one per set of read options
     gone: list[str] = field(default_factory=list)  # sources no longer on disk (read from captures)
+    reasons: list[str] = field(default_factory=list)  # what the check found wrong with the index
+    repaired: str = "index"  # what was written again: "index" or "facet columns"
+    damaged: list[str] = field(default_factory=list)  # stored records that could not be read (left out)
 
     @property
     def failed(self) -> bool:
@@ -93,20 +123,29 @@ def rebuild(data_dir: DataDir | Path, *, reextract: bool = False, force: bool = 
     re-read every original source first. Without ``force`` or ``reextract``, a healthy index
     that already holds everything in the store is left as it is."""
     data = DataDir.of(data_dir)
-    with writer_lock(data.root, wait):
+    with writing(data, wait):
         store = Store(data.store)
         try:
             reports, gone = _reextract(store, data, reextract_progress) if reextract else ([], [])
             count = store.count()
         finally:
             store.close()
-        if not force and not reextract:
-            current = index_up_to_date(data)
-            if current is not None:
-                return Rebuilt(count, current, rebuilt=False)
         t0 = time.perf_counter()
+        reasons: list[str] = []
+        if not force and not reextract:
+            found = verify_index(data, thorough=None)
+            if found.verdict == HEALTHY:
+                if found.unverified:  # read whole and sound: its checksums are recorded from now on
+                    repair_columns(data, columns=False)
+                return Rebuilt(count, current_version(data).name, rebuilt=False)
+            reasons = found.problems
+            if found.columns_only:  # derived from the index: written again from it, in seconds
+                version = repair_columns(data)
+                return Rebuilt(count, version, True, time.perf_counter() - t0, reasons=reasons,
+                               repaired="facet columns")  # fmt: skip
         path = build_index(data, procs=procs or (2 if count > LARGE_ARCHIVE else 1), progress=progress)
-        return Rebuilt(count, path.name, True, time.perf_counter() - t0, reports, gone)
+        return Rebuilt(count, path.name, True, time.perf_counter() - t0, reports, gone, reasons,
+                       damaged=read_meta(path).get("damaged_records", []))  # fmt: skip
 
 
 def _reextract(store: Store, data: DataDir,

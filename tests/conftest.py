@@ -58,23 +58,24 @@ def client(app):
     return app.test_client()
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for every browser test (Playwright's sync API runs one at a time)."""
-    from browser_support import launch_chromium
-
-    sync_api = pytest.importorskip(
-        "playwright.sync_api",
-        reason="the playwright package is not installed (pip install playwright)",
-    )
-    with sync_api.sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture()
 def runner():
     from click.testing import CliRunner
 
     return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium for the browser tests (one Playwright per session: the files that drive
+    a browser share it), or a skip with the reason."""
+    sync_api = pytest.importorskip(
+        "playwright.sync_api",
+        reason="the playwright package is not installed (pip install playwright)",
+    )
+    from browser_support import launch_chromium
+
+    with sync_api.sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()

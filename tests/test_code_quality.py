@@ -62,6 +62,7 @@ WEB_FROM_ARCHIVE = {
     "quarry.archive.citation": "the article's CSL-JSON record and its citation in APA, Chicago or MLA",
     "quarry.archive.readers": "the input formats and read options of `quarry ingest` and `quarry extract`",
     "quarry.archive.lock": "Busy: another writer holds the data directory",
+    "quarry.archive.store_errors": "what the store raises: the commands' messages for a damaged store, a full disk",
     "quarry.archive.pipeline": "`quarry extract`: files to articles, nothing stored or indexed",
     "quarry.archive.report": "the ingest report and progress state the CLI prints (plain data and text)",
     "quarry.archive.entities.train": "`quarry train-ner`: the entity model, no index involved",

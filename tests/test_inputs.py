@@ -77,7 +77,11 @@ def test_warc_capture_is_served_inert_from_the_data_dir(tmp_path):
     assert f"/article/{hit['id']}/capture/0" in page
     capture = client.get(f"/article/{hit['id']}/capture/0")
     assert capture.status_code == 200
-    assert "window.__x=1" in capture.get_data(as_text=True)
+    shown = capture.get_data(as_text=True)
+    assert "window.__x=1" not in shown and "Hamas" in shown  # its text, sanitised (issue 15)
+    raw = client.get(f"/article/{hit['id']}/capture/0/raw")  # the bytes as captured: a download
+    assert b"window.__x=1" in raw.get_data() and raw.mimetype == "application/octet-stream"
+    assert raw.headers["Content-Disposition"].startswith("attachment")
     csp = capture.headers["Content-Security-Policy"]
     assert csp.startswith("sandbox") and "script-src" not in csp and "default-src 'none'" in csp
     assert client.get(f"/article/{hit['id']}/capture/5").status_code == 404

@@ -495,7 +495,7 @@ def test_facet_value_urls_equal_one_url_at_a_time(filters, excludes, facet, q, p
     (ErrorKind.BAD_QUERY, "searched the plain words instead", 200),
     (ErrorKind.REFUSED, "Could not search “x”: why.", 200),
     (ErrorKind.UNAVAILABLE, "The archive cannot be searched yet: why.", 200),
-    (ErrorKind.TIMED_OUT, "The search was stopped (why)", 200),
+    (ErrorKind.TIMED_OUT, "The search why; what it found by then is shown", 200),
 ])  # fmt: skip
 def test_the_page_explains_each_kind_of_error_without_reading_its_message(fake_app, kind, notice, status):
     engine = fake_app.extensions["quarry"]

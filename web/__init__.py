@@ -37,11 +37,25 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from . import articles, engine, entities, errors, exports, network, search, security, views
+    from . import (
+        articles,
+        engine,
+        entities,
+        errors,
+        exports,
+        limits,
+        network,
+        search,
+        security,
+        urls,
+        views,
+    )
 
     engine.init_app(app, settings)
     security.init_app(app)
     errors.init_app(app)
+    limits.init_app(app)
+    urls.init_app(app)
     views.init_app(app)
     app.register_blueprint(search.bp)
     app.register_blueprint(articles.bp)

@@ -6,6 +6,7 @@ needed); ``/api/article/<id>/citation?style=mla`` is its JSON twin.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
@@ -13,14 +14,16 @@ from markupsafe import Markup
 
 from quarry.archive.citation import DEFAULT_STYLE, STYLES, csl_item, render, style_title
 from quarry.archive.model import Article
-from quarry.index.api import Hit, Mark
+from quarry.index.api import Capture, Hit, Mark
 
-from . import views
+from . import capture_view, views
 from .annotation_views import annotations_json
 from .engine import get_engine, get_settings
 from .exports import checked_options, export_response
 
 bp = Blueprint("articles", __name__)
+
+SHOWN_CHARS = 200_000  # of an article's text on its page; the rest is a download
 
 CITE_FORMATS = ("ris", "bib", "csl.json")
 
@@ -93,6 +96,17 @@ def citation(a: Article, style: str) -> dict[str, Any]:
         current_app.logger.exception("citation of %s in %s failed", a.id, style)
     return out
 
+def shown_part(a: Article, limit: int) -> Article:
+    """The article with only the paragraphs a page shows: up to ``limit`` characters of its
+    body, the last paragraph cut to fit (a record can hold megabytes of text)."""
+    body, room = [], limit
+    for paragraph in a.body:
+        if room <= 0:
+            break
+        body.append(paragraph[:room])
+        room -= len(paragraph)
+    return dataclasses.replace(a, body=body)
+
 
 @bp.get("/article/<article_id>")
 def page(article_id: str) -> str:
@@ -100,10 +114,13 @@ def page(article_id: str) -> str:
     live = get_settings().live_links
     style, style_note = _style_arg()
     cite = citation(a, style)
+    shown = shown_part(a, SHOWN_CHARS)
     return render_template(
         "article.html",
         a=a,
-        paragraphs=views.annotated_paragraphs(a.body, _annotate(a)),
+        paragraphs=views.annotated_paragraphs(shown.body, _annotate(shown)),
+        shown_chars=sum(map(len, shown.body)),
+        total_chars=sum(map(len, a.body)),
         similar=_similar(a),
         meta=highwire_meta(a, live),
         cite=cite,
@@ -115,22 +132,51 @@ def page(article_id: str) -> str:
     )
 
 
-# A captured page is shown inert: a sandboxed unique origin, no scripts, no remote requests.
-CAPTURE_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
+# A captured page is shown as a sanitised rendering (web/capture_view.py) in a sandboxed unique
+# origin: no scripts, no remote requests, no forms, no frames; its raw bytes are a download.
+CAPTURE_CSP = ("sandbox; default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
+               "frame-ancestors 'none'")  # fmt: skip
 
 
-@bp.get("/article/<article_id>/capture/<int:n>")
-def capture(article_id: str, n: int) -> Response:
-    """The page exactly as captured (from the data directory's capture store), rendered inert."""
+def _captured(article_id: str, n: int) -> tuple[Article, Capture]:
     a = load_article(article_id)
     if not 0 <= n < len(a.provenance):
         abort(404, description="No such source for this article.")
     page = get_engine().capture(a.id, n)
     if page is None:
         abort(404, description="The captured page was not kept for this source.")
-    response = Response(page.text, mimetype="text/html" if page.kind == "html" else "text/plain")
+    return a, page
+
+
+@bp.get("/article/<article_id>/capture/<int:n>")
+def capture(article_id: str, n: int) -> Response:
+    """The page as captured, rendered inert: only its text and structure (an HTML page), or its
+    text (a plain-text capture), under a policy that forbids everything else."""
+    a, page = _captured(article_id, n)
+    if page.kind == "html":
+        response = Response(capture_view.page(page.text, a.title), mimetype="text/html")
+    else:
+        response = Response(page.text, mimetype="text/plain")
     response.headers["Content-Security-Policy"] = CAPTURE_CSP
     response.headers["Content-Disposition"] = "inline"
+    return response
+
+
+@bp.get("/article/<article_id>/capture/<int:n>/raw")
+def capture_raw(article_id: str, n: int) -> Response:
+    """The bytes as captured, as a file to download: never rendered by the browser."""
+    a, page = _captured(article_id, n)
+    response = Response(page.raw, mimetype="application/octet-stream")
+    response.headers["Content-Disposition"] = f'attachment; filename="quarry-{a.id}-source-{n}.bin"'
+    return response  # (a sandboxing policy here would forbid the download itself)
+
+
+@bp.get("/article/<article_id>/text.txt")
+def text(article_id: str) -> Response:
+    """The article's whole text as a download (its page shows the first part of a long one)."""
+    a = load_article(article_id)
+    response = Response(a.title + "\n\n" + a.text + "\n", mimetype="text/plain")
+    response.headers["Content-Disposition"] = f'attachment; filename="quarry-{a.id}.txt"'
     return response
 
 

@@ -18,14 +18,24 @@ import click
 from quarry.archive.datadir import DataDir
 from quarry.archive.lock import Busy
 from quarry.archive.readers import FORMATS, ReadOptions
+from quarry.archive.report import printable
 
 from .cli_annotations import annotations, collection, saved
-from .cli_common import Progress, data_dir_option, err, field_map
+from .cli_check import check
+from .cli_common import (
+    Progress,
+    QuarryGroup,
+    data_dir_option,
+    err,
+    field_map,
+    follow_symlinks_option,
+    json_line,
+)
 from .cli_search import search
 from .cli_serve import serve
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=QuarryGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="quarry-archive")
 def main() -> None:
     """Quarry: a searchable full-text research archive."""
@@ -35,6 +45,7 @@ main.add_command(search)
 main.add_command(serve)
 for command in (collection, saved, annotations):  # the researcher's own layer (cli_annotations.py)
     main.add_command(command)
+main.add_command(check)
 
 
 @main.command()
@@ -55,6 +66,7 @@ for command in (collection, saved, annotations):  # the researcher's own layer (
     help="Force the input format instead of detecting it.",
 )
 @click.option("--no-entities", is_flag=True, help="Skip named-entity extraction.")
+@follow_symlinks_option
 @click.option(
     "--workers", type=int, default=None, help="Worker processes (default: all cores, at most 2)."
 )
@@ -62,13 +74,16 @@ for command in (collection, saved, annotations):  # the researcher's own layer (
     "--wait", type=float, default=0.0, help="Seconds to wait for another writer to finish."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
-def ingest(paths, data_dir, mapping, fmt, no_entities, workers, wait, as_json):
-    """Read files and folders into the archive and update the index."""
+def ingest(paths, data_dir, mapping, fmt, no_entities, follow_symlinks, workers, wait, as_json):
+    """Read files and folders into the archive and update the index.
+
+    Symbolic links inside the folders given are reported and not followed (--follow-symlinks
+    follows them); a path given here is read even when it is a link."""
     from quarry.index.update import ingest_and_index
 
     from .progress import IngestDisplay
 
-    options = ReadOptions(field_map=field_map(mapping), format=fmt)
+    options = ReadOptions(field_map=field_map(mapping), format=fmt, follow_symlinks=follow_symlinks)
     display = IngestDisplay()
     try:
         done = ingest_and_index(data_dir, paths, options, entities=not no_entities, workers=workers,
@@ -88,9 +103,12 @@ def ingest(paths, data_dir, mapping, fmt, no_entities, workers, wait, as_json):
     summary = report.lines(indexed=done.indexed, caught_up=done.caught_up)
     report.append_to_log(summary)
     if as_json:
-        click.echo(json.dumps({**report.as_dict(), "indexed": done.indexed}))
+        click.echo(json_line({**report.as_dict(), "indexed": done.indexed}))
     for line in summary:
         err(line)
+    if report.stopped:  # a full disk: said last, and exit status 3 (the archive cannot take more)
+        err(f"error: {report.stopped}: free some space and run `quarry ingest` again")
+        sys.exit(3)
     if report.interrupted:
         sys.exit(130)
     sys.exit(1 if report.failed else 0)
@@ -140,12 +158,21 @@ def rebuild(data_dir, reextract, procs, wait, force):
         for line in report.lines():
             err(line)
     for source in done.gone:
-        err(f"source gone: {source} (re-extracted from its kept capture where there is one)")
+        err(f"source gone: {printable(source)} (re-extracted from its kept capture where there is one)")
     if not done.rebuilt:
         err(f"index is up to date ({done.articles} articles, {done.version}); "
             "nothing to rebuild (--force rebuilds anyway)")  # fmt: skip
         sys.exit(0)
-    err(f"index rebuilt: {done.articles} articles in {done.seconds:.1f} s -> {done.version}")
+    for reason in done.reasons:
+        err(f"index: {printable(reason)}")
+    if done.damaged:
+        shown = ", ".join(done.damaged[:10]) + (f" and {len(done.damaged) - 10:,} more" if len(done.damaged) > 10 else "")
+        err(f"left out {len(done.damaged):,} stored record{'s' if len(done.damaged) != 1 else ''} that cannot be "
+            f"decoded (damaged): {shown}; `quarry check` names them, ingesting their sources again replaces them")  # fmt: skip
+    if done.repaired != "index":
+        err(f"{done.repaired} written again from the index in {done.seconds:.1f} s ({done.version})")
+    else:
+        err(f"index rebuilt: {done.articles} articles in {done.seconds:.1f} s -> {done.version}")
     sys.exit(1 if done.failed else 0)
 
 
@@ -159,14 +186,15 @@ def rebuild(data_dir, reextract, procs, wait, force):
     "--format", "fmt", type=click.Choice(list(FORMATS))
 )
 @click.option("--workers", type=int, default=None)
+@follow_symlinks_option
 @data_dir_option
-def extract(paths, no_entities, mapping, fmt, workers, data_dir):
+def extract(paths, no_entities, mapping, fmt, workers, follow_symlinks, data_dir):
     """Print the articles found in files as JSON Lines (nothing is stored)."""
     from quarry.archive.pipeline import extract_articles
     from quarry.archive.readers import Problem
-    from quarry.archive.report import gave_no_article, printable
+    from quarry.archive.report import gave_no_article
 
-    options = ReadOptions(field_map=field_map(mapping), format=fmt)
+    options = ReadOptions(field_map=field_map(mapping), format=fmt, follow_symlinks=follow_symlinks)
     lost = False  # an input gave no article
     for outcome in extract_articles(paths, options, not no_entities, data_dir, workers):
         if isinstance(outcome, Problem):
@@ -179,7 +207,7 @@ def extract(paths, no_entities, mapping, fmt, workers, data_dir):
             where.source + (f"#{where.member}" if where and where.member else "") if where else None
         )
         click.echo(
-            json.dumps(
+            json_line(
                 {
                     "source": source,
                     "url": a.url,
@@ -199,7 +227,6 @@ def extract(paths, no_entities, mapping, fmt, workers, data_dir):
                         for m in a.entity_mentions
                     ],
                 },
-                ensure_ascii=False,
             )
         )
     sys.exit(1 if lost else 0)

@@ -8,7 +8,6 @@ a refused query exits 2; a query read as plain words, or stopped by its time lim
 from __future__ import annotations
 
 import html
-import json
 import re
 import shlex
 import sys
@@ -17,9 +16,17 @@ import click
 
 from quarry.archive.annotations.exporting import write_annotated
 from quarry.archive.exports import BODY_CHOICES, CSV_BODY_HELP, EXPORT_FORMATS, writer_options
-from quarry.index.api import FACETS, AliasExpansion, EngineError, ErrorKind, SearchRequest
+from quarry.archive.report import printable
+from quarry.index.api import (
+    FACETS,
+    AliasExpansion,
+    EngineError,
+    ErrorKind,
+    RequestTooLarge,
+    SearchRequest,
+)
 
-from .cli_common import data_dir_option, engine_options, err, load_settings
+from .cli_common import data_dir_option, engine_options, err, json_line, load_settings
 
 EXIT_STATUS = {ErrorKind.UNAVAILABLE: 3, ErrorKind.REFUSED: 2}  # other kinds still answer
 
@@ -62,7 +69,7 @@ EXIT_STATUS = {ErrorKind.UNAVAILABLE: 3, ErrorKind.REFUSED: 2}  # other kinds st
 @data_dir_option
 @engine_options
 def search(query, filters, excludes, as_typed, date_from, date_to, sort, page, size, as_json, fmt, body,
-           data_dir, cache_size, time_budget):  # fmt: skip
+           data_dir, cache_size, time_budget, request_deadline):  # fmt: skip
     """Search the archive: the same results and facet counts as the web page."""
     args: dict[str, list[str]] = {"q": [" ".join(query)], "page": [str(page)], "size": [str(size)]}
     for prefix, pairs in (("f", filters), ("x", excludes)):
@@ -81,8 +88,12 @@ def search(query, filters, excludes, as_typed, date_from, date_to, sort, page, s
         args["to"] = [date_to]
     if sort:
         args["sort"] = [sort]
-    req = SearchRequest.from_args(args)
-    engine = load_settings(data_dir=data_dir, cache_size=cache_size, time_budget=time_budget).open_engine()
+    try:
+        req = SearchRequest.from_args(args)
+    except RequestTooLarge as exc:
+        raise click.UsageError(str(exc)) from None
+    engine = load_settings(data_dir=data_dir, cache_size=cache_size, time_budget=time_budget,
+                           request_deadline=request_deadline).open_engine()  # fmt: skip
     if fmt:
         if fmt not in EXPORT_FORMATS:
             raise click.BadParameter(f"unknown format {fmt!r}; one of {', '.join(EXPORT_FORMATS)}")
@@ -92,7 +103,7 @@ def search(query, filters, excludes, as_typed, date_from, date_to, sort, page, s
         try:
             rows = engine.export_rows(req)
         except EngineError as exc:
-            err(f"error: {exc.message}")
+            err(f"error: {printable(exc.message)}")
             sys.exit(EXIT_STATUS.get(exc.kind, 1))
         from .cli_annotations import notes_lookup  # with the researcher's tags and notes
 
@@ -102,31 +113,35 @@ def search(query, filters, excludes, as_typed, date_from, date_to, sort, page, s
     result = engine.search(req)
     status = EXIT_STATUS.get(result.error_kind, 0)
     if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        click.echo(json_line(result.to_json()))
         sys.exit(status)
     if result.query_error:
-        err(f"{'error' if status else 'note'}: {result.query_error}")
+        err(f"{'error' if status else 'note'}: {printable(result.query_error)}")
     if status:
         sys.exit(status)
     for e in result.expansions:
-        err(f"note: {expansion_note(e)}")
+        err(f"note: {printable(expansion_note(e))}")
     click.echo(f"{result.total} articles")
+    # everything from the archive is printed escaped: a title cannot forge a line or drive the terminal
     for n, hit in enumerate(result.hits, start=(req.page - 1) * req.page_size + 1):
         meta = " · ".join(
             x for x in [hit.date or "undated", hit.site or "", ", ".join(hit.categories)] if x
         )
-        click.echo(f"{n:>4}. {hit.title}\n      {meta}\n      id {hit.id}")
+        click.echo(f"{n:>4}. {printable(hit.title)}\n      {printable(meta)}\n      id {hit.id}")
+        if hit.url:
+            click.echo(f"      {printable(hit.url)}")
         if hit.also_titled:  # found through another of its headlines: say which
-            click.echo(f"      also headlined: {html.unescape(re.sub(r'</?mark>', '', hit.also_titled))}")
+            also = html.unescape(re.sub(r"</?mark>", "", hit.also_titled))
+            click.echo(f"      also headlined: {printable(also)}")
         if hit.tags or hit.note:  # the researcher's own
-            click.echo("      " + "; ".join(x for x in (" ".join(f"#{t}" for t in hit.tags),
-                                                     f"note: {hit.note[:100]}" if hit.note else "") if x))  # fmt: skip
+            click.echo("      " + printable("; ".join(x for x in (" ".join(f"#{t}" for t in hit.tags),
+                                                     f"note: {hit.note[:100]}" if hit.note else "") if x)))  # fmt: skip
     if result.suggestion:
-        click.echo(f"did you mean: {result.suggestion}")
+        click.echo(f"did you mean: {printable(result.suggestion)}")
     for facet in result.facets:
         if facet.values:
             values = ", ".join(f"{v.value} ({v.count})" for v in facet.values)
-            click.echo(f"{facet.label}: {values}")
+            click.echo(f"{facet.label}: {printable(values)}")
 
 
 def expansion_note(e: AliasExpansion) -> str:

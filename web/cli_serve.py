@@ -12,6 +12,12 @@ import click
 from quarry.archive.lock import Busy
 
 from .cli_common import data_dir_option, engine_options, err, load_settings
+from .limits import (
+    MAX_HEADER_FIELD_BYTES,
+    MAX_HEADER_FIELDS,
+    MAX_REQUEST_LINE,
+    WAITRESS_HEADER_BYTES,
+)
 from .settings import Settings
 
 WAITRESS_THREADS = 8
@@ -65,17 +71,19 @@ GUNICORN_THREADS = 2
               help="Show outbound article links as live links [default: $QUARRY_LIVE_LINKS or off].")  # fmt: skip
 @engine_options
 def serve(data_dir, host, port, production, debug, workers, threads, max_requests, access_log, sample,
-          live_links, cache_size, time_budget):  # fmt: skip
+          live_links, cache_size, time_budget, request_deadline):  # fmt: skip
     """Run the web app."""
     from quarry.index.build import check_index, outdated_schema
     from quarry.index.update import index_if_missing
+    from quarry.index.verify import store_opens
 
     if debug and production:
         raise click.UsageError("--debug and --production exclude each other")
     if not production and (workers is not None or max_requests or access_log):
         raise click.UsageError("--workers, --max-requests and --access-log need --production")
     settings = load_settings(data_dir=data_dir, host=host, port=port, live_links=live_links or None,
-                             cache_size=cache_size, time_budget=time_budget)  # fmt: skip
+                             cache_size=cache_size, time_budget=time_budget,
+                             request_deadline=request_deadline)  # fmt: skip
     if production and not workers:
         workers = _cpu_count()  # searching is pure Python: one process per core uses them all
     gunicorn = production and workers is not None and workers > 1
@@ -86,8 +94,12 @@ def serve(data_dir, host, port, production, debug, workers, threads, max_request
         _ingest_sample(settings)
     try:
         index_if_missing(data)
-    except Busy:
-        err("another quarry process is writing to this archive; serving what is there")
+    except Busy as exc:
+        err(f"note: {exc}; serving what is there")
+    waiting = store_opens(data)  # a store that cannot be read: a message and exit status 3, not a server
+    if waiting:
+        err(f"warning: {waiting:,} stored article{'s are' if waiting != 1 else ' is'} not indexed yet "
+            "(an interrupted ingest?): run `quarry rebuild` to search them")  # fmt: skip
     problem = check_index(data) or outdated_schema(data)
     if problem:
         err(f"warning: {problem}")
@@ -116,7 +128,9 @@ def serve(data_dir, host, port, production, debug, workers, threads, max_request
 
     threads = threads or WAITRESS_THREADS
     err(f"{where} (waitress: {threads} threads)")
-    waitress_serve(app, host=settings.host, port=settings.port, threads=threads)
+    # a request's whole head is bounded before it is read; the app refuses long lines itself
+    waitress_serve(app, host=settings.host, port=settings.port, threads=threads,
+                   max_request_header_size=WAITRESS_HEADER_BYTES)  # fmt: skip
 
 
 def _cpu_count() -> int:
@@ -156,6 +170,10 @@ def _gunicorn(settings: Settings, workers: int, threads: int, max_requests: int,
                 "timeout": 60,
                 "graceful_timeout": 10,  # SIGTERM: let requests in flight finish, at most this
                 "keepalive": 5,
+                # gunicorn's own defaults, named: the app applies the same under waitress
+                "limit_request_line": MAX_REQUEST_LINE,
+                "limit_request_fields": MAX_HEADER_FIELDS,
+                "limit_request_field_size": MAX_HEADER_FIELD_BYTES,
                 "max_requests": max_requests,
                 "max_requests_jitter": max_requests // 10,
                 "accesslog": "-" if access_log else None,

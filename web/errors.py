@@ -39,6 +39,7 @@ ENGINE_ERRORS = {
     ErrorKind.TIMED_OUT: (503, "The archive took too long to answer: {}."),
     ErrorKind.REFUSED: (400, "Could not run this search: {}."),
     ErrorKind.BAD_QUERY: (400, "Could not read this search: {}."),
+    ErrorKind.DAMAGED: (503, "{}."),
 }
 
 

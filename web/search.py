@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
@@ -11,7 +11,7 @@ from quarry.archive.exports import EXPORT_FORMATS
 from quarry.index.api import MAX_PAGE, SearchRequest, SearchResult
 
 from . import urls, views
-from .engine import get_engine
+from .engine import get_engine, get_settings
 from .expansions import add_expansion_urls, expansion_notes
 
 bp = Blueprint("search", __name__)
@@ -29,7 +29,15 @@ def result_json(result: SearchResult, **kw: Any) -> dict[str, Any]:
     data = result.to_json()
     add_expansion_urls(data, result, **kw)
     req = result.request
+    compact = urls.compact(req)
+    if compact:  # each value's change, to add to change_url (a URL per value would repeat the state)
+        data["change_url"] = urls.change_url(req, **kw)
     for name, values in data["facets"].items():
+        if compact:
+            for v in values:
+                v["toggle_url"] = v["exclude_url"] = None
+                v["toggle"], v["exclude"] = (dict([urls.change(k, name, v["value"])]) for k in ("toggle", "exclude"))
+            continue
         links = urls.facet_value_urls(req, name, [v["value"] for v in values], **kw)
         for v, (toggle, exclude) in zip(values, links, strict=True):
             v["toggle_url"], v["exclude_url"] = toggle, exclude
@@ -51,6 +59,8 @@ def results_context(result: SearchResult, **kw: Any) -> dict[str, Any]:
         "pages": pager(req.page, min(result.pages, MAX_PAGE)),
         "ignored": ignored_args(),
         "url_kw": kw,
+        # many values chosen: the state once, in a form whose buttons are the facet values
+        "state": {"action": request.path, "args": urls.hidden_args(req)} if urls.compact(req) else None,
         "exports": export_links(req),
         "expansions": expansion_notes(result, **kw),
         "network_url": network_link(req),
@@ -110,12 +120,25 @@ def api_search() -> Response:
     return jsonify(result_json(run_search(req)))
 
 
+def public_origin() -> str:
+    """The origin absolute links name: the configured public URL; else the request's own when its
+    Host names loopback or the very address served (a client may send any Host, so no other
+    name is ever taken from it); else none ("": the links stay relative)."""
+    settings = get_settings()
+    if settings.public_url:
+        return settings.public_url.rstrip("/")
+    host = urlsplit("//" + request.host).hostname or ""
+    served = settings.host not in ("0.0.0.0", "::", "") and host == settings.host.strip("[]").lower()
+    return request.host_url.rstrip("/") if views.is_loopback(host) or served else ""
+
+
 @bp.get("/opensearch.xml")
 def opensearch() -> Response:
+    origin = public_origin()
     body = render_template(
         "opensearch.xml",
-        search_url=url_for("search.index", _external=True),
-        api_url=url_for("search.api_search", _external=True),
+        search_url=origin + url_for("search.index"),
+        api_url=origin + url_for("search.api_search"),
     )
     return Response(body, mimetype="application/opensearchdescription+xml")
 

@@ -4,6 +4,12 @@ Each function takes the current :class:`SearchRequest`, changes a copy, and retu
 from ``to_args()``. Any change resets the page to 1 (except :func:`page_url`). The endpoint
 defaults to the current request's endpoint and view args, so the same helpers serve the search
 page, the entity page and their JSON twins.
+
+A link per facet value repeats the whole state, so a page choosing N values would be O(N²) in
+size. Past ``COMPACT_ABOVE`` chosen values (:func:`compact`) a page holds its state once, in one
+form, and each facet value and chip is a button of that form naming only its change
+(``toggle.<facet>``, ``exclude.<facet>``, ``remove.<facet>``); :func:`redirect_changes` applies
+the change and redirects to the permalink of the result, on any page.
 """
 
 from __future__ import annotations
@@ -13,9 +19,13 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import g, request, url_for
+from flask import Flask, g, redirect, request, url_for
+from werkzeug.wrappers import Response
 
 from quarry.index.api import FACETS, SearchRequest
+
+COMPACT_ABOVE = 12  # facet values chosen, from which facet values and chips are buttons
+CHANGES = ("toggle", "exclude", "remove")
 
 
 def _copy(req: SearchRequest) -> SearchRequest:
@@ -176,3 +186,50 @@ def result_set_args(req: SearchRequest) -> list[tuple[str, str]]:
     for its exports, its network and the evidence of its links."""
     return [(k, v) for k, v in req.to_args()
             if k not in ("page", "size") and not k.startswith(("fl.", "fq."))]  # fmt: skip
+
+# -- pages with many values chosen: the state once, the changes as buttons --------------------
+
+
+def compact(req: SearchRequest) -> bool:
+    """True when the request chooses so many values that each link repeating the state would
+    make the page grow with their square."""
+    chosen = sum(map(len, req.filters.values())) + sum(map(len, req.excludes.values())) + len(req.within)
+    return chosen > COMPACT_ABOVE
+
+
+def change(kind: str, facet: str, value: str) -> tuple[str, str]:
+    """A button's name and value: the one change it makes to the state."""
+    return f"{kind}.{facet}", value
+
+
+def apply_changes(args: list[tuple[str, str]]) -> list[tuple[str, str]] | None:
+    """The arguments with their changes applied as :func:`toggle_url`, :func:`exclude_url` and
+    :func:`remove_url` apply them (and the page reset); None when they hold no change."""
+    changes = [(k, v) for k, v in args if k.partition(".")[0] in CHANGES and k.partition(".")[2] in FACETS]
+    if not changes:
+        return None
+    out = [(k, v) for k, v in args if k != "page" and (k, v) not in changes]
+    for key, value in changes:
+        kind, _, facet = key.partition(".")
+        keep, drop = ("f." + facet, value), ("x." + facet, value)
+        if kind == "exclude":
+            keep, drop = drop, keep
+        had = keep in out
+        out = [a for a in out if a not in (keep, drop)]
+        if kind != "remove" and not had:
+            out.append(keep)
+    return out
+
+
+def redirect_changes() -> Response | None:
+    """A GET carrying a change button's argument: 303 to the permalink of the changed state."""
+    if request.method != "GET":
+        return None
+    changed = apply_changes(list(request.args.items(multi=True)))
+    if changed is None:
+        return None
+    return redirect(request.path + ("?" + urlencode(changed) if changed else ""), code=303)
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(redirect_changes)

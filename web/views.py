@@ -7,7 +7,9 @@ annotated paragraphs become markup built from escaped text segments.
 
 from __future__ import annotations
 
+import ipaddress
 import math
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -60,12 +62,14 @@ def facet_dicts(result: SearchResult, **kw: Any) -> list[dict[str, Any]]:
     """Every facet in FACETS order as plain dicts, with toggle/exclude URLs per value."""
     req = result.request
     by_name = {f.name: f for f in result.facets}
+    compact = urls.compact(req)
     out = []
     for name, label in FACETS.items():
         facet = by_name.get(name)
         values = []
         shown = facet.values if facet else []
-        links = urls.facet_value_urls(req, name, [v.value for v in shown], **kw)
+        links = (urls.facet_value_urls(req, name, [v.value for v in shown], **kw) if not compact
+                 else [(None, None)] * len(shown))  # fmt: skip
         for v, (toggle, exclude) in zip(shown, links, strict=True):
             values.append(
                 {
@@ -78,6 +82,9 @@ def facet_dicts(result: SearchResult, **kw: Any) -> list[dict[str, Any]]:
                     "excluded": v.excluded or v.value in req.excludes.get(name, []),
                     "toggle_url": toggle,
                     "exclude_url": exclude,
+                    # with many values chosen: buttons of the page's one state form
+                    "toggle_change": urls.change("toggle", name, v.value),
+                    "exclude_change": urls.change("exclude", name, v.value),
                 }
             )
         limit = req.facet_limits.get(name)
@@ -106,6 +113,7 @@ def chips(result: SearchResult, **kw: Any) -> list[dict[str, Any]]:
     """The active filters (included and excluded values, date range), each removable."""
     req = result.request
     labels = {(f.name, v.value): v.label for f in result.facets for v in f.values}
+    compact = urls.compact(req)
     out = []
     for kind, source in (("include", req.filters), ("exclude", req.excludes)):
         for name in FACETS:
@@ -120,7 +128,8 @@ def chips(result: SearchResult, **kw: Any) -> list[dict[str, Any]]:
                         "value": value,
                         "label": label,
                         "kind": kind,
-                        "remove_url": urls.remove_url(req, name, value, **kw),
+                        "remove_url": None if compact else urls.remove_url(req, name, value, **kw),
+                        "remove_change": urls.change("remove", name, value),
                     }
                 )
     for name, value in req.within:
@@ -177,6 +186,8 @@ def histogram_svg(
     bins = _fill_months(bins)
     if not bins:
         return Markup("")
+    # with many values chosen each bar's link would repeat them all: the date form narrows then
+    linked = not urls.compact(req)
     width, height, axis = 800.0, 120.0, 18.0
     step = width / len(bins)
     peak = max(b.count for b in bins) or 1
@@ -192,13 +203,13 @@ def histogram_svg(
         h = max(1.0, b.count / peak * height) if b.count else 0.0
         tip = f"{month_label(b.month)}: {b.count:,} article{'s' if b.count != 1 else ''}"
         cls = "bar sel" if b.month in selected else "bar"
-        parts.append(
-            f'<a href="{escape(urls.month_url(req, b.month, **kw))}" aria-label="{escape(tip)}">'
-            f'<rect class="hit" x="{x:.2f}" y="0" width="{step:.2f}" height="{height:.0f}">'
-            f"<title>{escape(tip)}</title></rect>"
-            f'<rect class="{cls}" x="{x + step * 0.1:.2f}" y="{height - h:.2f}" '
-            f'width="{max(step * 0.8, 0.5):.2f}" height="{h:.2f}"><title>{escape(tip)}</title></rect></a>'
-        )
+        bar = (f'<rect class="hit" x="{x:.2f}" y="0" width="{step:.2f}" height="{height:.0f}">'
+               f"<title>{escape(tip)}</title></rect>"
+               f'<rect class="{cls}" x="{x + step * 0.1:.2f}" y="{height - h:.2f}" '
+               f'width="{max(step * 0.8, 0.5):.2f}" height="{h:.2f}"><title>{escape(tip)}</title></rect>')  # fmt: skip
+        if linked:
+            bar = f'<a href="{escape(urls.month_url(req, b.month, **kw))}" aria-label="{escape(tip)}">{bar}</a>'
+        parts.append(bar)
         year, month = b.month[:4], b.month[5:7]
         if (month == "01" or i == 0) and int(year) % years_every == 0:
             parts.append(
@@ -206,6 +217,17 @@ def histogram_svg(
             )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def is_loopback(host: str) -> bool:
+    """A host name or address that can only mean this machine."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def is_web_url(value: Any) -> bool:
@@ -241,11 +263,31 @@ def annotated_paragraphs(
     return out
 
 
+# control characters, and the direction overrides, embeddings and isolates that display text in
+# another order than it is stored ("Original URL" could read as another address)
+_SPOOFING = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape_code(m: re.Match) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(value: Any) -> Any:
+    """Every value a template prints (Jinja's ``finalize``): a stored title, URL, author or
+    facet value has its control and direction characters shown as escapes (``\\u202e``);
+    markup already built (a snippet, an annotated paragraph) is left as it is."""
+    if isinstance(value, str) and not isinstance(value, Markup) and not value.isprintable():
+        return _SPOOFING.sub(_escape_code, value)  # (printable text, nearly all of it, has none)
+    return value
+
+
 def _context() -> dict[str, Any]:
     return {"archive_health": health, "live_links": get_settings().live_links}
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.finalize = visible
     app.context_processor(_context)
     # globals, not context: imported macros (_results.html) see globals only
     app.jinja_env.globals.update(FACETS=FACETS, SORTS=SORTS, PAGE_SIZES=PAGE_SIZES)

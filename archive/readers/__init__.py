@@ -28,18 +28,46 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _JSON_ARRAY = re.compile(rb"\[\s*[{\]]")
 
 
-def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Every file under the given paths (folders recursively, sorted, hidden files left out)."""
+def iter_files(paths: Iterable[Path], follow_symlinks: bool = False) -> Iterator[Path | Problem]:
+    """Every file under the given paths (folders recursively, sorted, hidden files left out).
+
+    A symbolic link met inside a folder is not followed (it could publish a private file from
+    anywhere on the machine): it comes back as a skipped :class:`Problem` naming where it
+    points, unless ``follow_symlinks``. A path given itself is read even when it is a link: the
+    researcher named it. Followed links never make the walk go round in circles."""
     for path in paths:
         path = Path(path)
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if not name.startswith(".") and name not in _SKIP_NAMES:
-                        yield Path(root) / name
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        seen = {os.path.realpath(path)}
+        for root, dirs, files in os.walk(path, followlinks=follow_symlinks):
+            seen.add(os.path.realpath(root))
+            names = sorted(d for d in dirs if not d.startswith("."))
+            dirs[:] = []
+            for name in names:
+                sub = Path(root) / name
+                if not sub.is_symlink():
+                    dirs.append(name)
+                elif not follow_symlinks:
+                    yield _link_skipped(sub)
+                elif os.path.realpath(sub) not in seen:  # a link back up the tree: once is enough
+                    seen.add(os.path.realpath(sub))
+                    dirs.append(name)
+            for name in sorted(files):
+                if name.startswith(".") or name in _SKIP_NAMES:
+                    continue
+                found = Path(root) / name
+                yield found if follow_symlinks or not found.is_symlink() else _link_skipped(found)
+
+
+def _link_skipped(link: Path) -> Problem:
+    try:
+        target = os.readlink(link)
+    except OSError:
+        target = "?"
+    return Problem(str(link), f"symbolic link to {target}, not followed (--follow-symlinks follows links)",
+                   skipped=True, kind="symbolic link")  # fmt: skip
 
 
 def _head(path: Path, size: int = 8192) -> tuple[bytes, bool]:

@@ -11,6 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+# one record of an export (a JSON Lines line, a CSV row, an item of a JSON array): a long article
+# is a few hundred KB; a record over this is refused, and read past without being held
+MAX_RECORD_BYTES = 8_000_000
 
 
 @dataclass
@@ -38,6 +41,12 @@ class Problem:
         return f"{self.where}: {self.reason}"
 
 
+def too_large(source: str, what: str, size: int, limit: int, **where) -> Problem:
+    """A record refused for its size (it was read past, never held whole)."""
+    return Problem(source, f"{what}: a record of {size / 1e6:,.0f} MB, over the {limit / 1e6:,.0f} MB limit for "
+                   "one record", kind="record too large", **where)  # fmt: skip
+
+
 def place(source: str, member: str | None = None, offset: int | None = None) -> str:
     """Where a document is: its file, the member inside it, the byte offset (or line number)."""
     where = source
@@ -54,7 +63,9 @@ class ReadOptions:
 
     field_map: dict[str, str] = field(default_factory=dict)  # export column -> Article field
     max_bytes: int = MAX_FILE_BYTES
+    max_record_bytes: int = MAX_RECORD_BYTES  # characters, strictly: near enough for a limit
     format: str | None = None  # force a format instead of detecting it
+    follow_symlinks: bool = False  # follow symbolic links met inside the folders given
     # told the byte position reading has reached in the file being read (a progress display)
     progress: Callable[[int], None] | None = field(default=None, compare=False, repr=False)
 

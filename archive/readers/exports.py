@@ -12,13 +12,14 @@ import csv
 import gzip
 import io
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 from ..model import RawDocument
-from .base import Problem, ReadOptions
+from .base import Problem, ReadOptions, too_large
 
 csv.field_size_limit(64 * 1024 * 1024)
 
@@ -43,9 +44,11 @@ def read_jsonl(path: Path, options: ReadOptions) -> Iterator[RawDocument | Probl
     source = str(path)
     with _open_text(path) as (fh, raw):
         lineno = 0
+        limit = options.max_record_bytes
         while True:
             try:
-                line = fh.readline()
+                line = fh.readline(limit + 1)
+                size = len(line) + (_skip_line(fh) if len(line) > limit else 0)
             except (OSError, EOFError) as exc:
                 yield Problem(source, f"damaged file after line {lineno}: {exc}", offset=lineno,
                               kind="damaged file")  # fmt: skip
@@ -54,9 +57,12 @@ def read_jsonl(path: Path, options: ReadOptions) -> Iterator[RawDocument | Probl
                 return
             lineno += 1
             options.reached(raw.tell())
+            where = {"member": f"line {lineno}", "offset": lineno}
+            if size > limit:
+                yield too_large(source, f"line {lineno}", size, limit, **where)
+                continue
             if not line.strip():
                 continue
-            where = {"member": f"line {lineno}", "offset": lineno}
             try:
                 record = json.loads(line)
             except ValueError as exc:
@@ -81,13 +87,17 @@ def read_csv(path: Path, options: ReadOptions) -> Iterator[RawDocument | Problem
             or sample.count("\t") > sample.count(",")
             else ","
         )
-        reader = csv.DictReader(fh, delimiter=delimiter)
+        lines = _BoundedLines(fh, options.max_record_bytes)
+        reader = csv.DictReader(lines, delimiter=delimiter)
         row_no = 0
         try:
-            for row in reader:
+            for row in _rows(reader, lines):
                 row_no += 1
                 options.reached(raw.tell())
                 where = {"member": f"row {row_no}", "offset": row_no}
+                if isinstance(row, int):
+                    yield too_large(source, f"row {row_no}", row, lines.limit, **where)
+                    continue
                 if None in row:  # more cells than header columns
                     extra = row.pop(None)
                     if extra and any(x.strip() for x in extra):
@@ -98,6 +108,59 @@ def read_csv(path: Path, options: ReadOptions) -> Iterator[RawDocument | Problem
                                   format="csv", **where)  # fmt: skip
         except (csv.Error, OSError, EOFError) as exc:
             yield Problem(source, f"damaged CSV after row {row_no}: {exc}", offset=row_no, kind="damaged CSV")
+
+
+def _skip_line(fh: io.TextIOWrapper) -> int:
+    """Read past the rest of a line without holding it; how many characters it had."""
+    skipped = 0
+    while True:
+        chunk = fh.readline(_CHUNK)
+        skipped += len(chunk)
+        if not chunk or chunk.endswith("\n"):
+            return skipped
+
+
+class _RowTooLarge(Exception):
+    pass
+
+
+class _BoundedLines:
+    """A CSV file's lines for ``csv.reader``, never one row of more than ``limit`` characters:
+    past it the rest of the physical line is read past and the row refused."""
+
+    def __init__(self, fh: io.TextIOWrapper, limit: int):
+        self.fh, self.limit = fh, limit
+        self.row_size = 0  # characters of the row being read
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self.fh.readline(self.limit + 1)
+        if not line:
+            raise StopIteration
+        self.row_size += len(line)
+        if self.row_size > self.limit:
+            if not line.endswith("\n"):
+                self.row_size += _skip_line(self.fh)
+            raise _RowTooLarge
+        return line
+
+
+def _rows(reader: csv.DictReader, lines: _BoundedLines) -> Iterator[dict | int]:
+    """The rows of a CSV file; a row over the limit comes as its size instead, and reading goes
+    on at the next line with a fresh reader (the header kept)."""
+    while True:
+        lines.row_size = 0
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except _RowTooLarge:
+            yield lines.row_size
+            reader = csv.DictReader(lines, fieldnames=reader.fieldnames, delimiter=reader.reader.dialect.delimiter)
+            continue
+        yield row
 
 
 # -- JSON documents ------------------------------------------------------------------------------
@@ -127,7 +190,24 @@ def read_json(path: Path, options: ReadOptions) -> Iterator[RawDocument | Proble
             return
         yield Problem(source, f"not valid JSON ({exc})", kind="not valid JSON")
         return
-    yield from _document_records(doc, source, options.field_map)
+    for item in _document_records(doc, source, options.field_map):
+        size = _size(item.record) if isinstance(item, RawDocument) else 0
+        if size > options.max_record_bytes:  # held already (the document is), but not taken
+            what = item.member or "the document"
+            yield too_large(source, what, size, options.max_record_bytes, member=item.member, offset=item.offset)
+        else:
+            yield item
+
+
+def _size(value: Any) -> int:
+    """About how many characters a decoded JSON value holds (its strings, keys and all)."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(len(str(k)) + _size(v) for k, v in value.items())
+    if isinstance(value, list):
+        return sum(_size(v) for v in value)
+    return 8
 
 
 def _document_records(doc: Any, source: str, field_map: dict[str, str]) -> Iterator[RawDocument | Problem]:
@@ -241,9 +321,16 @@ def _array_items(
         except ValueError as exc:
             complete, error = False, exc
         if not complete:
-            if not eof and len(buf) - pos <= options.max_bytes:  # the item goes on past the buffer
-                more = fh.read(max(_CHUNK, len(buf) - pos))
+            held = len(buf) - pos
+            if not eof and held <= options.max_record_bytes:  # it goes on past the buffer
+                more = fh.read(max(_CHUNK, min(held, options.max_record_bytes + 1 - held)))
                 buf, pos, eof = buf[pos:] + more, 0, not more
+                continue
+            if not eof:  # too large to hold: read past it, and go on with the next item
+                size, buf, pos = _skip_value(fh, buf, pos)
+                n += 1
+                yield too_large(source, f"item {n}", size, options.max_record_bytes, member=f"item {n}", offset=n)
+                eof = not buf
                 continue
             yield Problem(source, f"damaged JSON at item {n + 1} ({error}); the items before it are read",
                           member=f"item {n + 1}", offset=n + 1, kind="damaged JSON")  # fmt: skip
@@ -259,6 +346,42 @@ def _array_items(
                       kind="JSON document without records")  # fmt: skip
     elif others:
         yield _not_records(source, "item", others, n)
+
+
+_VALUE_MARKS = re.compile(r'["\\\[\]{},]')
+
+
+def _skip_value(fh: io.TextIOWrapper, buf: str, pos: int) -> tuple[int, str, int]:
+    """Read past the JSON value starting at ``buf[pos]`` without holding it (its strings, brackets
+    and escapes followed chunk by chunk); its size in characters, and the buffer and position just
+    after it (an empty buffer at the end of the file)."""
+    depth, in_string, size, escaped_at = 0, False, 0, -1
+    while buf:
+        for m in _VALUE_MARKS.finditer(buf, pos):
+            at, ch = m.start(), m.group()
+            if at == escaped_at:
+                continue
+            if in_string:
+                if ch == "\\":
+                    escaped_at = at + 1
+                in_string = ch != '"'
+                continue
+            end = None
+            if ch == '"':
+                in_string = True
+            elif ch in "[{":
+                depth += 1
+            elif ch in "]}":
+                depth -= 1
+                end = at + 1 if depth == 0 else at if depth < 0 else None  # < 0: the array's own
+            elif depth == 0:  # a comma after a plain value
+                end = at
+            if end is not None:
+                return size + end - pos, buf, end
+        size += len(buf) - pos
+        escaped_at = escaped_at - len(buf) if escaped_at >= len(buf) else -1
+        buf, pos = fh.read(_CHUNK), 0
+    return size, "", 0
 
 
 def _what(value: Any) -> str:
