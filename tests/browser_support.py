@@ -5,6 +5,7 @@
   the reason (no Playwright package, no Chromium binary, Chromium will not start).
 * :class:`PageWatch` records what a page did that it should not have: console messages, dialogs,
   uncaught errors, Content-Security-Policy violations and requests to anything but the server.
+* :func:`axe_violations` runs axe-core (axe-playwright-python bundles it) on a page.
 """
 
 from __future__ import annotations
@@ -63,6 +64,19 @@ def launch_chromium(playwright: Any) -> Any:
     except Exception as exc:  # noqa: BLE001 - any launch failure means "no usable browser"
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         pytest.skip(f"Chromium at {path} could not be started: {first}")
+
+
+def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """What axe-core reports on ``page`` with one of ``impacts``, one line per rule (the rule, its
+    impact, what it asks, the first elements); skips when axe-playwright-python is absent."""
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python is absent")
+    found = axe.Axe().run(page).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {v['help']}: {[n['target'] for n in v['nodes']][:4]}"
+            for v in found if v.get("impact") in impacts]  # fmt: skip
+
+
+def serious_axe_violations(page: Any) -> list[str]:
+    return axe_violations(page)
 
 
 class LiveServer:
