@@ -257,7 +257,8 @@ def test_year_labels_never_overlap(browser, timeline, width, capsys):
             assert boxes, url
             for (_, right, _, a), (left, _, _, b) in itertools.pairwise(boxes):
                 assert right + 2 <= left, (width, url, a, b)
-            assert all(chart["x"] <= lft and rgt <= chart["x"] + chart["width"] + 0.5 for lft, rgt, _, _ in boxes)
+            assert all(chart["x"] <= lft and rgt <= chart["x"] + chart["width"] + 0.5 for lft, rgt, _, _ in boxes), (
+                url, chart, boxes)
             assert min(h for *_, h, _ in boxes) >= 10, "year labels too small to read"
             screenshot(page, f"histogram-{width}{'-' + str(len(boxes)) if url != '/' else ''}.png", capsys)
         assert page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0

@@ -169,3 +169,23 @@ def test_clear_all_filters_whenever_anything_narrows(client):
         html = client.get(url).get_data(as_text=True)
         assert f'<li class="clear-all"><a href="{cleared}">Clear all filters</a>' in html, url
     assert "Clear all filters" not in client.get("/?q=group&sort=oldest&fs.year=count").get_data(as_text=True)
+
+
+def test_a_search_within_a_collection_says_so_and_can_leave_it(archive_copy):
+    from quarry.archive.annotations import AnnotationsDB
+    from quarry.web import create_app
+    from quarry.web.settings import Settings
+
+    client = create_app(Settings(data_dir=archive_copy), {"TESTING": True}).test_client()
+    ids = [h["id"] for h in client.get("/api/search?q=group").get_json()["results"]][:2]
+    with AnnotationsDB.open(archive_copy) as db:
+        coll = db.collections.create("Two <b>sources</b>", ids, query="q=group")
+    for url in (f"/?collection={coll.id}", f"/network?collection={coll.id}"):
+        html = client.get(url).get_data(as_text=True)
+        assert '<span class="chip-value">Two &lt;b&gt;sources&lt;/b&gt;</span>' in html, url
+        assert 'aria-label="Remove filter In collection Two &lt;b&gt;sources&lt;/b&gt;"' in html, url
+    html = client.get(f"/?collection={coll.id}&q=qqzxv").get_data(as_text=True)
+    assert "<strong>Only the articles of this collection</strong>: without it, 0 articles" in html
+    page = client.get(f"/collection/{coll.id}?q=qqzxv").get_data(as_text=True)
+    assert f'<li class="clear-all"><a href="/collection/{coll.id}">Clear all filters</a>' in page
+    assert "<strong>The search words “qqzxv”</strong>: without it, 2 articles" in page

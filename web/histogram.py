@@ -30,7 +30,7 @@ WIDTH, HEIGHT, AXIS = 800.0, 120.0, 34.0
 # (font size in the drawing's units, baseline below the bars) of each set of year labels; the
 # narrow set is drawn at 26 units: about 11.6 px when the drawing is 358 px wide (a 390 px phone)
 TICKS = {"wide": (12.0, 16.0), "narrow": (26.0, 30.0)}
-DIGIT_EM = 0.62  # a digit's width in ems, a little more than system fonts' 0.55-0.6
+DIGIT_EM = 0.68  # a digit's width in ems, a little more than system fonts' (DejaVu Sans: 0.64)
 GAP_EM = 1.0  # at least this much room between two labels
 MAX_MONTHS = 1200
 

@@ -183,9 +183,9 @@ def clear_url(req: SearchRequest, keep_query: bool = True, **kw: Any) -> str:
     """The same search without any filter, exclusion, date range, ``in.`` restriction, collection
     or facet value search (and without its query when ``keep_query`` is false: a search within a
     collection); the order, page size and facet settings stay."""
+    words = {} if keep_query else {"q": "", "as_typed": (), "sort": "newest" if req.sort == "relevance" else req.sort}
     return change_url(req, filters={}, excludes={}, date_from=None, date_to=None, within=(), collection=None,
-                      facet_filters={}, q=req.q if keep_query else "", as_typed=req.as_typed if keep_query else (),
-                      **kw)  # fmt: skip
+                      facet_filters={}, **words, **kw)  # fmt: skip
 
 
 def hidden_args(req: SearchRequest, drop: Iterable[str] = ()) -> list[tuple[str, str]]:

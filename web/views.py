@@ -18,6 +18,7 @@ from quarry.archive.model import ENTITY_TYPES
 from quarry.index.api import FACETS, PAGE_SIZES, SORTS, SearchResult
 
 from . import urls
+from .annotations import readable_db
 from .engine import get_settings, health
 
 MONTHS = (
@@ -115,7 +116,8 @@ def facet_dicts(result: SearchResult, **kw: Any) -> list[dict[str, Any]]:
 
 
 def chips(result: SearchResult, **kw: Any) -> list[dict[str, Any]]:
-    """The active filters (included and excluded values, date range), each removable."""
+    """The active filters (included and excluded values, ``in.`` restrictions, a collection, the
+    date range), each removable."""
     req = result.request
     labels = {(f.name, v.value): v.label for f in result.facets for v in f.values}
     out = []
@@ -145,6 +147,19 @@ def chips(result: SearchResult, **kw: Any) -> list[dict[str, Any]]:
                 "label": month_label(value) if name == "month" else value,
                 "kind": "include",
                 "remove_url": urls.change_url(req, within=rest, **kw),
+            }
+        )
+    if req.collection:  # a search restricted to a collection's articles (``collection=<id>``)
+        db = readable_db()
+        found = db.collections.get(req.collection) if db is not None else None
+        out.append(
+            {
+                "facet": "collection",
+                "facet_label": "In collection",
+                "value": req.collection,
+                "label": found.name if found else req.collection,
+                "kind": "include",
+                "remove_url": urls.change_url(req, collection=None, **kw),
             }
         )
     if req.date_from or req.date_to:
