@@ -165,13 +165,15 @@ def test_the_first_result_is_two_tab_presses_away_and_before_the_facets(browser,
         assert stops.count("histogram") == 1  # the whole chart is one tab stop
         with capsys.disabled():
             print(f"\n{kind} at {width} px: the first result after {len(stops)} Tab presses without the skip link")
-        page.goto(urls[kind])  # the second skip link: the dates and facets
+        page.goto(urls[kind])  # the second skip link: the sidebar (an entity's associated names first)
         page.keyboard.press("Tab")
         page.keyboard.press("Tab")
-        assert page.evaluate(WHERE_JS) == "skip: Skip to dates and facets"
+        beside = "associated names, dates and facets" if kind == "entity" else "dates and facets"
+        assert page.evaluate(WHERE_JS) == f"skip: Skip to {beside}"
         page.keyboard.press("Enter")
         page.keyboard.press("Tab")
-        assert page.evaluate("() => document.activeElement.id") == "from"
+        first = "() => document.activeElement.closest('#refine .associated') ? 'associated' : document.activeElement.id"
+        assert page.evaluate(first) == ("associated" if kind == "entity" else "from")
         assert watch.problems() == {}
     finally:
         watch.context.close()
