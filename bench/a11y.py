@@ -85,10 +85,19 @@ def pages(server: LiveServer, query: str) -> dict[str, str]:
     return out
 
 
-def tabs_to_first_result(page, limit: int) -> tuple[int | None, dict[str, int]]:
-    """Tab presses from load until the first result has focus (None: not within ``limit``)."""
+def tabs_to_first_result(page, limit: int, skip: bool = False) -> tuple[int | None, dict[str, int]]:
+    """Tab presses from load until the first result has focus (None: not within ``limit``); with
+    ``skip``, Enter on the first stop when it is a skip link (the Tab presses after it count)."""
     spent: dict[str, int] = {}
-    for n in range(1, limit + 1):
+    start = 1
+    if skip:
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.matches('a.skip')"):
+            page.keyboard.press("Enter")
+            spent["skip link"], start = 1, 2
+        else:
+            page.goto(page.url)
+    for n in range(start, limit + 1):
         page.keyboard.press("Tab")
         where = page.evaluate(WHERE_JS)
         if where == "first":
@@ -124,16 +133,19 @@ def main() -> None:
         urls = pages(server, args.query)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-            print("Tab presses from page load to the first result (spent elsewhere first):")
+            print("Tab presses from page load to the first result (spent elsewhere first), without and with")
+            print("Enter on the first stop when it is a skip link:")
             for width in (1280, 390):
                 context = browser.new_context(viewport={"width": width, "height": 900}, base_url=server.url)
                 page = context.new_page()
                 for name in ("search", "collection", "entity"):
                     if name not in urls:
                         continue
-                    page.goto(urls[name])
-                    n, spent = tabs_to_first_result(page, args.limit)
-                    print(f"  {width:>4} px  {name:<11} {n if n is not None else f'> {args.limit}':>6}  {spent}")
+                    for skip in (False, True):
+                        page.goto(urls[name])
+                        n, spent = tabs_to_first_result(page, args.limit, skip)
+                        shown = n if n is not None else f"> {args.limit}"
+                        print(f"  {width:>4} px  {name:<11} {'skip link' if skip else 'Tab only':<9} {shown:>6}  {spent}")
                 context.close()
             print("\naxe-core violations (impact, rule, elements), 1280 px:")
             context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server.url)
