@@ -19,17 +19,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from browser_support import CHROMIUM_ARGS, LiveServer, chromium_path  # noqa: E402
-
-FIRST_RESULT = "ol.hits li.hit h3 a"
-WHERE_JS = """() => {
-  const el = document.activeElement;
-  if (!el || el === document.body) return 'body';
-  if (el === document.querySelector('FIRST')) return 'first';
-  if (el.closest('.timeline')) return 'histogram';
-  if (el.closest('#facets')) return 'facets';
-  return 'other';
-}""".replace("FIRST", FIRST_RESULT)
+from browser_support import CHROMIUM_ARGS, LiveServer, chromium_path, focus_is_on  # noqa: E402
 
 
 def prepare(data_dir: Path, server: LiveServer) -> None:
@@ -99,8 +89,8 @@ def tabs_to_first_result(page, limit: int, skip: bool = False) -> tuple[int | No
             page.goto(page.url)
     for n in range(start, limit + 1):
         page.keyboard.press("Tab")
-        where = page.evaluate(WHERE_JS)
-        if where == "first":
+        where = focus_is_on(page)
+        if where == "first result":
             return n, spent
         spent[where] = spent.get(where, 0) + 1
     return None, spent

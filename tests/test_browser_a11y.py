@@ -22,28 +22,15 @@ from datetime import date
 from urllib.parse import quote
 
 import pytest
-from browser_support import LiveServer, PageWatch, axe_violations
+from browser_support import LiveServer, PageWatch, axe_violations, focus_is_on
+from network_fixture import store_and_index
 from test_browser import query_of, screenshot
 
-from quarry.archive.datadir import DataDir
 from quarry.archive.model import Article, text_hash
-from quarry.archive.store import Store
-from quarry.index.build import build_index
 from quarry.web.settings import Settings
 
 pytestmark = pytest.mark.browser
-FIRST_RESULT = "ol.hits li.hit h3 a"
 WIDTHS = (1280, 390)
-# where the focus is, in words the tests compare
-WHERE_JS = """() => {
-  const el = document.activeElement;
-  if (!el || el === document.body) return 'body';
-  if (el === document.querySelector('ol.hits li.hit h3 a')) return 'first result';
-  if (el.closest('svg.histogram')) return 'histogram';
-  if (el.closest('#facets')) return 'facets';
-  if (el.matches('a.skip')) return 'skip: ' + el.textContent.trim();
-  return 'other';
-}"""
 
 
 def _serve(data):
@@ -107,16 +94,7 @@ def _timeline_articles() -> list[Article]:
 
 @pytest.fixture(scope="module")
 def timeline(tmp_path_factory):
-    data = DataDir(tmp_path_factory.mktemp("timeline") / "data")
-    store = Store(data.store)
-    try:
-        with store.transaction():
-            for article in _timeline_articles():
-                store.put(article)
-    finally:
-        store.close()
-    build_index(data)
-    server = _serve(data.root)
+    server = _serve(store_and_index(tmp_path_factory.mktemp("timeline") / "data", _timeline_articles()))
     yield server
     server.stop()
 
@@ -132,7 +110,7 @@ def _tab_to_first_result(page, limit: int = 200) -> list[str]:
     stops = []
     for _ in range(limit):
         page.keyboard.press("Tab")
-        stops.append(page.evaluate(WHERE_JS))
+        stops.append(focus_is_on(page))
         ring = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
                                         return s.outlineStyle !== 'none' || document.activeElement.closest('svg') !== null; }""")
         assert ring, f"no focus ring on stop {len(stops)}: {stops[-1]}"
@@ -153,11 +131,11 @@ def test_the_first_result_is_two_tab_presses_away_and_before_the_facets(browser,
         page = watch.new_page()
         page.goto(urls[kind])
         page.keyboard.press("Tab")
-        assert page.evaluate(WHERE_JS) == "skip: Skip to results"
+        assert focus_is_on(page) == "skip: Skip to results"
         assert page.locator("a.skip").first.is_visible()  # shown when focused
         page.keyboard.press("Enter")
         page.keyboard.press("Tab")
-        assert page.evaluate(WHERE_JS) == "first result"  # two Tab presses and Enter
+        assert focus_is_on(page) == "first result"  # two Tab presses and Enter
 
         page.goto(urls[kind])
         stops = _tab_to_first_result(page)
@@ -169,7 +147,7 @@ def test_the_first_result_is_two_tab_presses_away_and_before_the_facets(browser,
         page.keyboard.press("Tab")
         page.keyboard.press("Tab")
         beside = "associated names, dates and facets" if kind == "entity" else "dates and facets"
-        assert page.evaluate(WHERE_JS) == f"skip: Skip to {beside}"
+        assert focus_is_on(page) == f"skip: Skip to {beside}"
         page.keyboard.press("Enter")
         page.keyboard.press("Tab")
         first = "() => document.activeElement.closest('#refine .associated') ? 'associated' : document.activeElement.id"
@@ -198,7 +176,7 @@ def test_the_histogram_is_one_control(browser, timeline, capsys):
         assert stops.count("histogram") == 1
         for _ in range(2):  # back from the first result, past the chart's keys hint, to the chart
             page.keyboard.press("Shift+Tab")
-            if page.evaluate(WHERE_JS) == "histogram":
+            if focus_is_on(page) == "histogram":
                 break
         assert _focused_month(page) == months[-1]  # no month chosen: the latest
         readout = page.locator("[data-histogram-readout]")
@@ -215,7 +193,7 @@ def test_the_histogram_is_one_control(browser, timeline, capsys):
             assert _focused_month(page) == month, key
         screenshot(page, "histogram-focused.png", capsys)
         page.keyboard.press("Tab")
-        assert page.evaluate(WHERE_JS) != "histogram"  # Tab leaves the chart
+        assert focus_is_on(page) != "histogram"  # Tab leaves the chart
         page.keyboard.press("Shift+Tab")
         assert _focused_month(page) == months[-2]  # and comes back where it was
         page.keyboard.press("Enter")
