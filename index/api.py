@@ -21,6 +21,7 @@ from typing import Any, Protocol, runtime_checkable
 from quarry.archive.model import Article
 
 from .aliases import AliasExpansion
+from .explain import Relaxed
 from .request import (
     DEFAULT_FACET_LIMIT,
     DEFAULT_PAGE_SIZE,
@@ -43,7 +44,6 @@ MIN_TOGETHER = 3
 ASSOCIATION_MEASURE = "log-likelihood (G²)"  # how co-occurring names are ranked and links weighed
 NETWORK_PER_TYPE = 12  # people, organisations and places each, in a network by default
 MAX_NETWORK_PER_TYPE = 40
-
 DEFAULT_REQUEST_DEADLINE = 5.0  # seconds after which a search stops and answers with what it has
 
 __all__ = [
@@ -52,7 +52,7 @@ __all__ = [
     "EntityView", "ErrorKind", "Facet", "FacetValue", "Health", "HistogramBin", "Hit", "IdList", "Mark",
     "RequestTooLarge", "SearchRequest", "SearchResult",
     "ASSOCIATION_MEASURE", "MAX_NETWORK_PER_TYPE", "MIN_TOGETHER", "NETWORK_PER_TYPE", "Associated", "Evidence",
-    "EvidenceArticle", "Network", "NetworkEdge", "NetworkNode", "Passage", "Variant",
+    "EvidenceArticle", "Network", "NetworkEdge", "NetworkNode", "Passage", "Relaxed", "Variant",
 ]  # fmt: skip
 
 
@@ -162,6 +162,9 @@ class SearchResult:
     undated: int = 0  # matching articles without a date (not in the histogram)
     # entity aliases of the query: expanded to their entity's other names, or kept as typed
     expansions: list[AliasExpansion] = field(default_factory=list)
+    # when nothing was found: the query in words, and what each restriction left out
+    understood: str | None = None
+    without: list[Relaxed] = field(default_factory=list)
 
     @property
     def query_refused(self) -> bool:
@@ -183,6 +186,8 @@ class SearchResult:
             "query_refused": self.query_refused,
             "error_kind": self.error_kind.value if self.error_kind else None,
             "expansions": [e.to_json() for e in self.expansions],
+            "understood": self.understood,
+            "without": [r.to_json() for r in self.without],
             "results": [asdict(h) for h in self.hits],
             "facets": {
                 f.name: [

@@ -23,8 +23,8 @@ from quarry.archive.lock import writer_running
 from quarry.archive.model import Article
 from quarry.archive.store import Store, StoreError
 
+from . import explain, filters, ranking
 from . import facets as facet_counts
-from . import filters, ranking
 from .annotated import Annotated
 from .api import (
     DEFAULT_CACHE_SIZE,
@@ -198,7 +198,8 @@ class Archive(ResultSets):
 
     def _select(self, gen: Generation, plan: Plan, deadline: Deadline):
         """The columns (with the researcher's tags), scores, and masks of the result set: ``base``
-        (query and every filter but the facet selections), ``includes`` (per facet) and ``final``."""
+        (query and every filter but the facet selections), ``includes`` (per facet), ``final``,
+        and the query's matches and the collection's mask (None: every article) on their own."""
         req = plan.request
         columns = self._annotated.columns(gen.key, gen.columns)
         qmask, scores = self._match(gen, plan, deadline, columns)
@@ -208,7 +209,7 @@ class Archive(ResultSets):
         if allowed is not None:
             other &= allowed
         base = qmask & other
-        return columns, scores, base, includes, filters.all_of(base, list(includes.values()))
+        return columns, scores, base, includes, filters.all_of(base, list(includes.values())), qmask, allowed
 
     def _search(self, gen: Generation, shown: SearchRequest, deadline: Deadline, result: SearchResult) -> None:
         """The phases of one search, each adding to ``result``."""
@@ -218,7 +219,7 @@ class Archive(ResultSets):
             result.query_error, result.error_kind = plan.error, ErrorKind.BAD_QUERY
         if plan.parsed is not None:
             result.expansions = list(plan.parsed.aliases)
-        columns, scores, base, includes, final = self._select(gen, plan, deadline)
+        columns, scores, base, includes, final, qmask, allowed = self._select(gen, plan, deadline)
         result.total = int(final.sum())
         self._page(gen, plan, scores, final, deadline, result.hits)
         deadline.check()
@@ -230,6 +231,9 @@ class Archive(ResultSets):
         if result.total == 0 and plan.parsed is not None and not plan.error and not annotated:
             deadline.check()
             result.suggestion = suggest(gen, req.q, self._readable_article)
+        if result.total == 0 and not deadline.expired():  # why: the query in words, each filter's cost
+            matched = None if plan.parsed is None else qmask
+            result.understood, result.without = explain.why_nothing(gen.schema, plan, columns, matched, includes, allowed)
 
     def _page(self, gen: Generation, plan: Plan, scores, final: np.ndarray, deadline: Deadline,
               hits: list[Hit]) -> None:  # fmt: skip

@@ -12,9 +12,9 @@ import numpy as np
 from .api import Deadline, Facet, FacetValue, HistogramBin
 from .columns import Columns
 from .filters import all_of
-from .request import DEFAULT_FACET_LIMIT, FACETS, SearchRequest
+from .request import FACETS, SearchRequest
 
-CHRONOLOGICAL = ("year", "month")  # listed newest first, not by count
+CHRONOLOGICAL = ("year", "month")  # by value, listed newest first (other facets: A to Z)
 MAX_HISTOGRAM_MONTHS = 2400
 
 
@@ -38,8 +38,9 @@ def count(columns: Columns, req: SearchRequest, base: np.ndarray, includes: dict
         if needle:
             folded = col.folded_list()
             nonzero = np.asarray([v for v in nonzero if needle in folded[v]], dtype=np.int64)
-        limit = req.facet_limits.get(name, DEFAULT_FACET_LIMIT)
-        shown = top_values(nonzero, counts, limit, chronological=name in CHRONOLOGICAL)
+        limit = req.facet_limit(name)
+        shown = top_values(nonzero, counts, limit, by_value=req.facet_sort(name) == "value",
+                           newest_first=name in CHRONOLOGICAL)  # fmt: skip
         values = [
             FacetValue(col.vocab[v], col.vocab[v], int(counts[v]), col.vocab[v] in selected)
             for v in shown
@@ -57,11 +58,13 @@ def count(columns: Columns, req: SearchRequest, base: np.ndarray, includes: dict
     return facets
 
 
-def top_values(candidates: np.ndarray, counts: np.ndarray, limit: int, chronological: bool) -> list[int]:
-    """The ``limit`` value ids to list: by count (ties in value order), or newest first for
-    dates. Vocabularies are sorted, so a value id orders like its value."""
-    if chronological:
-        return [int(v) for v in np.sort(candidates)[::-1][:limit]]
+def top_values(candidates: np.ndarray, counts: np.ndarray, limit: int, by_value: bool = False,
+               newest_first: bool = False) -> list[int]:  # fmt: skip
+    """The ``limit`` value ids to list: by count (ties in value order), or by value (A to Z,
+    dates newest first). Vocabularies are sorted, so a value id orders like its value."""
+    if by_value:
+        ordered = np.sort(candidates)
+        return [int(v) for v in (ordered[::-1] if newest_first else ordered)[:limit]]
     if len(candidates) > 4 * limit:
         # only the values that can make the top ``limit`` need a full sort
         threshold = np.partition(counts[candidates], len(candidates) - limit)[len(candidates) - limit]

@@ -43,19 +43,31 @@ def masks(columns: Columns, req: SearchRequest,
         if col is None:
             continue
         includes[name] = col.docs_with_any(col.ids_of(values), columns.ndocs)
-    other = np.ones(columns.ndocs, dtype=bool)
+    other = all_of(np.ones(columns.ndocs, dtype=bool), [mask for _, mask in parts(columns, req, within)])
+    return includes, other
+
+
+def parts(columns: Columns, req: SearchRequest,
+          within: tuple[tuple[str, str], ...] = ()) -> list[tuple[tuple[str, str, str], np.ndarray]]:  # fmt: skip
+    """Every restriction but the facet selections, each its own mask keyed (kind, facet,
+    value): each ``within`` pair, each excluded value, the date range (what a search that
+    found nothing reports one by one, :mod:`index.explain`)."""
+    out = []
     for name, value in restrictions(within):
         col = columns.fields[name]
-        other &= col.docs_with_any(col.ids_of([value]), columns.ndocs)
+        out.append((("within", name, value), col.docs_with_any(col.ids_of([value]), columns.ndocs)))
     for name, values in req.excludes.items():
         col = columns.fields.get(name)
-        if col is not None:
-            other &= ~col.docs_with_any(col.ids_of(values), columns.ndocs)
-    if req.date_from:
-        other &= columns.day >= ordinal(req.date_from, start=True)
-    if req.date_to:
-        other &= (columns.day <= ordinal(req.date_to, start=False)) & (columns.day >= 0)
-    return includes, other
+        for value in values if col is not None else ():
+            out.append((("exclude", name, value), ~col.docs_with_any(col.ids_of([value]), columns.ndocs)))
+    if req.date_from or req.date_to:
+        dates = np.ones(columns.ndocs, dtype=bool)
+        if req.date_from:
+            dates &= columns.day >= ordinal(req.date_from, start=True)
+        if req.date_to:
+            dates &= (columns.day <= ordinal(req.date_to, start=False)) & (columns.day >= 0)
+        out.append((("dates", "", f"{req.date_from or ''}..{req.date_to or ''}"), dates))
+    return out
 
 
 def all_of(first: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:

@@ -26,7 +26,7 @@ def top_nodes(columns: Columns, final: np.ndarray, per_type: int) -> list[tuple[
     for etype in ENTITY_TYPES:
         col = columns.fields[etype]
         counts = col.count(final)
-        for vid in top_values(np.flatnonzero(counts), counts, per_type, chronological=False):
+        for vid in top_values(np.flatnonzero(counts), counts, per_type):
             out.append((etype, vid, int(counts[vid])))
     return out
 

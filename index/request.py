@@ -31,6 +31,12 @@ MAX_PAGE = 10_000
 DEFAULT_FACET_LIMIT = 10
 MAX_FACET_LIMIT = 100  # values one facet lists (``fl.<facet>``): more is clamped to this
 MAX_FACET_VALUES = 100  # values of one facet chosen or excluded in one request: more is refused
+# facet values are listed by count (most first) or by value (A to Z; dates newest first), a
+# choice per facet (``fs.<facet>=count|value``); years are listed whole, by year, by default
+FACET_SORTS = ("count", "value")
+DEFAULT_FACET_SORTS = {"year": "value", "month": "value"}
+YEARS_LISTED = 1000  # every year of an archive (the Year facet holds one value per distinct year)
+DEFAULT_FACET_LIMITS = {"year": YEARS_LISTED}
 # the query parser's regexes are quadratic in the length of one word (a 100k-character query would
 # hold a thread for minutes): every request's query is cut to this, once, when it is made
 MAX_QUERY_CHARS = 2000
@@ -59,6 +65,7 @@ class SearchRequest:
     page_size: int = DEFAULT_PAGE_SIZE
     facet_limits: dict[str, int] = field(default_factory=dict)  # facet -> how many values
     facet_filters: dict[str, str] = field(default_factory=dict)  # facet -> substring to match
+    facet_sorts: dict[str, str] = field(default_factory=dict)  # facet -> "count" or "value"
     with_facets: bool = True
     with_histogram: bool = True
     with_snippets: bool = True
@@ -85,7 +92,8 @@ class SearchRequest:
 
         ``q``, ``f.<facet>`` (repeatable), ``x.<facet>`` (repeatable), ``in.<facet>`` (repeatable,
         every one must hold), ``from``, ``to``, ``sort``, ``page``, ``size``, ``fl.<facet>`` (facet
-        limit), ``fq.<facet>`` (facet value search), ``as_typed`` (repeatable: an alias of the
+        limit), ``fq.<facet>`` (facet value search), ``fs.<facet>`` (facet order: ``count`` or
+        ``value``), ``as_typed`` (repeatable: an alias of the
         query searched as typed), ``collection`` (a collection's id).
         Unknown or malformed values fall back to defaults: a URL can never make a search fail;
         only a request over a limit is refused (RequestTooLarge: more than ``MAX_FACET_VALUES``
@@ -114,6 +122,8 @@ class SearchRequest:
                 req.facet_limits[name] = _clamp_int(values[0], DEFAULT_FACET_LIMIT, 1, MAX_FACET_LIMIT)
             elif prefix == "fq" and values:
                 req.facet_filters[name] = values[0][:100]
+            elif prefix == "fs" and values and values[0] in FACET_SORTS:
+                req.facet_sorts[name] = values[0]
             elif prefix == "in" and values:
                 req.within += tuple((name, v) for v in values)
         req.within = restrictions(req.within)
@@ -159,6 +169,9 @@ class SearchRequest:
             out.append(("fl." + name, str(limit)))
         for name, text in sorted(self.facet_filters.items()):
             out.append(("fq." + name, text))
+        for name, order in sorted(self.facet_sorts.items()):
+            if order != self.facet_sort(name, default_only=True):  # the default is left out
+                out.append(("fs." + name, order))
         if self.page != 1:
             out.append(("page", str(self.page)))
         return out
@@ -166,6 +179,15 @@ class SearchRequest:
     @property
     def is_browse(self) -> bool:
         return self.q.strip() in ("", "*")
+
+    def facet_sort(self, name: str, default_only: bool = False) -> str:
+        """How the values of facet ``name`` are listed: "count" or "value"."""
+        default = DEFAULT_FACET_SORTS.get(name, "count")
+        return default if default_only else self.facet_sorts.get(name, default)
+
+    def facet_limit(self, name: str) -> int:
+        """How many values of facet ``name`` are listed."""
+        return self.facet_limits.get(name, DEFAULT_FACET_LIMITS.get(name, DEFAULT_FACET_LIMIT))
 
 
 def restrictions(within: Any) -> tuple[tuple[str, str], ...]:

@@ -49,7 +49,7 @@ class ResultSets:
         with the plan and the scores; EngineError (REFUSED) for a query that cannot be run."""
         try:
             plan = self._plan(gen, req)
-            columns, scores, _, _, final = self._select(gen, plan, Deadline(None, self.request_deadline))
+            columns, scores, _, _, final, _, _ = self._select(gen, plan, Deadline(None, self.request_deadline))
         except REFUSALS as exc:
             raise refused(exc) from exc
         except StoreError as exc:

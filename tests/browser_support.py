@@ -5,6 +5,8 @@
   the reason (no Playwright package, no Chromium binary, Chromium will not start).
 * :class:`PageWatch` records what a page did that it should not have: console messages, dialogs,
   uncaught errors, Content-Security-Policy violations and requests to anything but the server.
+* :func:`axe_violations` runs axe-core (axe-playwright-python bundles it) on a page;
+  :func:`focus_is_on` says where the keyboard focus is, in words tests compare.
 """
 
 from __future__ import annotations
@@ -63,6 +65,37 @@ def launch_chromium(playwright: Any) -> Any:
     except Exception as exc:  # noqa: BLE001 - any launch failure means "no usable browser"
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         pytest.skip(f"Chromium at {path} could not be started: {first}")
+
+
+FIRST_RESULT = "ol.hits li.hit h3 a"
+FOCUS_JS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return 'body';
+  if (el === document.querySelector('FIRST_RESULT')) return 'first result';
+  if (el.closest('svg.histogram')) return 'histogram';
+  if (el.closest('#facets')) return 'facets';
+  if (el.matches('a.skip')) return 'skip: ' + el.textContent.trim();
+  return 'other';
+}""".replace("FIRST_RESULT", FIRST_RESULT)
+
+
+def focus_is_on(page: Any) -> str:
+    """Where the keyboard focus is: 'first result' (of a results page), 'histogram' (a month of
+    it), 'facets' (the dates and facets), 'skip: <its text>', 'body' or 'other'."""
+    return page.evaluate(FOCUS_JS)
+
+
+def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """What axe-core reports on ``page`` with one of ``impacts``, one line per rule (the rule, its
+    impact, what it asks, the first elements); skips when axe-playwright-python is absent."""
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python is absent")
+    found = axe.Axe().run(page).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {v['help']}: {[n['target'] for n in v['nodes']][:4]}"
+            for v in found if v.get("impact") in impacts]  # fmt: skip
+
+
+def serious_axe_violations(page: Any) -> list[str]:
+    return axe_violations(page)
 
 
 class LiveServer:

@@ -46,11 +46,16 @@ def fixture_articles() -> list[Article]:
 
 def build_network_archive(data_dir: Path) -> Path:
     """Store the fixture articles in ``data_dir`` and index them."""
+    return store_and_index(data_dir, fixture_articles())
+
+
+def store_and_index(data_dir: Path, articles: list[Article]) -> Path:
+    """Store ``articles`` in ``data_dir`` as they are (no extraction, no tagging) and index them."""
     data = DataDir(data_dir)
     store = Store(data.store)
     try:
         with store.transaction():
-            for article in fixture_articles():
+            for article in articles:
                 store.put(article)
     finally:
         store.close()

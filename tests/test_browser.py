@@ -306,33 +306,6 @@ def test_researcher_flow(watch, live_server, capsys):
 
 
 @pytest.mark.browser
-def test_keyboard_reaches_search_box_and_a_facet(watch):
-    page = watch.new_page()
-    page.goto(f"/?q={QUERY}")
-    reached: list[str] = []
-    for _ in range(40):
-        page.keyboard.press("Tab")
-        what = page.evaluate(
-            """() => {
-              const el = document.activeElement;
-              if (el.id === 'q') return 'q';
-              if (el.matches('#facets a.fv')) return 'facet';
-              return el.tagName;
-            }"""
-        )
-        reached.append(what)
-        if what == "q":
-            style = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
-            assert style != "none", "the focused search box must show a focus ring"
-        if "facet" in reached:
-            break
-    assert "q" in reached, reached
-    assert "facet" in reached, reached
-    assert reached.index("q") < reached.index("facet")
-    assert watch.problems() == {}
-
-
-@pytest.mark.browser
 def test_narrow_screen_search_page(browser, live_server, capsys):
     context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
     try:

@@ -114,6 +114,36 @@ def test_facet_counts_keep_a_selected_facets_other_values():
     assert [v.value for v in found["year"].values] == ["2022"]
 
 
+def test_facet_values_by_count_or_by_value_every_year_listed():
+    years = [str(y) for y in range(2000, 2015) for _ in range(1 + (y == 2006) * 5 + (y == 2007) * 3)]
+    cats = ["Zeta" if i % 3 else "Alpha" for i in range(len(years))]
+    n = len(years)
+    cols = Columns(n, [str(i) for i in range(n)], np.ones(n, dtype=bool), np.zeros(n, dtype=np.int32),
+                   {"year": _column([[y] for y in years]), "category": _column([[c] for c in cats])})  # fmt: skip
+    everything = np.ones(n, dtype=bool)
+
+    def listed(req: SearchRequest) -> dict[str, list[str]]:
+        return {f.name: [v.value for v in f.values] for f in facets.count(cols, req, everything, {}, Deadline(60))}
+
+    # every one of the 15 years, by year, newest first (the ten newest would hide 2006 and 2007)
+    assert listed(SearchRequest())["year"] == [str(y) for y in range(2014, 1999, -1)]
+    assert listed(SearchRequest())["category"] == ["Zeta", "Alpha"]  # by count
+    by = listed(SearchRequest.from_args({"fs.year": ["count"], "fs.category": ["value"]}))
+    assert by["year"][:3] == ["2006", "2007", "2000"]  # most first, ties by value
+    assert by["category"] == ["Alpha", "Zeta"]  # A to Z
+    assert listed(SearchRequest(facet_limits={"year": 4}))["year"] == ["2014", "2013", "2012", "2011"]
+
+
+def test_facet_order_round_trips_through_the_url():
+    req = SearchRequest.from_args({"fs.year": ["count"], "fs.category": ["value"], "fs.site": ["count"],
+                                   "fs.author": ["bogus"], "fs.nope": ["value"]})  # fmt: skip
+    assert req.facet_sorts == {"year": "count", "category": "value", "site": "count"}
+    assert req.to_args() == [("fs.category", "value"), ("fs.year", "count")]  # a default is left out
+    again = SearchRequest.from_args({k: [v] for k, v in req.to_args()})
+    assert [again.facet_sort(f) for f in ("year", "month", "category", "site")] == ["count", "value", "value", "count"]
+    assert (again.facet_limit("year"), again.facet_limit("site")) == (1000, 10)
+
+
 def test_facets_past_the_time_budget_are_left_out_and_marked():
     cols = columns()
     ticks = iter(range(100))

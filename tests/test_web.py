@@ -100,8 +100,8 @@ def test_search_page_renders_with_facets_and_histogram(client):
     html = resp.get_data(as_text=True)
     total = client.get("/api/search").get_json()["total"]
     assert f"{total:,}" in html
-    for label in FACETS.values():
-        assert f'aria-label="{label} facet"' in html
+    for name, label in FACETS.items():
+        assert f'<h3 id="facet-{name}-h">{label}</h3>' in html
     assert '<form class="query"' in html and 'href="/help"' in html
     assert "<svg" in html and "<title>" in html
     assert 'rel="search"' in html
@@ -155,9 +155,15 @@ def test_request_round_trips_through_url(client):
         "/?q=report&f.site=alpha.example&x.category=Online&from=2020-01&to=2022&sort=oldest&size=50"
     )
     html = client.get(url).get_data(as_text=True)
-    # the sort/size form keeps the other state as hidden inputs
+    # the forms keep the other state as hidden inputs (the dates form: all but the dates)
     assert '<input type="hidden" name="x.category" value="Online">' in html
-    assert '<input type="hidden" name="from" value="2020-01">' in html
+    assert '<input type="hidden" name="sort" value="oldest">' in html
+    assert '<input type="hidden" name="size" value="50">' in html
+    # nothing is found: no sort form, but each way out keeps the order and page size
+    assert "No articles found" in html
+    assert 'href="/?q=report&amp;x.category=Online&amp;from=2020-01&amp;to=2022&amp;sort=oldest&amp;size=50"' in html
+    html = client.get(url.replace("&f.site=alpha.example", "")).get_data(as_text=True)
+    assert '<input type="hidden" name="from" value="2020-01">' in html  # the sort form's
     assert '<option value="oldest" selected>' in html and '<option value="50" selected>' in html
 
 

@@ -182,7 +182,7 @@ def test_save_reopen_search_within_and_change_a_collection(data):
     assert coll.query == urlencode(SEARCH) and coll.frozen_count == 2 and coll.index_version
     page = client.get(f"/collection/{cid}").get_data(as_text=True)
     assert "<h1>Chapter 3</h1>" in page and "Run the search again now" in page
-    assert 'aria-label="Tag facet"' in page and 'class="histogram"' in page
+    assert 'id="facet-tag"' in page and 'class="histogram"' in page
     api = client.get(f"/api/collection/{cid}").get_json()
     assert sorted(api["ids"]) == sorted(expected) and api["result"]["total"] == 2
     assert api["collection"]["url"].endswith(f"/collection/{cid}")

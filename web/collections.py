@@ -17,6 +17,7 @@ from quarry.archive.annotations.exporting import ExportHeader, describe_query
 from quarry.archive.exports import EXPORT_FORMATS
 from quarry.index.api import MAX_PAGE, SearchRequest
 
+from . import urls
 from .annotation_views import load_collection, request_of, result_args, result_query
 from .annotations import readable_db
 from .engine import get_engine
@@ -90,6 +91,8 @@ def page(cid: str) -> str:
     ctx["exports"] = [(fmt, url_for("collections.export", cid=cid, fmt=fmt) + ("?" + query if query else ""))
                       for fmt in EXPORT_FORMATS]  # fmt: skip
     ctx["network_url"] = network_link(run)  # the network of the collection's articles
+    # a search within the collection narrows it too: "clear all" goes back to the whole collection
+    ctx["clear_url"] = urls.clear_url(shown, keep_query=False, **kw) if shown.q or urls.narrowed(shown) else None
     missing = 0 if narrowing(shown) or result.error_kind else max(0, coll.count - result.total)
     return render_template("collection.html", coll=coll, search=describe_query(coll.query),
                            search_url=url_for("search.index") + ("?" + coll.query if coll.query else ""),

@@ -13,6 +13,8 @@ from quarry.index.api import MAX_PAGE, SearchRequest, SearchResult
 from . import urls, views
 from .engine import get_engine, get_settings
 from .expansions import add_expansion_urls, expansion_notes
+from .explain import why_nothing
+from .histogram import histogram_svg
 
 bp = Blueprint("search", __name__)
 
@@ -53,7 +55,7 @@ def results_context(result: SearchResult, **kw: Any) -> dict[str, Any]:
         "result": result,
         "facets": views.facet_dicts(result, **kw),
         "chips": views.chips(result, **kw),
-        "histogram": views.histogram_svg(result.histogram, req, **kw),
+        "histogram": histogram_svg(result.histogram, req, **kw),
         "first": first,
         "last": min(result.total, req.page * req.page_size),
         "pages": pager(req.page, min(result.pages, MAX_PAGE)),
@@ -66,6 +68,10 @@ def results_context(result: SearchResult, **kw: Any) -> dict[str, Any]:
         "network_url": network_link(req),
         # how the page explains a search it could not run as asked (ErrorKind's values)
         "notice": result.error_kind.value if result.error_kind else None,
+        # a search that found nothing: why, and a spelling that finds something
+        "why": why_nothing(result, **kw),
+        "suggestion_url": urls.change_url(req, q=result.suggestion, **kw) if result.suggestion else None,
+        "clear_url": urls.clear_url(req, **kw) if urls.narrowed(req) else None,
     }
 
 
@@ -109,9 +115,7 @@ def pager(page: int, pages: int, around: int = 2) -> list[int | None]:
 @bp.get("/")
 def index() -> str:
     req = SearchRequest.from_args(request.args)
-    result = run_search(req)
-    suggestion_url = urls.change_url(req, q=result.suggestion) if result.suggestion else None
-    return render_template("search.html", suggestion_url=suggestion_url, **results_context(result))
+    return render_template("search.html", **results_context(run_search(req)))
 
 
 @bp.get("/api/search")

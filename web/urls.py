@@ -36,6 +36,7 @@ def _copy(req: SearchRequest) -> SearchRequest:
         excludes={k: list(v) for k, v in req.excludes.items()},
         facet_limits=dict(req.facet_limits),
         facet_filters=dict(req.facet_filters),
+        facet_sorts=dict(req.facet_sorts),
     )
 
 
@@ -175,6 +176,28 @@ def facet_limit_url(req: SearchRequest, facet: str, limit: int, **kw: Any) -> st
     return request_url(new, **kw)
 
 
+def facet_sort_url(req: SearchRequest, facet: str, order: str, **kw: Any) -> str:
+    """List the values of ``facet`` by ``order`` ("count" or "value"; the result page stays)."""
+    new = _copy(req)
+    new.facet_sorts = {**new.facet_sorts, facet: order}
+    return request_url(new, **kw)
+
+
+def narrowed(req: SearchRequest) -> bool:
+    """Whether any filter, exclusion, date range, ``in.`` restriction or collection narrows
+    ``req``'s result set (its query aside)."""
+    return bool(req.filters or req.excludes or req.date_from or req.date_to or req.within or req.collection)
+
+
+def clear_url(req: SearchRequest, keep_query: bool = True, **kw: Any) -> str:
+    """The same search without any filter, exclusion, date range, ``in.`` restriction, collection
+    or facet value search (and without its query when ``keep_query`` is false: a search within a
+    collection); the order, page size and facet settings stay."""
+    words = {} if keep_query else {"q": "", "as_typed": (), "sort": "newest" if req.sort == "relevance" else req.sort}
+    return change_url(req, filters={}, excludes={}, date_from=None, date_to=None, within=(), collection=None,
+                      facet_filters={}, **words, **kw)  # fmt: skip
+
+
 def hidden_args(req: SearchRequest, drop: Iterable[str] = ()) -> list[tuple[str, str]]:
     """``to_args()`` minus ``page`` and the named keys: hidden inputs for a GET form."""
     dropped = {"page", *drop}
@@ -185,7 +208,7 @@ def result_set_args(req: SearchRequest) -> list[tuple[str, str]]:
     """The arguments that define the whole result set of ``req`` (no paging, no facet knobs):
     for its exports, its network and the evidence of its links."""
     return [(k, v) for k, v in req.to_args()
-            if k not in ("page", "size") and not k.startswith(("fl.", "fq."))]  # fmt: skip
+            if k not in ("page", "size") and not k.startswith(("fl.", "fq.", "fs."))]  # fmt: skip
 
 # -- pages with many values chosen: the state once, the changes as buttons --------------------
 

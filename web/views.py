@@ -1,14 +1,14 @@
 """Turning search results into the plain dicts and small fragments templates render.
 
 Templates never compute URLs or escape by hand: facets become Datasette-style dicts
-(``{value, label, count, toggle_url, selected}``), the histogram becomes an inline SVG and
-annotated paragraphs become markup built from escaped text segments.
+(``{value, label, count, toggle_url, selected}``), active filters become removable chips, a search
+that found nothing becomes what each filter left out, and annotated paragraphs become markup built
+from escaped text segments (the histogram is :mod:`.histogram`).
 """
 
 from __future__ import annotations
 
 import ipaddress
-import math
 import re
 from datetime import date, datetime
 from typing import Any
@@ -17,9 +17,10 @@ from flask import Flask, url_for
 from markupsafe import Markup, escape
 
 from quarry.archive.model import ENTITY_TYPES
-from quarry.index.api import FACETS, PAGE_SIZES, SORTS, HistogramBin, SearchRequest, SearchResult
+from quarry.index.api import FACETS, PAGE_SIZES, SORTS, SearchResult
 
 from . import urls
+from .annotations import readable_db
 from .engine import get_settings, health
 
 MONTHS = (
@@ -58,8 +59,13 @@ def human_date(value: Any) -> str:
     return text
 
 
+VALUE_ORDER = {"year": "by year", "month": "by month"}  # other facets: "A–Z"
+
+
 def facet_dicts(result: SearchResult, **kw: Any) -> list[dict[str, Any]]:
-    """Every facet in FACETS order as plain dicts, with toggle/exclude URLs per value."""
+    """Every facet in FACETS order as plain dicts, with toggle/exclude URLs per value and the
+    links that list its values by count or by value. A search that found nothing leaves out the
+    facets with no value to show (a selected value is shown, to be removed)."""
     req = result.request
     by_name = {f.name: f for f in result.facets}
     compact = urls.compact(req)
@@ -87,7 +93,10 @@ def facet_dicts(result: SearchResult, **kw: Any) -> list[dict[str, Any]]:
                     "exclude_change": urls.change("exclude", name, v.value),
                 }
             )
-        limit = req.facet_limits.get(name)
+        filter_text = req.facet_filters.get(name, "")
+        if not result.total and not values and not filter_text and not (facet and facet.timed_out):
+            continue
+        order = req.facet_sort(name)
         out.append(
             {
                 "name": name,
@@ -97,20 +106,25 @@ def facet_dicts(result: SearchResult, **kw: Any) -> list[dict[str, Any]]:
                 "truncated": bool(facet and facet.truncated),
                 "timed_out": bool(facet and facet.timed_out),
                 "total_values": facet.total_values if facet else 0,
-                "filter_text": req.facet_filters.get(name, ""),
+                "filter_text": filter_text,
                 "filter_hidden": urls.hidden_args(req, drop=("fq." + name,)),
                 "more_url": (
                     urls.facet_limit_url(req, name, MORE_LIMIT, **kw)
-                    if facet and facet.truncated and (limit or 0) < MORE_LIMIT
+                    if facet and facet.truncated and req.facet_limit(name) < MORE_LIMIT
                     else None
                 ),
+                # (label, URL or None for the order in force) of each way to list the values
+                "orders": [("by count", None if order == "count" else urls.facet_sort_url(req, name, "count", **kw)),
+                           (VALUE_ORDER.get(name, "A–Z"),
+                            None if order == "value" else urls.facet_sort_url(req, name, "value", **kw))],
             }
         )
     return out
 
 
 def chips(result: SearchResult, **kw: Any) -> list[dict[str, Any]]:
-    """The active filters (included and excluded values, date range), each removable."""
+    """The active filters (included and excluded values, ``in.`` restrictions, a collection, the
+    date range), each removable."""
     req = result.request
     labels = {(f.name, v.value): v.label for f in result.facets for v in f.values}
     compact = urls.compact(req)
@@ -144,6 +158,19 @@ def chips(result: SearchResult, **kw: Any) -> list[dict[str, Any]]:
                 "remove_url": urls.change_url(req, within=rest, **kw),
             }
         )
+    if req.collection:  # a search restricted to a collection's articles (``collection=<id>``)
+        db = readable_db()
+        found = db.collections.get(req.collection) if db is not None else None
+        out.append(
+            {
+                "facet": "collection",
+                "facet_label": "In collection",
+                "value": req.collection,
+                "label": found.name if found else req.collection,
+                "kind": "include",
+                "remove_url": urls.change_url(req, collection=None, **kw),
+            }
+        )
     if req.date_from or req.date_to:
         out.append(
             {
@@ -156,67 +183,6 @@ def chips(result: SearchResult, **kw: Any) -> list[dict[str, Any]]:
             }
         )
     return out
-
-
-def _month_index(month: str) -> int | None:
-    try:
-        year, mon = month.split("-")[:2]
-        return int(year) * 12 + int(mon) - 1
-    except ValueError:
-        return None
-
-
-def _fill_months(bins: list[HistogramBin]) -> list[HistogramBin]:
-    """Add empty months between the first and last so the time axis is even."""
-    known = {b.month[:7]: b.count for b in bins}
-    idx = [i for i in (_month_index(m) for m in known) if i is not None]
-    if not idx or max(idx) - min(idx) > 1200:
-        return sorted(bins, key=lambda b: b.month)
-    return [
-        HistogramBin(month=f"{i // 12:04d}-{i % 12 + 1:02d}",
-                     count=known.get(f"{i // 12:04d}-{i % 12 + 1:02d}", 0))
-        for i in range(min(idx), max(idx) + 1)
-    ]  # fmt: skip
-
-
-def histogram_svg(
-    bins: list[HistogramBin], req: SearchRequest, label: str = "Articles per month", **kw: Any
-) -> Markup:
-    """An inline SVG bar chart; each bar links to its month and carries a <title> tooltip."""
-    bins = _fill_months(bins)
-    if not bins:
-        return Markup("")
-    # with many values chosen each bar's link would repeat them all: the date form narrows then
-    linked = not urls.compact(req)
-    width, height, axis = 800.0, 120.0, 18.0
-    step = width / len(bins)
-    peak = max(b.count for b in bins) or 1
-    selected = {m for m in (req.date_from, req.date_to) if m}
-    parts = [
-        f'<svg class="histogram" viewBox="0 0 {width:.0f} {height + axis:.0f}" role="img" '
-        f'aria-label="{escape(label)}">',
-        f"<title>{escape(label)}</title>",
-    ]
-    years_every = max(1, math.ceil(70 / (12 * step)))
-    for i, b in enumerate(bins):
-        x = i * step
-        h = max(1.0, b.count / peak * height) if b.count else 0.0
-        tip = f"{month_label(b.month)}: {b.count:,} article{'s' if b.count != 1 else ''}"
-        cls = "bar sel" if b.month in selected else "bar"
-        bar = (f'<rect class="hit" x="{x:.2f}" y="0" width="{step:.2f}" height="{height:.0f}">'
-               f"<title>{escape(tip)}</title></rect>"
-               f'<rect class="{cls}" x="{x + step * 0.1:.2f}" y="{height - h:.2f}" '
-               f'width="{max(step * 0.8, 0.5):.2f}" height="{h:.2f}"><title>{escape(tip)}</title></rect>')  # fmt: skip
-        if linked:
-            bar = f'<a href="{escape(urls.month_url(req, b.month, **kw))}" aria-label="{escape(tip)}">{bar}</a>'
-        parts.append(bar)
-        year, month = b.month[:4], b.month[5:7]
-        if (month == "01" or i == 0) and int(year) % years_every == 0:
-            parts.append(
-                f'<text class="tick" x="{x:.2f}" y="{height + axis - 4:.0f}">{escape(year)}</text>'
-            )
-    parts.append("</svg>")
-    return Markup("".join(parts))
 
 
 def is_loopback(host: str) -> bool:
