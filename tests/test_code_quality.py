@@ -137,3 +137,22 @@ def test_every_package_folder_is_installed():
         for init in (ROOT / folder).rglob("__init__.py")
     }
     assert found == listed
+
+
+def test_every_library_the_code_imports_is_a_declared_dependency():
+    """A library imported by the code but reaching the test machine only through another package
+    (or only installed by hand) breaks a fresh install: each one must be in pyproject.toml's
+    dependencies, by its distribution's name."""
+    import importlib.metadata
+    import re
+
+    import tomllib
+
+    declared = {re.split(r"[<>=!~;\[ ]", spec, maxsplit=1)[0].lower().replace("_", "-")
+                for spec in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]}  # fmt: skip
+    distributions = importlib.metadata.packages_distributions()
+    imported = set().union(*(names for folder in ("archive", "index", "web") for names in _imports(folder).values()))
+    third_party = imported - set(sys.stdlib_module_names) - {"archive", "index", "web", "quarry"}
+    missing = {name: distributions.get(name) for name in third_party
+               if not {d.lower().replace("_", "-") for d in distributions.get(name, [name])} & declared}  # fmt: skip
+    assert not missing, f"imported but not declared in pyproject.toml: {missing}"
