@@ -96,7 +96,12 @@ def _untagged_firms(toks: list[str], spans: list[Candidate]) -> list[Candidate]:
             k += legal
         else:
             k += 1
-    return sorted(spans + found) if found else spans
+    return sorted(spans + found, key=_place) if found else spans
+
+
+def _place(c: Candidate) -> tuple[int, int, str]:
+    """Candidates in text order (and by type): their canonical names may be None, never compared."""
+    return c[0], c[1], c[2]
 
 
 def merge(
@@ -152,7 +157,7 @@ def merge(
     for m in matches:
         if id(m) not in used and not m.weak:
             out.append((m.start, m.end, m.type, m.canonical, True))
-    out.sort()
+    out.sort(key=_place)
     return out
 
 
@@ -283,7 +288,7 @@ def institutions(
         if len(inside) == 1 and inside[0][:3] == (b, e, "organization"):
             continue
         out = [sp for sp in out if sp not in inside] + [(b, e, "organization", None, False)]
-    out.sort()
+    out.sort(key=_place)
     return out
 
 
