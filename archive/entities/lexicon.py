@@ -137,6 +137,14 @@ CONNECTORS = frozenset(
     "of and the de del della di da dos du la le von van der den al el bin ibn bint abu for on "
     "in y e & upon".split()
 )
+# Words after a comma that still belong to the name before it ("King, Jr.", "OLM, Inc.")
+NAME_SUFFIXES = frozenset("jr jr. sr sr. inc inc. ltd ltd. llc plc co. ii iii iv".split())
+# Common nouns whose possessive is part of many names ("People's Republic of China", "King's
+# College", "Women's Coalition", "Children's Hospital")
+POSSESSIVE_NOUNS = frozenset(
+    """people peoples women men children workers king queen lady farmers veterans citizens
+    soldiers mothers fathers writers nurses teachers students nations""".split()
+)
 PERSON_TITLES = frozenset(
     """president gov governor rep representative sen senator ambassador minister leader mayor
     judge mr mrs ms dr prof lord sir chancellor secretary spokesman spokeswoman commissioner
