@@ -54,3 +54,12 @@ def test_a_spaced_hyphen_the_tagger_took_in_stays_a_dash_is_cut() -> None:
         ("Indiana", "location"),
         ("Eric Holcomb", "person"),
     ]
+
+
+def test_a_capitalised_the_inside_a_sentence_is_part_of_the_name() -> None:
+    from quarry.archive.entities.repair import trim
+
+    text = "The Guardian and the Observer, said The New York Times."
+    spans = {name: text.index(name) for name in ("The Guardian", "the Observer", "The New York")}
+    got = [text[slice(*trim(text, s, s + len(n), "organization"))] for n, s in spans.items()]
+    assert got == ["Guardian", "Observer", "The New York"]

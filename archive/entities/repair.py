@@ -229,7 +229,7 @@ def trim(text: str, start: int, end: int, typ: str) -> tuple[int, int]:
                 start += 1
                 changed = True
     seg = text[start:end]
-    if seg[:4].lower() == "the " and len(seg) > 4:
+    if seg[:4].lower() == "the " and len(seg) > 4 and not _written_the(text, start):
         start += 4
     if typ == "person":
         while True:
@@ -240,6 +240,13 @@ def trim(text: str, start: int, end: int, typ: str) -> tuple[int, int]:
             else:
                 break
     return start, end
+
+
+def _written_the(text: str, start: int) -> bool:
+    """A capitalised "The" inside a sentence belongs to the name ("said The New York Times");
+    a lower-case "the", or "The" opening a sentence, does not."""
+    before = text[:start].rstrip()
+    return text[start] == "T" and bool(before) and (before[-1].isalnum() or before[-1] == ",")
 
 
 def _is_abbrev(seg: str) -> bool:
