@@ -63,3 +63,14 @@ def test_a_capitalised_the_inside_a_sentence_is_part_of_the_name() -> None:
     spans = {name: text.index(name) for name in ("The Guardian", "the Observer", "The New York")}
     got = [text[slice(*trim(text, s, s + len(n), "organization"))] for n, s in spans.items()]
     assert got == ["Guardian", "Observer", "The New York"]
+
+
+def test_a_hashtag_is_the_name_as_written_and_names_it_without_the_sign() -> None:
+    from quarry.archive.entities import get_extractor
+
+    _, mentions = get_extractor().extract_document(
+        ["Protests spread from #Ukraine to Poland, and # Warsaw is not a tag."]
+    )
+    by_text = {m.text: m.name for m in mentions}
+    assert by_text["#Ukraine"] == "Ukraine" and "Ukraine" not in by_text
+    assert "# Warsaw" not in by_text

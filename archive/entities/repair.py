@@ -46,7 +46,8 @@ def split_span(
     "Union for a Popular Movement"), the possessive of a common noun ("People's Republic of
     China", "King's College"), a comma before a suffix ("Martin Luther King, Jr."), a nickname
     in quotes inside a person's name, a hyphen the tagger took in between two words (text
-    tokenised before it came: "Coca - Cola"; a dash between names is cut).
+    tokenised before it came: "Coca - Cola"; a dash between names is cut), the "#" of a
+    hashtag.
     """
     parts: list[list[int]] = [[]]
     for k in range(b, e):
@@ -61,6 +62,7 @@ def split_span(
             (tok == "," and k + 1 < e and sent[k + 1][2].lower() in NAME_SUFFIXES)
             or (typ == "person" and _nickname_quote(sent, k, b, e))
             or (tok == "-" and b < k < e - 1 and sent[k - 1][2][-1:].isalnum())
+            or (k + 1 < e and hashtag(sent, k))
         ):
             parts[-1].append(k)
         elif not any(c.isalnum() for c in tok) and tok not in ("&", "+"):
@@ -105,6 +107,17 @@ def split_span(
                 continue
         out.append((pb, pe, typ))
     return out
+
+
+def hashtag(sent: list[tuple[int, int, str]], k: int) -> bool:
+    """Token ``k`` is the "#" of a hashtag naming something ("#Ukraine"): part of the name as
+    written."""
+    return (
+        sent[k][2] == "#"
+        and k + 1 < len(sent)
+        and sent[k][1] == sent[k + 1][0]
+        and name_edge(sent[k + 1][2])
+    )
 
 
 def _particle(sent: list[tuple[int, int, str]], k: int, b: int, e: int) -> bool:
