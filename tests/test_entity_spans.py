@@ -74,3 +74,8 @@ def test_a_hashtag_is_the_name_as_written_and_names_it_without_the_sign() -> Non
     by_text = {m.text: m.name for m in mentions}
     assert by_text["#Ukraine"] == "Ukraine" and "Ukraine" not in by_text
     assert "# Warsaw" not in by_text
+
+
+def test_a_title_abbreviation_does_not_end_a_sentence() -> None:
+    sents = tokenize("Texas Gov. George W. Bush met Sgt. Ann Lee. She left.")
+    assert [[t for _, _, t in s][:3] for s in sents] == [["Texas", "Gov.", "George"], ["She", "left", "."]]
