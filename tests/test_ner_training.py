@@ -266,9 +266,34 @@ def test_train_writes_model_sidecar_and_attribution(tmp_path) -> None:
     assert meta["corpora"]["crossner"]["units"] == 2  # two sentence blocks, both training units
     tagger = Tagger(out)
     assert tagger.featurizer.groups == frozenset(meta["features"])
+    assert meta["tables"] == {"clusters": "clusters-en.tsv", "names": "names-en.tsv"}
+    assert tagger.featurizer.names is not None and tagger.featurizer.clusters is not None
+    assert tagger.featurizer.names.tags(["Lena10"]) == [("nB=PER",)]  # a crossner name
     text = render(tmp_path)
     assert "CrossNER" in text and "Wikipedia contributors" in text and "CC BY-SA 4.0" in text
-    assert "GeoNames" in text
+    assert "GeoNames" in text and "`names-en.tsv`" in text and "`clusters-en.tsv`" in text
+
+
+def test_training_again_gives_the_same_files(tmp_path) -> None:
+    from quarry.archive.entities.train import Recipe, train
+
+    recipe = Recipe(corpora=("wikigold", "uner", "crossner"), params={"max_iterations": 10})
+    for name in ("a", "b"):
+        train(NER, "en", tmp_path / name / "ner-en.crfsuite", recipe)
+    files = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert files == ["clusters-en.tsv", "names-en.tsv", "ner-en.crfsuite", "ner-en.json"]
+    for name in files:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_a_model_whose_table_is_missing_says_so(tmp_path) -> None:
+    from quarry.archive.entities.train import Recipe, train
+
+    out = tmp_path / "ner-en.crfsuite"
+    train(NER, "en", out, Recipe(corpora=("wikigold",), params={"max_iterations": 5}))
+    (tmp_path / "names-en.tsv").unlink()
+    with pytest.raises(FileNotFoundError, match="names-en.tsv"):
+        Tagger(out)
 
 
 def test_shipped_models_have_sidecars_and_attribution() -> None:
