@@ -79,3 +79,21 @@ def test_a_hashtag_is_the_name_as_written_and_names_it_without_the_sign() -> Non
 def test_a_title_abbreviation_does_not_end_a_sentence() -> None:
     sents = tokenize("Texas Gov. George W. Bush met Sgt. Ann Lee. She left.")
     assert [[t for _, _, t in s][:3] for s in sents] == [["Texas", "Gov.", "George"], ["She", "left", "."]]
+
+
+def test_a_name_ending_in_a_body_word_is_an_organisation_whatever_the_tagger_typed() -> None:
+    from quarry.archive.entities import get_extractor
+
+    extractor = get_extractor()
+
+    def typed(text: str, typ: str) -> list[tuple[str, str]]:
+        sent = [tok for s in tokenize(text) for tok in s]
+        spans = extractor._finish_part(text, sent, 0, len(sent), typ)
+        return [(text[s.start : s.end], s.type) for s in spans]
+
+    assert typed("Milltown Laptop Orchestra", "location") == [
+        ("Milltown Laptop Orchestra", "organization")
+    ]
+    assert typed("Angleford High School", "person") == [("Angleford High School", "organization")]
+    assert typed("Angleford Harbour", "location") == [("Angleford Harbour", "location")]
+    assert typed("Orchestra", "location") == [("Orchestra", "location")]  # one word: no evidence

@@ -158,6 +158,14 @@ ORG_WORDS = frozenset(
     ltd group forces force army police bureau board centre center foundation organisation
     organization network news times post media club fund trust school college hospital""".split()
 )
+# Last words that make a name of two words or more an organisation whatever the tagger typed
+# it ("Boston Pops Orchestra", "Angleton High School", "Omega Psi Phi Fraternity"): bodies,
+# schools and bands, never the last word of a place's or a person's name.
+ORG_LAST = frozenset(
+    """orchestra quartet ensemble choir band records studios fraternity sorority party council
+    committee ministry commission association corporation company agency institute foundation
+    society federation league school university academy club""".split()
+)
 # Last words of names of documents, events and bodies: never the end of a person's name.
 NOT_PERSON_LAST = frozenset(
     """report reports strategy act acts agreement accord accords treaty convention
