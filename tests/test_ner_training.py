@@ -198,6 +198,14 @@ def test_document_context_reads_case_evidence() -> None:
     assert all("SU" in f for f in shouting)
 
 
+def test_conjunction_features_join_a_word_with_its_neighbours() -> None:
+    feats = sentence_features(["Bank", "of", "England", "said"], conj=True)
+    assert "sh3=Xx|x|Xx" in feats[1]  # a lower-case word between two capitalised ones
+    assert "sh3=^|Xx|x" in feats[0] and "sh3=Xx|x|$" in feats[3]
+    assert "bn=england|said" in feats[2] and not any(f.startswith("bn=") for f in feats[3])
+    assert not any(f.startswith(("sh3=", "bn=")) for f in sentence_features(["Bank", "of"])[0])
+
+
 def test_document_context_knows_a_names_other_neighbours() -> None:
     ctx = DocumentContext.of(["Senator Mike Duffy spoke.", "Later, Duffy left for Ottawa."])
     assert ctx.near["Duffy"] == {"p=C", "n=spoke", "p=P", "n=left"}  # after "Mike", "Later,"

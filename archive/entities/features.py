@@ -24,8 +24,10 @@ _PARTICLES = frozenset(
 # all-capitals sentences (headlines, datelines), and the neighbours of a capitalised word's
 # other occurrences in the document ("near": "Duffy" after a capitalised word elsewhere).
 # Learned from the training corpora (``quarry train-ner``): word clusters of their text
-# (``clusters.py``) and the names labelled in them (``namelists.py``).
-GROUPS = ("gaz", "places", "doc", "caps", "near", "clusters", "names")
+# (``clusters.py``) and the names labelled in them (``namelists.py``). "conj": conjunctions
+# of neighbouring tokens: the short shapes of the word and its two neighbours together
+# ("Xx|x|Xx": a lower-case word between names) and the word with the next one ("party said").
+GROUPS = ("gaz", "places", "doc", "caps", "near", "clusters", "names", "conj")
 _NEAR_LIMIT = 8
 _SENTENCE_END = (".", "!", "?", ":", '"', "\u201d")
 _STRIP = ".,;:!?\"'()[]{}<>\u201c\u201d\u2018\u2019*"
@@ -212,6 +214,7 @@ def sentence_features(
     case: bool = True,
     clusters: Sequence[tuple | None] | None = None,
     names: Sequence[tuple[str, ...]] | None = None,
+    conj: bool = False,
 ) -> list[list[str]]:
     """Feature lists for every token of a sentence.
 
@@ -219,7 +222,8 @@ def sentence_features(
     outside); ``doc``: the document, for its case evidence (``case``) and the neighbours of the
     word's occurrences in it (``near``); ``caps``: mark a sentence written in capitals (its shapes then
     say nothing); ``clusters``: per-token cluster ids (coarse to fine, None for an unknown
-    word); ``names``: per-token name-list features.
+    word); ``names``: per-token name-list features; ``conj``: the shapes of the word and its
+    neighbours together, and the word with the next one.
     """
     n = len(tokens)
     entries = [_token_entry(t) for t in tokens]
@@ -239,6 +243,12 @@ def sentence_features(
                 feats.extend(entries[j][1][off])
         if i > 0:
             feats.append("bg=" + entries[i - 1][0][1][2:] + "|" + entries[i][0][1][2:])
+        if conj:
+            prev = entries[i - 1][0][3][3:] if i > 0 else "^"
+            nxt = entries[i + 1][0][3][3:] if i + 1 < n else "$"
+            feats.append(f"sh3={prev}|{entries[i][0][3][3:]}|{nxt}")  # short shapes
+            if i + 1 < n:
+                feats.append("bn=" + entries[i][0][1][2:] + "|" + entries[i + 1][0][1][2:])
         if gaz is not None:
             g = gaz[i]
             if g != "O":
@@ -327,4 +337,5 @@ class Featurizer:
             case="doc" in self.groups,
             clusters=[self.clusters.ids(t) for t in tokens] if self.clusters else None,
             names=(names or self.names).tags(tokens) if self.names else None,
+            conj="conj" in self.groups,
         )
