@@ -81,7 +81,7 @@ def test_a_title_abbreviation_does_not_end_a_sentence() -> None:
     assert [[t for _, _, t in s][:3] for s in sents] == [["Texas", "Gov.", "George"], ["She", "left", "."]]
 
 
-def test_a_name_ending_in_a_body_word_is_an_organisation_whatever_the_tagger_typed() -> None:
+def test_a_names_last_word_can_say_its_type_whatever_the_tagger_typed() -> None:
     from quarry.archive.entities import get_extractor
 
     extractor = get_extractor()
@@ -97,3 +97,5 @@ def test_a_name_ending_in_a_body_word_is_an_organisation_whatever_the_tagger_typ
     assert typed("Angleford High School", "person") == [("Angleford High School", "organization")]
     assert typed("Angleford Harbour", "location") == [("Angleford Harbour", "location")]
     assert typed("Orchestra", "location") == [("Orchestra", "location")]  # one word: no evidence
+    assert typed("Angleford Bridge", "person") == [("Angleford Bridge", "location")]
+    assert typed("Angleford Bridge", "organization") == [("Angleford Bridge", "organization")]

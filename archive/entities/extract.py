@@ -24,7 +24,7 @@ from .dateline import find_dateline
 from .document import collect, entities_of, resolve
 from .features import DocumentContext
 from .languages import DEFAULT_LANGUAGE
-from .lexicon import DEMONYMS, DOCUMENT_LAST, NOT_PERSON_LAST, ORG_LAST
+from .lexicon import DEMONYMS, DOCUMENT_LAST, NOT_PERSON_LAST, ORG_LAST, PLACE_LAST
 from .mentions import Found, Span, paragraph_spans, to_mentions
 from .repair import (
     appositive,
@@ -239,6 +239,8 @@ class EntityExtractor:
             typ = "organization"
         elif len(words) > 1 and words[-1].lower() in ORG_LAST:
             typ = "organization"  # "Boston Pops Orchestra" typed a place: its last word says
+        elif typ == "person" and len(words) > 1 and words[-1].lower() in PLACE_LAST:
+            typ = "location"  # "Shotley Bridge" typed a person
         if "-" in text and " " not in text:
             parts = self._hyphen_parts(text, start)
             if parts or text.rsplit("-", 1)[-1].islower():

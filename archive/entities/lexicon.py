@@ -166,6 +166,13 @@ ORG_LAST = frozenset(
     committee ministry commission association corporation company agency institute foundation
     society federation league school university academy club""".split()
 )
+# Last words of names of natural and built features ("Shotley Bridge", "Miller Bluffs",
+# "Hunter Pass"): never the last word of a person's name.
+PLACE_LAST = frozenset(
+    """street road avenue square bridge station airport river creek lake bay island islands
+    peninsula mountain mountains pass canyon valley glacier glaciers bluff bluffs desert county
+    province""".split()
+)
 # Last words of names of documents, events and bodies: never the end of a person's name.
 NOT_PERSON_LAST = frozenset(
     """report reports strategy act acts agreement accord accords treaty convention
