@@ -24,7 +24,14 @@ from .dateline import find_dateline
 from .document import collect, entities_of, resolve
 from .features import DocumentContext
 from .languages import DEFAULT_LANGUAGE
-from .lexicon import DEMONYMS, DOCUMENT_LAST, NOT_PERSON_LAST, ORG_LAST, PLACE_LAST
+from .lexicon import (
+    DEFINED_TERM_DETERMINERS,
+    DEMONYMS,
+    DOCUMENT_LAST,
+    NOT_PERSON_LAST,
+    ORG_LAST,
+    PLACE_LAST,
+)
 from .mentions import Found, Span, paragraph_spans, to_mentions
 from .repair import (
     appositive,
@@ -195,6 +202,8 @@ class EntityExtractor:
                 e -= 1
             if e <= b:
                 return []
+            if e - b == 2 and sent[b][2].lower() in DEFINED_TERM_DETERMINERS:
+                return []  # "No Party may assign it": a defined term, not a name
             if e - b == 1 and sent[b][2].lower() in DEMONYMS:
                 return []
             if (

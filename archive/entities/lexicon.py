@@ -158,6 +158,9 @@ ORG_WORDS = frozenset(
     ltd group forces force army police bureau board centre center foundation organisation
     organization network news times post media club fund trust school college hospital""".split()
 )
+# Words before one capitalised noun that make it a defined term of a contract or a rule ("Each
+# Party shall...", "No Member may..."), not a name.
+DEFINED_TERM_DETERMINERS = frozenset("no each any every either neither".split())
 # Last words that make a name of two words or more an organisation whatever the tagger typed
 # it ("Boston Pops Orchestra", "Angleton High School", "Omega Psi Phi Fraternity"): bodies,
 # schools and bands, never the last word of a place's or a person's name.
