@@ -317,6 +317,18 @@ def test_shipped_models_have_sidecars_and_attribution() -> None:
     assert not (model_dir / "ner.crfsuite").exists()
 
 
+def test_shipped_models_were_trained_by_their_recipes() -> None:
+    from quarry.archive.entities.train import PARAMS, RECIPES
+
+    for lang in tagger_languages():
+        meta = json.loads(model_path(lang).with_suffix(".json").read_text(encoding="utf-8"))
+        recipe = RECIPES[lang]
+        assert tuple(meta["features"]) == recipe.features, lang
+        assert set(meta["corpora"]) == set(recipe.corpora), lang
+        assert meta["params"] == {**PARAMS, **recipe.params}, lang
+        assert meta["capitals_every"] == recipe.capitals_every, lang
+
+
 def test_train_ner_command_checks_language_and_data(tmp_path) -> None:
     from click.testing import CliRunner
 
