@@ -163,7 +163,8 @@ ORG_WORDS = frozenset(
 DEFINED_TERM_DETERMINERS = frozenset("no each any every either neither".split())
 # Last words that make a name of two words or more an organisation whatever the tagger typed
 # it ("Boston Pops Orchestra", "Angleton High School", "Omega Psi Phi Fraternity"): bodies,
-# schools and bands, never the last word of a place's or a person's name.
+# schools and bands, never the last word of a place's or a person's name. Stricter than
+# ORG_HEADS below: "West Bank", "Soviet Union", "Civic Center" are places.
 ORG_LAST = frozenset(
     """orchestra quartet ensemble choir band records studios fraternity sorority party council
     committee ministry commission association corporation company agency institute foundation
