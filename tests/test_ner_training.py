@@ -198,6 +198,14 @@ def test_document_context_reads_case_evidence() -> None:
     assert all("SU" in f for f in shouting)
 
 
+def test_conjunction_features_join_a_word_with_its_neighbours() -> None:
+    feats = sentence_features(["Bank", "of", "England", "said"], conj=True)
+    assert "sh3=Xx|x|Xx" in feats[1]  # a lower-case word between two capitalised ones
+    assert "sh3=^|Xx|x" in feats[0] and "sh3=Xx|x|$" in feats[3]
+    assert "bn=england|said" in feats[2] and not any(f.startswith("bn=") for f in feats[3])
+    assert not any(f.startswith(("sh3=", "bn=")) for f in sentence_features(["Bank", "of"])[0])
+
+
 def test_document_context_knows_a_names_other_neighbours() -> None:
     ctx = DocumentContext.of(["Senator Mike Duffy spoke.", "Later, Duffy left for Ottawa."])
     assert ctx.near["Duffy"] == {"p=C", "n=spoke", "p=P", "n=left"}  # after "Mike", "Later,"
@@ -266,9 +274,34 @@ def test_train_writes_model_sidecar_and_attribution(tmp_path) -> None:
     assert meta["corpora"]["crossner"]["units"] == 2  # two sentence blocks, both training units
     tagger = Tagger(out)
     assert tagger.featurizer.groups == frozenset(meta["features"])
+    assert meta["tables"] == {"clusters": "clusters-en.tsv", "names": "names-en.tsv"}
+    assert tagger.featurizer.names is not None and tagger.featurizer.clusters is not None
+    assert tagger.featurizer.names.tags(["Lena10"]) == [("nB=PER",)]  # a crossner name
     text = render(tmp_path)
     assert "CrossNER" in text and "Wikipedia contributors" in text and "CC BY-SA 4.0" in text
-    assert "GeoNames" in text
+    assert "GeoNames" in text and "`names-en.tsv`" in text and "`clusters-en.tsv`" in text
+
+
+def test_training_again_gives_the_same_files(tmp_path) -> None:
+    from quarry.archive.entities.train import Recipe, train
+
+    recipe = Recipe(corpora=("wikigold", "uner", "crossner"), params={"max_iterations": 10})
+    for name in ("a", "b"):
+        train(NER, "en", tmp_path / name / "ner-en.crfsuite", recipe)
+    files = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert files == ["clusters-en.tsv", "names-en.tsv", "ner-en.crfsuite", "ner-en.json"]
+    for name in files:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_a_model_whose_table_is_missing_says_so(tmp_path) -> None:
+    from quarry.archive.entities.train import Recipe, train
+
+    out = tmp_path / "ner-en.crfsuite"
+    train(NER, "en", out, Recipe(corpora=("wikigold",), params={"max_iterations": 5}))
+    (tmp_path / "names-en.tsv").unlink()
+    with pytest.raises(FileNotFoundError, match="names-en.tsv"):
+        Tagger(out)
 
 
 def test_shipped_models_have_sidecars_and_attribution() -> None:
@@ -282,6 +315,18 @@ def test_shipped_models_have_sidecars_and_attribution() -> None:
         for corpus in meta["corpora"]:
             assert corpora.CORPORA[corpus].language == lang
     assert not (model_dir / "ner.crfsuite").exists()
+
+
+def test_shipped_models_were_trained_by_their_recipes() -> None:
+    from quarry.archive.entities.train import PARAMS, RECIPES
+
+    for lang in tagger_languages():
+        meta = json.loads(model_path(lang).with_suffix(".json").read_text(encoding="utf-8"))
+        recipe = RECIPES[lang]
+        assert tuple(meta["features"]) == recipe.features, lang
+        assert set(meta["corpora"]) == set(recipe.corpora), lang
+        assert meta["params"] == {**PARAMS, **recipe.params}, lang
+        assert meta["capitals_every"] == recipe.capitals_every, lang
 
 
 def test_train_ner_command_checks_language_and_data(tmp_path) -> None:

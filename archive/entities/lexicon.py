@@ -137,6 +137,14 @@ CONNECTORS = frozenset(
     "of and the de del della di da dos du la le von van der den al el bin ibn bint abu for on "
     "in y e & upon".split()
 )
+# Words after a comma that still belong to the name before it ("King, Jr.", "OLM, Inc.")
+NAME_SUFFIXES = frozenset("jr jr. sr sr. inc inc. ltd ltd. llc plc co. ii iii iv".split())
+# Common nouns whose possessive is part of many names ("People's Republic of China", "King's
+# College", "Women's Coalition", "Children's Hospital")
+POSSESSIVE_NOUNS = frozenset(
+    """people peoples women men children workers king queen lady farmers veterans citizens
+    soldiers mothers fathers writers nurses teachers students nations""".split()
+)
 PERSON_TITLES = frozenset(
     """president gov governor rep representative sen senator ambassador minister leader mayor
     judge mr mrs ms dr prof lord sir chancellor secretary spokesman spokeswoman commissioner
@@ -149,6 +157,25 @@ ORG_WORDS = frozenset(
     association union bank court commission office service services corporation company inc
     ltd group forces force army police bureau board centre center foundation organisation
     organization network news times post media club fund trust school college hospital""".split()
+)
+# Words before one capitalised noun that make it a defined term of a contract or a rule ("Each
+# Party shall...", "No Member may..."), not a name.
+DEFINED_TERM_DETERMINERS = frozenset("no each any every either neither".split())
+# Last words that make a name of two words or more an organisation whatever the tagger typed
+# it ("Boston Pops Orchestra", "Angleton High School", "Omega Psi Phi Fraternity"): bodies,
+# schools and bands, never the last word of a place's or a person's name. Stricter than
+# ORG_HEADS below: "West Bank", "Soviet Union", "Civic Center" are places.
+ORG_LAST = frozenset(
+    """orchestra quartet ensemble choir band records studios fraternity sorority party council
+    committee ministry commission association corporation company agency institute foundation
+    society federation league school university academy club""".split()
+)
+# Last words of names of natural and built features ("Shotley Bridge", "Miller Bluffs",
+# "Hunter Pass"): never the last word of a person's name.
+PLACE_LAST = frozenset(
+    """street road avenue square bridge station airport river creek lake bay island islands
+    peninsula mountain mountains pass canyon valley glacier glaciers bluff bluffs desert county
+    province""".split()
 )
 # Last words of names of documents, events and bodies: never the end of a person's name.
 NOT_PERSON_LAST = frozenset(

@@ -22,8 +22,10 @@ from .lexicon import (
     LEAD,
     MONEY,
     MONTHS,
+    NAME_SUFFIXES,
     ORG_WORDS,
     PERSON_TITLES,
+    POSSESSIVE_NOUNS,
     PRONOUNS,
     TITLED_FIRMS,
     TITLES,
@@ -39,18 +41,37 @@ def split_span(
     """Cut a CRF span at punctuation, lower-case words, possessives and person titles.
 
     ``Ukraine's Air Force`` -> Ukraine + Air Force; ``Indiana Gov. Eric Holcomb`` -> Indiana +
-    Eric Holcomb (a person: it follows a title); ``Camden town hall`` -> Camden.
+    Eric Holcomb (a person: it follows a title); ``Camden town hall`` -> Camden. What names
+    are made of stays whole: a short particle between capitalised words ("Frankfurt am Main",
+    "Union for a Popular Movement"), the possessive of a common noun ("People's Republic of
+    China", "King's College"), a comma before a suffix ("Martin Luther King, Jr."), a nickname
+    in quotes inside a person's name, a hyphen the tagger took in between two words (text
+    tokenised before it came: "Coca - Cola"; a dash between names is cut), the "#" of a
+    hashtag.
     """
     parts: list[list[int]] = [[]]
     for k in range(b, e):
         tok = sent[k][2]
         low = tok.lower()
-        if tok in ("'s", "'", "'S"):
-            parts.append([])
+        if tok in ("'s", "'", "'S", "’s"):
+            if low.lstrip("'’") == "s" and _common_possessive(sent, k, b):
+                parts[-1].append(k)
+            else:
+                parts.append([])
+        elif (
+            (tok == "," and k + 1 < e and sent[k + 1][2].lower() in NAME_SUFFIXES)
+            or (typ == "person" and _nickname_quote(sent, k, b, e))
+            or (tok == "-" and b < k < e - 1 and sent[k - 1][2][-1:].isalnum())
+            or (k + 1 < e and hashtag(sent, k))
+        ):
+            parts[-1].append(k)
         elif not any(c.isalnum() for c in tok) and tok not in ("&", "+"):
             parts.append([])
         elif tok[:1].islower() and low not in CONNECTORS and not name_edge(tok):
-            parts.append([])
+            if not _particle(sent, k, b, e):
+                parts.append([])
+            else:
+                parts[-1].append(k)
         elif "-" in tok and tok.rsplit("-", 1)[-1].islower():  # "U.S.-led", "Russian-occupied"
             parts.append([k])
             parts.append([])
@@ -88,7 +109,42 @@ def split_span(
     return out
 
 
-# Head nouns of an appositive ("X, the association that ...", "X, a former prosecutor")
+def hashtag(sent: list[tuple[int, int, str]], k: int) -> bool:
+    """Token ``k`` is the "#" of a hashtag naming something ("#Ukraine"): part of the name as
+    written."""
+    return (
+        sent[k][2] == "#"
+        and k + 1 < len(sent)
+        and sent[k][1] == sent[k + 1][0]
+        and name_edge(sent[k + 1][2])
+    )
+
+
+def _particle(sent: list[tuple[int, int, str]], k: int, b: int, e: int) -> bool:
+    """A short lower-case word between capitalised words of one span ("am", "delle", "für"),
+    or two of them ("for a"): part of the name."""
+    if len(sent[k][2]) > 5 or not sent[k][2].isalpha() or not b < k < e - 1:
+        return False
+    prev, nxt = sent[k - 1][2], sent[k + 1][2]
+    return (prev[:1].isupper() or prev.lower() in CONNECTORS) and (
+        nxt[:1].isupper() or (k + 2 < e and nxt.isalpha() and sent[k + 2][2][:1].isupper())
+    )
+
+
+def _common_possessive(sent: list[tuple[int, int, str]], k: int, b: int) -> bool:
+    """"People's Republic", "Women's Coalition": the possessive of a common noun inside a name,
+    not of a name ("Moscow's")."""
+    return k > b and sent[k - 1][2].lower() in POSSESSIVE_NOUNS
+
+
+def _nickname_quote(sent: list[tuple[int, int, str]], k: int, b: int, e: int) -> bool:
+    """A quote around a nickname inside a person's name (William "Buckshot" May)."""
+    quotes = [j for j in range(b, e) if sent[j][2] in _QUOTES]
+    return len(quotes) == 2 and quotes[0] > b and quotes[1] < e - 1 and k in quotes
+
+
+_QUOTES = ('"', "\u201c", "\u201d")
+
 
 def appositive(toks: list[str], e: int) -> str | None:
     """Type given by an appositive after tokens[:e]: ``, the/a [modifiers] head``."""
@@ -186,7 +242,7 @@ def trim(text: str, start: int, end: int, typ: str) -> tuple[int, int]:
                 start += 1
                 changed = True
     seg = text[start:end]
-    if seg[:4].lower() == "the " and len(seg) > 4:
+    if seg[:4].lower() == "the " and len(seg) > 4 and not _written_the(text, start):
         start += 4
     if typ == "person":
         while True:
@@ -197,6 +253,13 @@ def trim(text: str, start: int, end: int, typ: str) -> tuple[int, int]:
             else:
                 break
     return start, end
+
+
+def _written_the(text: str, start: int) -> bool:
+    """A capitalised "The" inside a sentence belongs to the name ("said The New York Times");
+    a lower-case "the", or "The" opening a sentence, does not."""
+    before = text[:start].rstrip()
+    return text[start] == "T" and bool(before) and (before[-1].isalnum() or before[-1] == ",")
 
 
 def _is_abbrev(seg: str) -> bool:

@@ -34,6 +34,22 @@ def read_meta(path: Path) -> dict:
     return {}
 
 
+def read_tables(path: Path, meta: dict) -> dict:
+    """The learned tables a model's sidecar names (``"tables": {"clusters": file, "names":
+    file}``), read from the model's folder: keyword arguments for :class:`Featurizer`."""
+    from .clusters import Clusters
+    from .namelists import NameList
+
+    readers = {"clusters": Clusters.read, "names": NameList.read}
+    out = {}
+    for group, name in (meta.get("tables") or {}).items():
+        table = Path(path).parent / name
+        if not table.is_file():
+            raise FileNotFoundError(f"NER table missing: {table} (train it with `quarry train-ner`)")
+        out[group] = readers[group](table)
+    return out
+
+
 class Tagger:
     """A CRF model and the features it was trained with."""
 
@@ -47,7 +63,7 @@ class Tagger:
             )
         meta = read_meta(self.path)
         self.language = meta.get("language", language)
-        self.featurizer = Featurizer(meta.get("features", ["gaz"]))
+        self.featurizer = Featurizer(meta.get("features", ["gaz"]), **read_tables(self.path, meta))
         self._crf = pycrfsuite.Tagger()
         self._crf.open(str(self.path))
         self._lock = threading.Lock()

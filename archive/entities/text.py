@@ -14,7 +14,7 @@ _CLEAN = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00a0": "
 def _sentence_tokenizer():
     import punkt
 
-    return punkt.tokenizer_for("english")
+    return punkt.tokenizer_for("english", prefixes=True)
 
 
 _WORDS = NLTKWordTokenizer()
