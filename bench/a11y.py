@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from browser_support import CHROMIUM_ARGS, LiveServer, chromium_path, focus_is_on  # noqa: E402
+from browser_support import CHROMIUM_ARGS, LiveServer, chromium_path, focus_is_on, serve_archive  # noqa: E402
 
 
 def prepare(data_dir: Path, server: LiveServer) -> None:
@@ -113,10 +113,7 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    from quarry.web import create_app
-    from quarry.web.settings import Settings
-
-    server = LiveServer(create_app(Settings(data_dir=args.data_dir), {"TESTING": True}))
+    server = serve_archive(args.data_dir)
     try:
         if args.prepare:
             prepare(args.data_dir, server)

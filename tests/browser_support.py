@@ -129,6 +129,14 @@ class LiveServer:
         return json.loads(self.get(path, params)[2])
 
 
+
+def serve_archive(data_dir: Any) -> LiveServer:
+    """Quarry's app over the archive in ``data_dir``, served on loopback (``stop()`` when done)."""
+    from quarry.web import create_app
+    from quarry.web.settings import Settings
+
+    return LiveServer(create_app(Settings(data_dir=data_dir), {"TESTING": True}))
+
 class PageWatch:
     """Everything a page reported or attempted that a test may want to assert never happened."""
 

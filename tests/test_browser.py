@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 import bibtexparser
 import pytest
-from browser_support import SCREENSHOTS, LiveServer, PageWatch
+from browser_support import SCREENSHOTS, PageWatch, serve_archive
 from conftest import FIXTURES, make_archive
 from markupsafe import escape
 
@@ -97,9 +97,7 @@ PAGE_STATE_JS = """() => {
 
 @pytest.fixture(scope="session")
 def live_server(built_archive):
-    from quarry.web import create_app
-
-    server = LiveServer(create_app(Settings(data_dir=built_archive), {"TESTING": True}))
+    server = serve_archive(built_archive)
     yield server
     server.stop()
 
@@ -115,9 +113,7 @@ def hostile_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def hostile_server(hostile_dir):
-    from quarry.web import create_app
-
-    server = LiveServer(create_app(Settings(data_dir=hostile_dir), {"TESTING": True}))
+    server = serve_archive(hostile_dir)
     yield server
     server.stop()
 

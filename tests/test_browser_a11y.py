@@ -22,21 +22,14 @@ from datetime import date
 from urllib.parse import quote
 
 import pytest
-from browser_support import LiveServer, PageWatch, axe_violations, focus_is_on
+from browser_support import PageWatch, axe_violations, focus_is_on, serve_archive
 from network_fixture import store_and_index
 from test_browser import query_of, screenshot
 
 from quarry.archive.model import Article, text_hash
-from quarry.web.settings import Settings
 
 pytestmark = pytest.mark.browser
 WIDTHS = (1280, 390)
-
-
-def _serve(data):
-    from quarry.web import create_app
-
-    return LiveServer(create_app(Settings(data_dir=data), {"TESTING": True}))
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +39,7 @@ def pages(built_archive, tmp_path_factory):
 
     data = tmp_path_factory.mktemp("a11y") / "data"
     shutil.copytree(built_archive, data)
-    server = _serve(data)
+    server = serve_archive(data)
     hits = server.json("/api/search", {"q": "group", "size": 100})["results"]
     ids = [h["id"] for h in hits]
     with AnnotationsDB.open(data) as db:
@@ -94,7 +87,7 @@ def _timeline_articles() -> list[Article]:
 
 @pytest.fixture(scope="module")
 def timeline(tmp_path_factory):
-    server = _serve(store_and_index(tmp_path_factory.mktemp("timeline") / "data", _timeline_articles()))
+    server = serve_archive(store_and_index(tmp_path_factory.mktemp("timeline") / "data", _timeline_articles()))
     yield server
     server.stop()
 

@@ -23,13 +23,12 @@ from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
-from browser_support import CHROMIUM_ARGS, LiveServer, chromium_path
+from browser_support import CHROMIUM_ARGS, LiveServer, chromium_path, serve_archive
 from conftest import FIXTURES, make_archive
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from quarry.archive.readers import ReadOptions
-from quarry.web.settings import Settings
 from quarry.web.views import is_loopback
 
 CALLS_OUT = FIXTURES / "calls-out"
@@ -64,9 +63,7 @@ def calls_out_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(calls_out_dir):
-    from quarry.web import create_app
-
-    live = LiveServer(create_app(Settings(data_dir=calls_out_dir), {"TESTING": True}))
+    live = serve_archive(calls_out_dir)
     yield live
     live.stop()
 

@@ -18,12 +18,10 @@ from pathlib import Path
 
 import pytest
 import rispy
-from browser_support import LiveServer, PageWatch, serious_axe_violations
+from browser_support import PageWatch, serious_axe_violations, serve_archive
 from conftest import FIXTURES, make_archive
 from network_fixture import build_network_archive
 from test_browser import facet_item, query_of, screenshot, shown_ids, shown_total
-
-from quarry.web.settings import Settings
 
 pytestmark = pytest.mark.browser
 MORE = FIXTURES / "network" / "more.jsonl"
@@ -38,9 +36,7 @@ def data(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(data):
-    from quarry.web import create_app
-
-    live = LiveServer(create_app(Settings(data_dir=data), {"TESTING": True}))
+    live = serve_archive(data)
     yield live
     live.stop()
 
