@@ -71,9 +71,6 @@ class Postings:
 
     # -- the schema, as the matcher needs it -----------------------------------------------------
 
-    def has_field(self, fieldname: str) -> bool:
-        return fieldname in self.schema
-
     def scorable(self, fieldname: str) -> bool:
         return fieldname in self.schema and bool(self.schema[fieldname].scorable)
 
