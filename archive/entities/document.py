@@ -17,6 +17,7 @@ from quarry.archive.model import Entities
 from .dateline import in_capitals
 from .lexicon import COMPANY_SUFFIXES, SUPPORT_WORDS
 from .mentions import Found, Span
+from .places import get_places
 
 
 def is_heading(paragraph: str) -> bool:
@@ -61,6 +62,7 @@ def resolve(paragraphs: list[str], found: list[Found]) -> list[Found]:
     found = _supported(paragraphs, found)
     found = _confirmed_in_mixed_case(found)
     found = settle(found)
+    _place_names(found)
     return _surnames_again(paragraphs, found)
 
 
@@ -195,6 +197,18 @@ def _case_variants(found: list[Found]) -> None:
             continue
         for f in fs:
             f.name = best
+
+
+def _place_names(found: list[Found]) -> None:
+    """A place the alias table does not know takes its GeoNames name, so that one place is
+    one facet value however the article spells it: "Kiev" -> "Kyiv", "Sao Paulo" -> "São
+    Paulo", "CHICAGO" -> "Chicago"."""
+    places = get_places()
+    for f in found:
+        if f.type == "location" and f.span.canonical is None:
+            place = places.lookup(f.name)
+            if place is not None:
+                f.name = place.name
 
 
 def _one_type(found: list[Found]) -> None:

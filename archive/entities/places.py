@@ -3,9 +3,9 @@
 Continents, countries, US states and the cities of at least 15,000 people, each with its
 alternate names written in Latin letters. ``tags(tokens)`` marks the longest place names in a
 token sequence, a feature for the tagger; ``lookup(text)`` gives the canonical GeoNames name and
-kind of a place name ("Kiev" -> ("Kyiv", "city")), which facets do not use yet (their place names
-are the alias table's). Abbreviations such as "U.S."
-stay with the alias table (``aliases.tsv``); only names of three or more letters are listed here.
+kind of a place name ("Kiev" -> ("Kyiv", "city")): the facet value of a place the alias table
+does not know (``document._place_names``). Abbreviations such as "U.S." stay with the alias table
+(``aliases.tsv``); only names of three or more letters are listed here.
 
 Reading GeoNames' JSON and choosing among its names takes a second, so ``quarry train-ner``
 writes the finished table to ``model/places.tsv.gz`` (:meth:`Places.write`) and taggers read
