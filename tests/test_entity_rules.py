@@ -259,3 +259,16 @@ def test_a_place_the_alias_table_does_not_know_takes_its_geonames_name() -> None
 def test_the_alias_tables_place_names_win_over_geonames() -> None:
     ents, _ = get_extractor().extract_document(["Officials in the U.S. and Burma met."])
     assert "United States" in ents.location
+
+
+def test_an_organisation_named_after_its_country_is_one_name() -> None:
+    ents, _ = get_extractor().extract_document(["The U.S. Army said its troops would stay."])
+    assert "U.S. Army" in ents.organization
+    assert "United States" not in ents.location
+
+
+def test_a_places_head_noun_alone_is_not_a_place() -> None:
+    ents, _ = get_extractor().extract_document(
+        ["The American Federation of State, County and Municipal Employees endorsed him."]
+    )
+    assert "County" not in ents.location

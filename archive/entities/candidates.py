@@ -145,8 +145,13 @@ def merge(
             if m.end < e:
                 out.append((m.end, e, LONG_TYPES[typ], None, False))
             continue
-        if contained and any(is_name_word(t) for t in rest):
-            # a longer name around a known one ("Kabul International Airport")
+        tail = toks[max(m.end for m in inside) : e]
+        if contained and (
+            any(is_name_word(t) for t in rest)
+            or (typ == "ORG" and tail and all(_capitalised_word(t) for t in tail))
+        ):
+            # a longer name around a known one ("Kabul International Airport"; "U.S. Army",
+            # "Pakistan Navy": an organisation named after its country)
             out.append((b, e, LONG_TYPES[typ], None, False))
             for m in inside:
                 used.add(id(m))
@@ -326,6 +331,11 @@ def _place_cue(toks: list[str], k: int) -> int | None:
     if p >= 0 and toks[p].lower() == "the":
         p -= 1
     return p if p >= 0 and toks[p] in ("in", "at", "near") else None
+
+
+def _capitalised_word(tok: str) -> bool:
+    """A capitalised word that is not a title ("Army" is, "President" is not)."""
+    return tok[:1].isupper() and tok.lower().rstrip(".") not in TITLES
 
 
 def is_name_word(tok: str) -> bool:

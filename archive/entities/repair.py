@@ -25,6 +25,7 @@ from .lexicon import (
     NAME_SUFFIXES,
     ORG_WORDS,
     PERSON_TITLES,
+    PLACE_LAST,
     POSSESSIVE_NOUNS,
     PRONOUNS,
     TITLED_FIRMS,
@@ -317,6 +318,8 @@ def keep(span: Span, paragraph: str, lowered: set[str], chrome_para: bool) -> bo
             return False
         if w in COMPANY_SUFFIXES and not text.isupper():
             return False  # a legal form alone ("Corp"; "SA" or "CO" may be a state)
+        if w in PLACE_LAST and not text.isupper():
+            return False  # a place's head noun alone ("State, County and Municipal ...")
         if span.first_in_sentence and w in lowered:
             return False
     return True
