@@ -153,13 +153,15 @@ _SPEECH = re.compile("[,.!?…][\"“”»]")
 # the site about itself: an error-report box, an old-browser notice, a prompt to follow the
 # site or fetch its app
 _SITE_NOTE = re.compile(
-    r"melden sie (?:uns )?(?:den|einen) fehler|\breport (?:an? )?(?:error|typo|mistake)\b|"
-    r"(?:outdated|unsupported|older) (?:web )?browser|browser version with limited support|"
-    r"(?:update|upgrade) your browser|"
-    r"^follow .{1,60}\bon (?:twitter|x|facebook|instagram|tiktok|threads|bluesky|linkedin)\b|"
-    r"\bapp\b.{0,80}\b(?:android|ios|app store|google play)\b",
+    r"melden sie (?:uns )?(?:den|einen) fehler|^(?:report|spotted|found) (?:an? )?(?:error|typo)|"
+    r"you(?:'re| are) using an? (?:outdated|unsupported|old(?:er)?) (?:web )?browser|"
+    r"browser version with limited support|(?:update|upgrade) your browser|"
+    r"^follow .{1,60}\bon (?:twitter|x|facebook|instagram|tiktok|threads|bluesky|linkedin)\b",
     re.I,
 )
+# an app offered to the reader: "Get our app for Android and iOS", "Hier geht es zur App"
+_APP = re.compile(r"\bapp\b.{0,80}\b(?:android|ios|app store|google play)\b", re.I)
+_APP_PROMPT = re.compile(r"\b(?:download|get|install|here|hier|jetzt|herunterladen)\b", re.I)
 _CONTACT = re.compile(r"\S+@\S+\.\w+")
 _CONTACT_PROMPT = re.compile(r"get in touch|e-?mail us|contact us|write to us|schreiben sie uns", re.I)
 # "MORE: <headline>", "Lesen Sie auch: <headline>": a pointer to another story
@@ -200,8 +202,11 @@ def is_boilerplate(line: str) -> bool:
         return True
     if words <= 30 and _CONTACT.search(line) and _CONTACT_PROMPT.search(line):
         return True
-    if words <= 45 and _SITE_NOTE.search(line) and not _SPEECH.search(line):
-        return True
+    if words <= 45 and not _SPEECH.search(line):
+        if _SITE_NOTE.search(line):
+            return True
+        if _APP.search(line) and (_READER.search(line) or _APP_PROMPT.search(line)):
+            return True
     return words <= 25 and bool(_PROMO.match(line)) and not line.endswith(".")
 
 
