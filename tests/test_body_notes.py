@@ -5,7 +5,9 @@ from __future__ import annotations
 import lxml.html
 
 from quarry.archive.extract.boilerplate import is_boilerplate, paragraphs
+from quarry.archive.extract.html import extract_html
 from quarry.archive.extract.link_blocks import drop_link_blocks
+from quarry.archive.model import RawDocument
 
 STORY = [
     "The regional water authority said on Monday that reservoir levels had fallen to their "
@@ -88,3 +90,15 @@ def test_a_teaser_list_that_dates_each_linked_headline_goes() -> None:
     )
     body = [*STORY, *(f"- 0{n}.05.2024 Other story {n} on the dam" for n in range(1, 4))]
     assert drop_link_blocks(body, tree) == STORY
+
+
+def test_lines_said_again_and_again_survive_the_whole_extraction() -> None:
+    step = "Stir the sauce and let it simmer for five minutes until it thickens."
+    paras = "".join(f"<p>{step}</p><p>Add cup number {n} of the stock to the pan.</p>" for n in range(4))
+    html = (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Valley soup</title>"
+        f"</head><body><article><h1>Valley soup</h1><p>{STORY[0]}</p>{paras}<p>{STORY[1]}</p>"
+        "</article></body></html>"
+    )
+    art = extract_html(RawDocument(source="p.html", kind="html", content=html.encode(), format="html"))
+    assert art is not None and art.body.count(step) == 4
