@@ -56,7 +56,8 @@ _NO_DOCUMENT = SimpleNamespace(
     text="", title=None, author=None, date=None, url=None, sitename=None, categories=[], tags=[]
 )
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-_RUBY = re.compile(r"<ruby\b[^>]*>(.*?)</ruby\s*>", re.I | re.S)
+# bounded, so a page of unclosed <ruby> tags is not scanned to its end from each of them
+_RUBY = re.compile(r"<ruby\b[^>]{0,200}>(.{0,2000}?)</ruby\s*>", re.I | re.S)
 _RUBY_TEXT = re.compile(r"<rt\b[^>]*>.*?(?:</rt\s*>|(?=<rt\b)|$)", re.I | re.S)
 _TAG = re.compile(r"<[^>]+>")
 
