@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import lxml.html
+from test_html_body import STORY as HTML_STORY
 
 from quarry.archive.extract.boilerplate import is_boilerplate, paragraphs
 from quarry.archive.extract.html import extract_html
 from quarry.archive.extract.link_blocks import drop_link_blocks
 from quarry.archive.model import RawDocument
 
-STORY = [
-    "The regional water authority said on Monday that reservoir levels had fallen to their "
-    "lowest point in more than twenty years after an unusually dry spring.",
-    "Officials asked households to cut their water use by a fifth and warned that a hosepipe "
-    "ban could follow within weeks if the weather did not change.",
-]
+STORY = HTML_STORY[:2]
 
 
 def test_the_site_talking_about_itself_is_not_article_text() -> None:

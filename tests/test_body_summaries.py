@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import lxml.html
+from test_html_body import STORY
 
 from quarry.archive.extract.summaries import drop_summary_boxes
 
-STORY = [
-    "The regional water authority said on Monday that reservoir levels had fallen to their "
-    "lowest point in more than twenty years after an unusually dry spring.",
-    "Officials asked households to cut their water use by a fifth and warned that a hosepipe "
-    "ban could follow within weeks if the weather did not change.",
-    "Farmers in the valley have already reduced irrigation, and several have said that their "
-    "harvest will be smaller than last year as a result of the drought.",
-]
 POINTS = ["Reservoirs are at a twenty-year low.", "A hosepipe ban may follow within weeks."]
 
 
