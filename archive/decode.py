@@ -168,6 +168,17 @@ def _to_bytes_cp1252(text: str) -> bytes | None:
     return bytes(out)
 
 
+def _genuine(run: str, fixed: str) -> bool:
+    """True for a run that is real text, not mojibake: a letter, a no-break space and a dash
+    or quote ("těžké\u00a0– s", "à\u00a0« ") read as the bytes of one rare character (U+9816).
+    Mojibake of a lone character of another script is seldom spaced with a no-break space;
+    punctuation and symbols (U+2000-U+2BFF: dashes, quotes, the euro sign) stay repairable."""
+    if len(fixed) != 1 or "\u00a0" not in run:
+        return False
+    code = ord(fixed)
+    return code >= 0x800 and not 0x2000 <= code <= 0x2BFF
+
+
 def repair_mojibake(text: str) -> str:
     """Undo UTF-8 that was decoded as Windows-1252/Latin-1 ("Ã©" -> "é", "â€™" -> "’").
 
@@ -183,9 +194,10 @@ def repair_mojibake(text: str) -> str:
             if raw is None:
                 return match.group(0)
             try:
-                return raw.decode("utf-8")
+                fixed = raw.decode("utf-8")
             except UnicodeDecodeError:
                 return match.group(0)
+            return match.group(0) if _genuine(match.group(0), fixed) else fixed
 
         fixed = _MOJIBAKE.sub(fix, text)
         if fixed == text:

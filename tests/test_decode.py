@@ -137,3 +137,13 @@ def test_invalid_utf16_after_bom_raises() -> None:
 
 def test_decode_error_is_value_error() -> None:
     assert issubclass(DecodeError, ValueError)
+
+
+def test_letters_spaced_with_a_no_break_space_are_not_taken_for_mojibake() -> None:
+    # "é", a no-break space and a dash are also the cp1252 bytes of one CJK character (U+9816)
+    czech = "je to těžké\u00a0– s\u00a0médii nemluví"
+    french = "il a dit\u00a0: «\u00a0oui\u00a0» à\u00a0« demain »"
+    assert repair_mojibake(czech) == czech
+    assert repair_mojibake(french) == french
+    # real mojibake of a dash and of Japanese text is still repaired
+    assert repair_mojibake("2020â€“2024 æ—¥æœ¬") == "2020–2024 日本"

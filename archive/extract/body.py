@@ -18,8 +18,10 @@ from lxml import etree
 from quarry.archive.extract.authors import BYLINE_LINE
 from quarry.archive.extract.boilerplate import is_boilerplate, paragraphs
 from quarry.archive.extract.embeds import add_embeds
+from quarry.archive.extract.gaps import fill_gaps
 from quarry.archive.extract.link_blocks import drop_link_blocks
 from quarry.archive.extract.metadata import parse_date_text
+from quarry.archive.extract.summaries import drop_summary_boxes
 from quarry.archive.extract.teaser import drop_teaser
 from quarry.archive.extract.text_keys import opening, word_list, words
 from quarry.archive.extract.title import squash
@@ -30,6 +32,7 @@ def article_text(text: str, md: dict[str, Any], tree: etree._Element) -> list[st
     (its JSON-LD article bodies and descriptions) and its parsed HTML."""
     body = _fuller_body(paragraphs(text), md["bodies"])
     body = drop_link_blocks(_one_article(_continued(body, tree), tree), tree)
+    body = drop_summary_boxes(fill_gaps(body, tree), tree)
     body = drop_teaser(body, tree, md["descriptions"])
     return add_embeds(body, tree)
 

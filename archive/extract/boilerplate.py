@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from .clean import is_cms_token
+from .metadata import month_number
 
 __all__ = ["is_boilerplate", "is_placeholder", "paragraphs"]
 
@@ -28,6 +29,12 @@ _CHROME = re.compile(
     r"(?:we use|this (?:site|website) uses) cookies.{0,300}|accept(?: all)? cookies|"
     r"(?:zur|to the) (?:startseite|homepage)|"
     r"loading\.{0,3}|skip (?:to|ad).{0,40}|comments?|\d+ comments?|"
+    r"(?:zum )?hauptinhalt|main content|(?:aller au )?contenu principal|"
+    # notes on the story or its broadcast, not the story
+    r"this (?:is a )?(?:breaking|developing) news? story.{0,80}|"
+    r"this story (?:is developing|will be updated|has been updated).{0,80}|"
+    r"for more (?:stories|news|articles|content) like this.{0,60}|"
+    r"(?:über )?dieses thema (?:berichtet|im programm).{0,120}|"
     # reprint and tweet boxes, and the headings of lists of other stories
     r"(?:order |purchase )?reprints?(?: & permissions| and permissions)?|"
     r"click to tweet|tweet this(?: quote)?|view this (?:post|profile) on \w+|"
@@ -40,6 +47,7 @@ _CHROME = re.compile(
     r"(?:join|read) (?:our|the) (?:commenting forum|comment policy).{0,120}|"
     r"would you like to comment on this article\?|"
     r"please read our comment policy.{0,80}|leave a (?:comment|reply)|"
+    r"join (?:the|our|thought-provoking) (?:conversations?|discussion|debate).{0,120}|"
     r"(?:kommentar(?:e| schreiben)?|commentaires?|comentarios?|commenti)|"
     # subscription walls
     r"(?:already a subscriber|log in or create an account|create a free account).{0,80}|"
@@ -87,6 +95,40 @@ _TIMESTAMP = re.compile(
     r"(?:Z|\s?[+-]\d{2}:?\d{2})?)?$",
     re.I,
 )
+# A line that only says when: "Updated 15.59 | Published 14.14", "Friday, 28.04.2023, 19:25",
+# "Aktualisiert am": labels, weekdays, months, zones and numbers, no word of a sentence.
+_STAMP_WORDS = frozenset(
+    "updated published posted modified last first on at am pm uhr um stand zuletzt "
+    "aktualisiert veröffentlicht erstellt publié mis à jour le modifié h publicado actualizado el "
+    "las pubblicato aggiornato il alle ore gepubliceerd bijgewerkt om op publicerad uppdaterad "
+    "kl publisert oppdatert publiceret opdateret opublikowano aktualizacja "
+    "utc gmt bst cet cest mez mesz est edt cst cdt pst pdt "
+    "monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun "
+    "montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi "
+    "vendredi samedi dimanche lunes martes miércoles jueves viernes sábado domingo måndag "
+    "tisdag onsdag torsdag fredag lördag söndag mandag tirsdag lørdag søndag".split()
+)
+_STAMP_LABELS = frozenset(
+    "updated published posted modified aktualisiert veröffentlicht erstellt publié modifié "
+    "publicado actualizado pubblicato aggiornato gepubliceerd bijgewerkt publicerad uppdaterad "
+    "publisert oppdatert publiceret opdateret opublikowano aktualizacja".split()
+)
+_WHEN = re.compile(r"\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
+
+
+def _only_when(line: str, words: int) -> bool:
+    """True for a line of date and time labels and values only (see ``_STAMP_WORDS``)."""
+    if words > 10:
+        return False
+    letters = re.findall(r"[^\W\d_]+", line.casefold())
+    if not all(w in _STAMP_WORDS or month_number(w) for w in letters):
+        return False
+    # a label, or a time or numeric date outside a table's row (a timetable's times are text);
+    # a year or a month alone may head a part of a timeline
+    labelled = any(w in _STAMP_LABELS for w in letters)
+    return labelled or ("|" not in line and bool(_WHEN.search(line)))
+
+
 # an image's address or file name on a line of its own
 _IMAGE_URL = re.compile(
     r"^\S*\.(?:jpe?g|png|gif|webp|avif|svg|bmp|tiff?)(?:[?#]\S*)?$|"
@@ -95,9 +137,10 @@ _IMAGE_URL = re.compile(
 )
 # newsletter sign-ups: the word, and the reader addressed ("sign up", "your inbox", "Sie")
 _NEWSLETTER = re.compile(r"newsletter|nyhetsbrev|nieuwsbrief|boletín", re.I)
+# the reader addressed, or speaking in the form's first person ("With my sign-up I agree ...")
 _READER = re.compile(
     r"(?i:\b(?:you|your|our|sign up|subscribe|vous|votre|notre|tu|te|nuestro|iscriviti|quieres|"
-    r"je|jouw|deg|dig|unser(?:e|en|em)?)\b)|\b(?:Sie|Ihr|Ihnen)\b"
+    r"je|jouw|deg|dig|unser(?:e|en|em)?|my|ich|mein(?:e[mnrs]?)?)\b)|\b(?:Sie|Ihr|Ihnen|I)\b"
 )
 # subscription prompts and paywall notices: the word, and the reader addressed
 _SUBSCRIPTION = re.compile(
@@ -107,6 +150,18 @@ _SUBSCRIPTION = re.compile(
 )
 # someone's words, a quotation ending in its punctuation ("Sign up," he said): not the site's prompt
 _SPEECH = re.compile("[,.!?…][\"“”»]")
+# the site about itself: an error-report box, an old-browser notice, a prompt to follow the
+# site or fetch its app
+_SITE_NOTE = re.compile(
+    r"melden sie (?:uns )?(?:den|einen) fehler|^(?:report|spotted|found) (?:an? )?(?:error|typo)|"
+    r"you(?:'re| are) using an? (?:outdated|unsupported|old(?:er)?) (?:web )?browser|"
+    r"browser version with limited support|(?:update|upgrade) your browser|"
+    r"^follow .{1,60}\bon (?:twitter|x|facebook|instagram|tiktok|threads|bluesky|linkedin)\b",
+    re.I,
+)
+# an app offered to the reader: "Get our app for Android and iOS", "Hier geht es zur App"
+_APP = re.compile(r"\bapp\b.{0,80}\b(?:android|ios|app store|google play)\b", re.I)
+_APP_PROMPT = re.compile(r"\b(?:download|get|install|here|hier|jetzt|herunterladen)\b", re.I)
 _CONTACT = re.compile(r"\S+@\S+\.\w+")
 _CONTACT_PROMPT = re.compile(r"get in touch|e-?mail us|contact us|write to us|schreiben sie uns", re.I)
 # "MORE: <headline>", "Lesen Sie auch: <headline>": a pointer to another story
@@ -114,7 +169,7 @@ _PROMO = re.compile(
     r"^(?:more|read more|also read|read also|see also|watch|lesen sie (?:auch|mehr)|"
     r"mehr (?:dazu|zum thema)|auch interessant|(?:à )?lire aussi|voir aussi|le(?:er|a) también|"
     r"leggi anche|czytaj (?:też|także|więcej)|zobacz (?:też|także)|les også|läs också|lees ook)"
-    r"\s*:\s*\S",
+    r"\s*:\s*\S|^>>\s*\S",
     re.I,
 )
 
@@ -136,7 +191,7 @@ def is_boilerplate(line: str) -> bool:
         return True
     if words <= 40 and _CAPTION.search(line):
         return True
-    if _TIMESTAMP.match(line) or _IMAGE_URL.match(line):
+    if _TIMESTAMP.match(line) or _IMAGE_URL.match(line) or _only_when(line, words):
         return True
     if (
         words <= 45
@@ -147,6 +202,11 @@ def is_boilerplate(line: str) -> bool:
         return True
     if words <= 30 and _CONTACT.search(line) and _CONTACT_PROMPT.search(line):
         return True
+    if words <= 45 and not _SPEECH.search(line):
+        if _SITE_NOTE.search(line):
+            return True
+        if _APP.search(line) and (_READER.search(line) or _APP_PROMPT.search(line)):
+            return True
     return words <= 25 and bool(_PROMO.match(line)) and not line.endswith(".")
 
 

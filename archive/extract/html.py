@@ -56,6 +56,25 @@ _NO_DOCUMENT = SimpleNamespace(
     text="", title=None, author=None, date=None, url=None, sitename=None, categories=[], tags=[]
 )
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# bounded, so a page of unclosed <ruby> tags is not scanned to its end from each of them
+_RUBY = re.compile(r"<ruby\b[^>]{0,200}>(.{0,2000}?)</ruby\s*>", re.I | re.S)
+_RUBY_TEXT = re.compile(r"<rt\b[^>]*>.*?(?:</rt\s*>|(?=<rt\b)|$)", re.I | re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _flat_ruby(match: re.Match[str]) -> str:
+    """A ruby annotation as plain text, as a browser without ruby support shows it: the base
+    and, where the page gives its fallback parentheses, the reading ("弾劾（だんがい）")."""
+    inner = match.group(1)
+    if not re.search(r"<rp\b", inner, re.I):
+        inner = _RUBY_TEXT.sub("", inner)  # no fallback: the reading alone would run into the base
+    return _TAG.sub("", inner)
+
+
+def _inline_ruby(text: str) -> str:
+    """The page with its ruby annotations (readings over Japanese and Chinese words) as inline
+    text: the extractor breaks a paragraph into three lines at each one and drops the reading."""
+    return _RUBY.sub(_flat_ruby, text) if "<ruby" in text or "<RUBY" in text else text
 
 
 def _parse(text: str) -> etree._Element | None:
@@ -144,7 +163,7 @@ def extract_html(raw: RawDocument) -> Article | None:
         return None
     md = html_metadata(tree, raw.url)
     try:
-        doc = _trafilatura(_XML_DECL.sub("", text, count=1), raw.url)
+        doc = _trafilatura(_inline_ruby(_XML_DECL.sub("", text, count=1)), raw.url)
     except Exception:  # trafilatura raises a wide range of parser errors on broken pages
         doc = None
     body = article_text(doc.text or "", md, tree) if doc is not None else []

@@ -19,6 +19,8 @@ __all__ = ["drop_link_blocks"]
 
 _BLOCK_TAGS = ("li", "p", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "figcaption")
 _LIST_MARK = re.compile(r"^[-•*▪►]\s+")
+# the date a teaser list shows before each linked headline: "- 19.03.2024 Headline"
+_LEAD_DATE = re.compile(r"^(?:\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}),?\s+")
 _MAX_WORDS = 50  # a teaser, not a paragraph of the article that happens to be one link
 
 
@@ -80,7 +82,7 @@ def drop_link_blocks(body: list[str], tree: etree._Element) -> list[str]:
     kept: list[str] = []
     dropped_after: list[bool] = []  # per kept line: was the line after it dropped?
     for line in body:
-        words = word_list(_LIST_MARK.sub("", line))
+        words = word_list(_LEAD_DATE.sub("", _LIST_MARK.sub("", line)))
         if len(words) <= _MAX_WORDS and (" ".join(words) in links or _doubled(words)):
             if dropped_after:
                 dropped_after[-1] = True

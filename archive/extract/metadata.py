@@ -19,6 +19,7 @@ __all__ = [
     "date_from_url",
     "jsonld_objects",
     "meta_tags",
+    "month_number",
     "parse_date_text",
     "split_authors",
 ]
@@ -52,6 +53,13 @@ for _num, _names in enumerate(
 ):
     for _name in _names.split():
         _MONTHS.setdefault(_name.rstrip("_"), _num)
+
+
+
+def month_number(word: str) -> int | None:
+    """The month a month's name or abbreviation stands for, in the sources' languages."""
+    return _MONTHS.get(word.casefold().rstrip("."))
+
 
 # Time-zone abbreviations common in news datelines (US zones first: they dominate the sources).
 _TZ_ABBR = {
