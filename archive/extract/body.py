@@ -2,7 +2,8 @@
 
 Trafilatura finds the main text well on most pages; these steps correct what it gets wrong on
 some: the site's furniture kept as paragraphs (``boilerplate``), lists of other stories
-(``link_blocks``), a standfirst repeating the page's description (``teaser``), an article split
+(``link_blocks``), a standfirst repeating the page's description (``teaser``), fact boxes, photo
+captions and the article's header (``asides``), an article split
 between advertisements of which only the first part is found, the next story of an
 endless-scroll page taken as more of this one, and embedded posts and video captions dropped
 with their widgets (``embeds``).
@@ -15,6 +16,7 @@ from typing import Any
 
 from lxml import etree
 
+from quarry.archive.extract.asides import drop_asides
 from quarry.archive.extract.authors import BYLINE_LINE
 from quarry.archive.extract.boilerplate import is_boilerplate, paragraphs
 from quarry.archive.extract.embeds import add_embeds
@@ -33,7 +35,7 @@ def article_text(text: str, md: dict[str, Any], tree: etree._Element) -> list[st
     body = _fuller_body(paragraphs(text), md["bodies"])
     body = drop_link_blocks(_one_article(_continued(body, tree), tree), tree)
     body = drop_summary_boxes(fill_gaps(body, tree), tree)
-    body = drop_teaser(body, tree, md["descriptions"])
+    body = drop_asides(drop_teaser(body, tree, md["descriptions"]), tree)
     return add_embeds(body, tree)
 
 
