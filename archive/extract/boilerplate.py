@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from .clean import is_cms_token
+from .credits import is_reporting_credit
 from .metadata import month_number
 
 __all__ = ["is_boilerplate", "is_placeholder", "paragraphs"]
@@ -186,6 +187,8 @@ def is_boilerplate(line: str) -> bool:
     if words > 60:  # a paragraph of the article: every rule here is for shorter lines
         return False
     if _CHROME.match(line) or is_placeholder(line) or is_cms_token(line):
+        return True
+    if is_reporting_credit(line):
         return True
     if words <= 8 and _CREDIT_LINE.search(line) and not line.endswith((".", "?", "!")):
         return True
