@@ -98,3 +98,17 @@ def test_lines_said_again_and_again_survive_the_whole_extraction() -> None:
     )
     art = extract_html(RawDocument(source="p.html", kind="html", content=html.encode(), format="html"))
     assert art is not None and art.body.count(step) == 4
+
+
+def test_a_contact_address_after_a_label_goes_an_address_in_a_sentence_stays() -> None:
+    notes = [
+        "Do you have a story to tell? Email: reporter@valley.example",
+        "• Email: reporter@valley.example",
+        "Ihre Meinung ist uns wichtig. Senden Sie uns Ihr Feedback an: briefe@valley.example",
+    ]
+    assert all(is_boilerplate(line) for line in notes)
+    sentences = [
+        "The messages came from admin@valley.example, the court heard.",
+        "Investigators traced the account to the address admin@valley.example.",
+    ]
+    assert not any(is_boilerplate(line) for line in sentences)

@@ -165,6 +165,8 @@ _APP = re.compile(r"\bapp\b.{0,80}\b(?:android|ios|app store|google play)\b", re
 _APP_PROMPT = re.compile(r"\b(?:download|get|install|here|hier|jetzt|herunterladen)\b", re.I)
 _CONTACT = re.compile(r"\S+@\S+\.\w+")
 _CONTACT_PROMPT = re.compile(r"get in touch|e-?mail us|contact us|write to us|schreiben sie uns", re.I)
+# an address set after a label, ending the line: "Email: ...", "Feedback zu diesem Artikel an: ..."
+_CONTACT_LABELLED = re.compile(r":\s*\S+@\S+\.\w+\W*$")
 # "MORE: <headline>", "Lesen Sie auch: <headline>": a pointer to another story
 _PROMO = re.compile(
     r"^(?:more|read more|also read|read also|see also|watch|lesen sie (?:auch|mehr)|"
@@ -203,8 +205,9 @@ def is_boilerplate(line: str) -> bool:
         and not _SPEECH.search(line)
     ):
         return True
-    if words <= 30 and _CONTACT.search(line) and _CONTACT_PROMPT.search(line):
-        return True
+    if words <= 30 and _CONTACT.search(line):
+        if _CONTACT_PROMPT.search(line) or _CONTACT_LABELLED.search(line):
+            return True
     if words <= 45 and not _SPEECH.search(line):
         if _SITE_NOTE.search(line):
             return True
