@@ -112,3 +112,16 @@ def test_a_contact_address_after_a_label_goes_an_address_in_a_sentence_stays() -
         "Investigators traced the account to the address admin@valley.example.",
     ]
     assert not any(is_boilerplate(line) for line in sentences)
+
+
+def test_a_reading_time_note_goes_alone_or_after_the_date() -> None:
+    notes = [
+        "Lesedauer: 4 Minuten",
+        "06. 01. 2026, 14:59 Uhr Lesedauer: 4 Minuten",
+        "5 min read",
+        "Updated 3 May 2024 · 6 min read",
+        "Temps de lecture : 3 min",
+    ]
+    assert all(is_boilerplate(line) for line in notes)
+    sentences = ["It was a 5 min read", "Reading time matters: 5 minutes", "The walk takes 5 min."]
+    assert not any(is_boilerplate(line) for line in sentences)

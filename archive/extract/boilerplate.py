@@ -130,6 +130,24 @@ def _only_when(line: str, words: int) -> bool:
     return labelled or ("|" not in line and bool(_WHEN.search(line)))
 
 
+# how long the article takes to read, at a line's end: "Lesedauer: 4 Minuten", "6 min read"
+_READING_TIME = re.compile(
+    r"(?:\b(?:lesedauer|lesezeit|reading time|read time|temps de lecture|tiempo de lectura|"
+    r"tempo di lettura|lästid|lesetid|czas czytania)\s*:?\s*(?:ca\.?\s*)?\d+\s*"
+    r"(?:min(?:uten|utes|uter|utter|ute|s)?)\.?|\b\d+\s*-?\s*min(?:ute)?s?\.?\s+read)\W*$",
+    re.I,
+)
+
+
+def _reading_time(line: str, words: int) -> bool:
+    """True for a reading-time note, alone or after the line's date and time."""
+    found = _READING_TIME.search(line) if words <= 14 else None
+    if found is None:
+        return False
+    rest = line[: found.start()].strip(" |·•,;–-")
+    return not rest or bool(_TIMESTAMP.match(rest)) or _only_when(rest, len(rest.split()))
+
+
 # an image's address or file name on a line of its own
 _IMAGE_URL = re.compile(
     r"^\S*\.(?:jpe?g|png|gif|webp|avif|svg|bmp|tiff?)(?:[?#]\S*)?$|"
@@ -197,6 +215,8 @@ def is_boilerplate(line: str) -> bool:
     if words <= 40 and _CAPTION.search(line):
         return True
     if _TIMESTAMP.match(line) or _IMAGE_URL.match(line) or _only_when(line, words):
+        return True
+    if _reading_time(line, words):
         return True
     if (
         words <= 45
