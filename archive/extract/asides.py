@@ -24,7 +24,8 @@ _BOX = re.compile(r"(?:info|fact|fakten)[-_]?box", re.I)  # also "Infobox", "fac
 _BOX_TAGS = ("div", "section", "aside", "article")
 # the boxes by a test lxml makes itself, cheaply; their names are then read in Python
 _CANDIDATES = etree.XPath(
-    "//*[contains(@class, 'ox') or contains(@id, 'ox')] | //figcaption | //header"
+    "(" + "|".join(f"//{tag}" for tag in _BOX_TAGS) + ")[contains(@class, 'ox') or "
+    "contains(@id, 'ox')] | //figcaption | //header"
 )
 _BLOCKS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "td", "blockquote", "figcaption")
 _MIN_PART_WORDS = 5  # a line found inside a longer text of a box, not a word of its title
@@ -35,7 +36,7 @@ def _roots(tree: etree._Element) -> list[etree._Element]:
     return [
         el for el in _CANDIDATES(tree)
         if el.tag in ("figcaption", "header")
-        or (el.tag in _BOX_TAGS and _BOX.search(f"{el.get('class') or ''} {el.get('id') or ''}"))
+        or _BOX.search(f"{el.get('class') or ''} {el.get('id') or ''}")
     ]  # fmt: skip
 
 
