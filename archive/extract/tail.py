@@ -28,19 +28,26 @@ _STARTING = etree.XPath(
 )
 
 
-def _home(body: list[str], tree: etree._Element) -> etree._Element | None:
+def _home(
+    body: list[str], tree: etree._Element
+) -> tuple[etree._Element | None, dict[str, etree._Element]]:
     """The innermost element holding three quarters of the words of the body's prose
-    paragraphs."""
-    prose = {opening(line): len(line.split()) for line in body if len(line.split()) >= _PROSE_WORDS}
+    paragraphs, and the page's paragraph (``<p>``) for each line that is one."""
+    keys = {opening(line): len(line.split()) for line in body}
+    paras: dict[str, etree._Element] = {}
     held: Counter[etree._Element] = Counter()
     for para in tree.iter("p"):
-        count = prose.pop(opening(para.text_content()), 0)
-        if count:
+        key = opening(para.text_content())
+        if key not in keys or key in paras:
+            continue
+        paras[key] = para
+        if keys[key] >= _PROSE_WORDS:
             for node in (para, *para.iterancestors()):
-                held[node] += count
+                held[node] += keys[key]
     total = sum(len(line.split()) for line in body if len(line.split()) >= _PROSE_WORDS)
     homes = [node for node, count in held.items() if count >= _SHARE * total]
-    return max(homes, key=lambda node: sum(1 for _ in node.iterancestors()), default=None)
+    home = max(homes, key=lambda node: sum(1 for _ in node.iterancestors()), default=None)
+    return home, paras
 
 
 def drop_outside_tail(body: list[str], tree: etree._Element) -> list[str]:
@@ -48,11 +55,14 @@ def drop_outside_tail(body: list[str], tree: etree._Element) -> list[str]:
     page sets outside that container."""
     if len(body) < 3:
         return body
-    home = _home(body, tree)
+    home, paras = _home(body, tree)
     if home is None:
         return body
-    within = {opening(el.text_content()) for el in home.iter(*_BLOCKS)} - {""}
     keys = [opening(line) for line in body]
+    last_para = paras.get(keys[-1])
+    if last_para is not None and any(a is home for a in last_para.iterancestors()):
+        return body  # the text ends inside the article, as it mostly does
+    within = {opening(el.text_content()) for el in home.iter(*_BLOCKS)} - {""}
     last = max((i for i, key in enumerate(keys) if key in within), default=len(body))
     outside = set()
     for i in range(last + 1, len(body)):
