@@ -12,7 +12,6 @@ CREDITS = [
     "Additional reporting from PA",
     "With reporting by Valley Times writer Ana Ruiz",
     "Reporting by Ana Ruiz; Editing by Ben Cole",
-    "mit dpa",
     "Mit Informationen der Nachrichtenagenturen AFP und dpa",
     "Con información de EFE",
 ]
