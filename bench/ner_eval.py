@@ -83,6 +83,15 @@ def use_model(path: Path) -> None:
     tagger_mod._TAGGERS["en"] = tagger_mod.Tagger(path, "en")
 
 
+def _trained_splits(model: Path | None) -> list[str]:
+    """The splits the English model (``model``, else the shipped one) was trained on."""
+    try:
+        from quarry.archive.entities.tagger import model_path, read_meta
+    except ImportError:  # code before the tagger module: the training split only
+        return ["train"]
+    return read_meta(model or model_path("en")).get("splits", ["train"])
+
+
 # ---- predictions: one function for old and new code ---------------------------------
 def predict(paragraphs: list[str]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """({type: surface forms as written}, {type: canonical names}) of one English document.
@@ -314,6 +323,12 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--errors prints the tune split's errors only: use it with --tune")
     if args.model:
         use_model(args.model)
+    if args.tune and "tune" in _trained_splits(args.model):
+        ap.error(
+            "this English model learned from the tune split, so its tune figures are training "
+            "figures: train one without it (python -m quarry.archive.entities.train --splits "
+            "train --out DIR/ner-en.crfsuite) and pass --model DIR/ner-en.crfsuite"
+        )
     predict(["Warm-up sentence about Kabul."])
     load_seconds = round(time.perf_counter() - _T0, 2)
     load_cpu = round(time.process_time(), 2)

@@ -274,12 +274,13 @@ def test_train_writes_model_sidecar_and_attribution(tmp_path) -> None:
     assert meta["corpora"]["crossner"]["units"] == 2  # two sentence blocks, both training units
     tagger = Tagger(out)
     assert tagger.featurizer.groups == frozenset(meta["features"])
-    assert meta["tables"] == {"clusters": "clusters-en.tsv", "names": "names-en.tsv"}
-    assert tagger.featurizer.names is not None and tagger.featurizer.clusters is not None
-    assert tagger.featurizer.names.tags(["Lena10"]) == [("nB=PER",)]  # a crossner name
+    assert meta["tables"] == {"words": "words-en.bin.gz"} and meta["splits"] == ["train"]
+    assert tagger.featurizer.words is not None
+    assert "fn1" in tagger.featurizer.words.tags(["Maria"])[0]
     text = render(tmp_path)
     assert "CrossNER" in text and "Wikipedia contributors" in text and "CC BY-SA 4.0" in text
-    assert "GeoNames" in text and "`names-en.tsv`" in text and "`clusters-en.tsv`" in text
+    assert "GeoNames" in text and "`words-en.bin.gz`" in text and "wordfreq" in text
+    assert "splits trained on: train" in text
 
 
 def test_training_again_gives_the_same_files(tmp_path) -> None:
@@ -289,7 +290,7 @@ def test_training_again_gives_the_same_files(tmp_path) -> None:
     for name in ("a", "b"):
         train(NER, "en", tmp_path / name / "ner-en.crfsuite", recipe)
     files = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert files == ["clusters-en.tsv", "names-en.tsv", "ner-en.crfsuite", "ner-en.json"]
+    assert files == ["ner-en.crfsuite", "ner-en.json", "words-en.bin.gz"]
     for name in files:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
@@ -299,8 +300,8 @@ def test_a_model_whose_table_is_missing_says_so(tmp_path) -> None:
 
     out = tmp_path / "ner-en.crfsuite"
     train(NER, "en", out, Recipe(corpora=("wikigold",), params={"max_iterations": 5}))
-    (tmp_path / "names-en.tsv").unlink()
-    with pytest.raises(FileNotFoundError, match="names-en.tsv"):
+    (tmp_path / "words-en.bin.gz").unlink()
+    with pytest.raises(FileNotFoundError, match="words-en.bin.gz"):
         Tagger(out)
 
 
@@ -327,6 +328,15 @@ def test_shipped_models_were_trained_by_their_recipes() -> None:
         assert set(meta["corpora"]) == set(recipe.corpora), lang
         assert meta["params"] == {**PARAMS, **recipe.params}, lang
         assert meta["capitals_every"] == recipe.capitals_every, lang
+        assert meta.get("splits", ["train"]) == list(recipe.splits), lang
+        assert "test" not in recipe.splits
+
+
+def test_the_test_split_is_never_trained_on(tmp_path) -> None:
+    from quarry.archive.entities.train import Recipe, train
+
+    with pytest.raises(ValueError, match="test split"):
+        train(NER, "en", tmp_path / "ner-en.crfsuite", Recipe(corpora=("wikigold",), splits=("test",)))
 
 
 def test_train_ner_command_checks_language_and_data(tmp_path) -> None:
@@ -338,5 +348,22 @@ def test_train_ner_command_checks_language_and_data(tmp_path) -> None:
     result = runner.invoke(main, ["train-ner", "--data", str(NER), "--language", "xx"])
     assert result.exit_code == 2 and "no training recipe for language 'xx'" in result.output
     result = runner.invoke(main, ["train-ner", "--data", str(tmp_path), "--language", "en"])
-    assert isinstance(result.exception, FileNotFoundError)
-    assert "training corpora missing" in str(result.exception)
+    assert result.exit_code == 1 and "Error: training corpora missing" in result.output
+
+
+def test_a_bilou_model_tags_in_bio(tmp_path) -> None:
+    from quarry.archive.entities.train import Recipe, train
+
+    out = tmp_path / "ner-en.crfsuite"
+    recipe = Recipe(corpora=("wikigold",), scheme="bilou", params={"max_iterations": 10})
+    train(NER, "en", out, recipe)
+    tagger = Tagger(out)
+    assert tagger.scheme == "bilou"
+    assert json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))["scheme"] == "bilou"
+    unit = load_corpora(NER, names=["wikigold"])["wikigold"][0]
+    labels = [lab for sent in tagger.tag_document([[t for t, _ in s] for s in unit]) for lab in sent]
+    assert {lab[:2] for lab in labels} <= {"B-", "I-", "O"}
+    raw = {  # the CRF itself speaks BILOU
+        lab[:2] for s in unit for lab in tagger._crf.tag(tagger.featurizer([t for t, _ in s], None))
+    }
+    assert {"U-", "L-"} & raw and raw <= {"B-", "I-", "L-", "U-", "O"}

@@ -254,7 +254,10 @@ def train_ner(data, languages):
     for language in languages or tagger_languages() or ("en",):
         if language not in RECIPES:
             raise click.UsageError(f"no training recipe for language {language!r}")
-        stats = train(data, language)
+        try:
+            stats = train(data, language)
+        except (FileNotFoundError, ModuleNotFoundError) as exc:
+            raise click.ClickException(str(exc)) from exc
         click.echo(json.dumps(stats, indent=1, default=str))
 
 

@@ -99,24 +99,23 @@ GAZETTEERS = [
     "licensed CC BY 4.0.",
 ]
 
-# what each learned table beside a model is, for the model's section
+# what each table beside a model is, for the model's section
 TABLES = {
-    "names": (
-        "`{file}`: the names labelled PER, ORG and LOC in the training split of the data sets "
-        "above, and given names (first words of person names), as a feature "
-        "(`archive/entities/namelists.py`); derived from those data sets, under the model's "
-        "licence."
-    ),
-    "clusters": (
-        "`{file}`: word clusters computed from the text of the training split of the data sets "
-        "above, labels unused (`archive/entities/clusters.py`); derived from that text, under "
-        "the model's licence."
+    "words": (
+        "`{file}`: the word-list feature (`archive/entities/wordlists.py`): each word's "
+        "frequency class, from wordfreq (Robyn Speer; https://github.com/rspeer/wordfreq; its "
+        "data [CC BY-SA 4.0](https://creativecommons.org/licenses/by-sa/4.0/), code Apache-2.0), "
+        "and the rank classes of the given names and surnames of the 1990 US Census (public "
+        "domain; as packaged by `names`, MIT). Licensed CC BY-SA 4.0."
     ),
 }
+# tables whose data is ShareAlike: a model using one is CC BY-SA
+SHAREALIKE_TABLES = {"words": "wordfreq"}
 
 
-def _licence(used: list[str]) -> str:
+def _licence(used: list[str], tables: dict[str, str]) -> str:
     sharealike = [DATASETS[c][0].split(" (")[0] for c in used if DATASETS[c][3]]
+    sharealike += [SHAREALIKE_TABLES[t] for t in tables if t in SHAREALIKE_TABLES]
     if sharealike:
         return (
             "CC BY-SA 4.0 (https://creativecommons.org/licenses/by-sa/4.0/), because it was trained "
@@ -135,8 +134,9 @@ def render(model_dir: Path) -> str:
         "# NER model attribution",
         "",
         "Each `ner-<lang>.crfsuite` is a CRF (python-crfsuite) trained by",
-        "`archive/entities/train.py` on the training split of the data sets below (8 of every 10",
-        "documents or sentence blocks; the test and tune splits are never trained on). No training",
+        "`archive/entities/train.py` on the splits its section names of the data sets below (the",
+        "training split is 8 of every 10 documents or sentence blocks, the tune split 1 of 10; the",
+        "test split is never trained on). No training",
         "text ships in this repository; only the learned feature weights. Entity types were mapped",
         "to PER/ORG/LOC (MISC and other types -> O). The project's code keeps its own licence.",
         "",
@@ -150,7 +150,8 @@ def render(model_dir: Path) -> str:
             title, licences, note, _ = DATASETS[corpus]
             lic = "; ".join(f"[{text}]({url})" for text, url in licences)
             lines.append(f"| {title} | {lic}{'; ' + note if note else ''} |")
-        lines += ["", f"**Licence of `{name}`:** {_licence(used)}", ""]
+        tables = meta.get("tables") or {}
+        lines += ["", f"**Licence of `{name}`:** {_licence(used, tables)}", ""]
         if meta.get("swap_names"):
             lines.append(
                 "In a third of the sentences with a person name in "
@@ -163,9 +164,8 @@ def render(model_dir: Path) -> str:
                 f"A copy in capitals of every {meta['capitals_every']}th sentence that names "
                 "something is added (headlines, datelines)."
             )
-        tables = meta.get("tables") or {}
         if tables:
-            lines += ["", "Learned tables shipped beside it:", ""]
+            lines += ["", "Tables shipped beside it:", ""]
             lines += ["- " + TABLES[group].format(file=file) for group, file in tables.items()]
         sentences = ", ".join(
             f"{c} ({v['fed_sentences']} sentences)" for c, v in meta["corpora"].items()
@@ -173,6 +173,8 @@ def render(model_dir: Path) -> str:
         lines += [
             "",
             f"- feature groups: {', '.join(meta['features'])}",
+            f"- splits trained on: {', '.join(meta.get('splits', ['train']))}",
+            f"- labels: {meta.get('scheme', 'bio').upper()}",
             f"- sentences fed (with copies): {sentences}",
             f"- CRF parameters: {json.dumps(meta['params'])}",
             f"- alias table version: {meta.get('alias_table_version', '')}",

@@ -23,11 +23,11 @@ _PARTICLES = frozenset(
 # Optional feature groups: alias-table gazetteer, GeoNames places, document case evidence,
 # all-capitals sentences (headlines, datelines), and the neighbours of a capitalised word's
 # other occurrences in the document ("near": "Duffy" after a capitalised word elsewhere).
-# Learned from the training corpora (``quarry train-ner``): word clusters of their text
-# (``clusters.py``) and the names labelled in them (``namelists.py``). "conj": conjunctions
-# of neighbouring tokens: the short shapes of the word and its two neighbours together
-# ("Xx|x|Xx": a lower-case word between names) and the word with the next one ("party said").
-GROUPS = ("gaz", "places", "doc", "caps", "near", "clusters", "names", "conj")
+# "conj": conjunctions of neighbouring tokens: the short shapes of the word and its two
+# neighbours together ("Xx|x|Xx": a lower-case word between names) and the word with the next
+# one ("party said"). "words": how common the word is in the language and as a given name or
+# surname, from word lists outside the training data (``wordlists.py``).
+GROUPS = ("gaz", "places", "doc", "caps", "near", "conj", "words")
 _NEAR_LIMIT = 8
 _SENTENCE_END = (".", "!", "?", ":", '"', "\u201d")
 _STRIP = ".,;:!?\"'()[]{}<>\u201c\u201d\u2018\u2019*"
@@ -212,18 +212,16 @@ def sentence_features(
     caps: bool = False,
     near: bool = False,
     case: bool = True,
-    clusters: Sequence[tuple | None] | None = None,
-    names: Sequence[tuple[str, ...]] | None = None,
     conj: bool = False,
+    words: Sequence[tuple[str, ...]] | None = None,
 ) -> list[list[str]]:
     """Feature lists for every token of a sentence.
 
     ``gaz``: per-token alias-table tags (``B-ORG``...); ``places``: per-token place kinds (""
     outside); ``doc``: the document, for its case evidence (``case``) and the neighbours of the
     word's occurrences in it (``near``); ``caps``: mark a sentence written in capitals (its shapes then
-    say nothing); ``clusters``: per-token cluster ids (coarse to fine, None for an unknown
-    word); ``names``: per-token name-list features; ``conj``: the shapes of the word and its
-    neighbours together, and the word with the next one.
+    say nothing); ``conj``: the shapes of the word and its neighbours together, and the word
+    with the next one; ``words``: per-token word-list features (``WordList.tags``).
     """
     n = len(tokens)
     entries = [_token_entry(t) for t in tokens]
@@ -273,16 +271,8 @@ def sentence_features(
                     feats.append(d + "|BOS")
         if doc is not None and near and tokens[i][:1].isupper():
             feats.extend("dn" + k for k in sorted(doc.near.get(tokens[i], ())))
-        if clusters is not None:
-            ids = clusters[i]
-            if ids:
-                feats.extend(f"k{lv}={c}" for lv, c in enumerate(ids))
-            for off in (-1, 1):
-                j = i + off
-                if 0 <= j < n and clusters[j]:
-                    feats.append(f"{off}k1={clusters[j][1]}")
-        if names is not None and names[i]:
-            feats.extend(names[i])
+        if words is not None:
+            feats.extend(words[i])
         if shouting:
             feats.append("SU")
             feats.append("SUw=" + entries[i][0][1][2:])
@@ -293,18 +283,15 @@ def sentence_features(
 class Featurizer:
     """The features of one model's groups: what the trainer and the tagger both compute."""
 
-    def __init__(self, groups: Iterable[str], clusters=None, names=None) -> None:
-        """``clusters`` (:class:`~.clusters.Clusters`) and ``names``
-        (:class:`~.namelists.NameList`): the tables of the "clusters" and "names" groups."""
+    def __init__(self, groups: Iterable[str], words=None) -> None:
+        """``words`` (:class:`~.wordlists.WordList`): the table of the "words" group."""
         self.groups = frozenset(groups)
         unknown = self.groups - set(GROUPS)
         if unknown:
             raise ValueError(f"unknown feature groups {sorted(unknown)}")
-        for group, table in (("clusters", clusters), ("names", names)):
-            if group in self.groups and table is None:
-                raise ValueError(f"feature group {group!r} needs its table")
-        self.clusters = clusters if "clusters" in self.groups else None
-        self.names = names if "names" in self.groups else None
+        if "words" in self.groups and words is None:
+            raise ValueError("feature group 'words' needs its table")
+        self.words = words if "words" in self.groups else None
         self._places = None
         if "places" in self.groups:
             from .places import get_places
@@ -320,10 +307,9 @@ class Featurizer:
         tokens: Sequence[str],
         gaz: Sequence[str] | None,
         context: DocumentContext | None = None,
-        names=None,
     ) -> list[list[str]]:
         """Feature lists of one sentence (``context``: its document's; the sentence alone when
-        None; ``names``: another name list than the model's, for training)."""
+        None)."""
         doc = None
         if self.groups & {"doc", "near"}:
             doc = context if context is not None else DocumentContext.of([" ".join(tokens)])
@@ -335,7 +321,6 @@ class Featurizer:
             caps="caps" in self.groups,
             near="near" in self.groups,
             case="doc" in self.groups,
-            clusters=[self.clusters.ids(t) for t in tokens] if self.clusters else None,
-            names=(names or self.names).tags(tokens) if self.names else None,
             conj="conj" in self.groups,
+            words=self.words.tags(tokens) if self.words is not None else None,
         )

@@ -20,6 +20,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from .tablefile import write_table
+
 TABLE = Path(__file__).resolve().parent / "model" / "places.tsv.gz"
 
 KINDS = ("continent", "country", "state", "city")
@@ -108,9 +110,7 @@ class Places:
             f"{name}\t{kind}\t{pop}\t{'|'.join(sorted(ks))}"
             for (name, kind, pop), ks in sorted(keys.items())
         ]
-        data = ("\n".join(lines) + "\n").encode("utf-8")
-        with open(path, "wb") as raw, gzip.GzipFile("", "wb", 9, raw, mtime=0) as fh:
-            fh.write(data)
+        write_table(path, lines)
 
     @classmethod
     def read(cls, path: Path) -> Places:

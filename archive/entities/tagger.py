@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .features import DocumentContext, Featurizer
+from .labels import to_bio
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 
@@ -35,12 +36,11 @@ def read_meta(path: Path) -> dict:
 
 
 def read_tables(path: Path, meta: dict) -> dict:
-    """The learned tables a model's sidecar names (``"tables": {"clusters": file, "names":
-    file}``), read from the model's folder: keyword arguments for :class:`Featurizer`."""
-    from .clusters import Clusters
-    from .namelists import NameList
+    """The tables a model's sidecar names (``"tables": {"words": file}``), read from the
+    model's folder: keyword arguments for :class:`Featurizer`."""
+    from .wordlists import WordList
 
-    readers = {"clusters": Clusters.read, "names": NameList.read}
+    readers = {"words": WordList.read}
     out = {}
     for group, name in (meta.get("tables") or {}).items():
         table = Path(path).parent / name
@@ -64,6 +64,7 @@ class Tagger:
         meta = read_meta(self.path)
         self.language = meta.get("language", language)
         self.featurizer = Featurizer(meta.get("features", ["gaz"]), **read_tables(self.path, meta))
+        self.scheme = meta.get("scheme", "bio")
         self._crf = pycrfsuite.Tagger()
         self._crf.open(str(self.path))
         self._lock = threading.Lock()
@@ -86,7 +87,8 @@ class Tagger:
             return []
         feats = self.featurizer(tokens, gaz, context)
         with self._lock:
-            return self._crf.tag(feats)
+            labels = self._crf.tag(feats)
+        return to_bio(labels) if self.scheme == "bilou" else labels
 
     def tag_document(
         self, sentences: Sequence[Sequence[str]], gaz: Sequence[Sequence[str]] | None = None
