@@ -272,3 +272,26 @@ def test_a_places_head_noun_alone_is_not_a_place() -> None:
         ["The American Federation of State, County and Municipal Employees endorsed him."]
     )
     assert "County" not in ents.location
+
+
+def test_a_name_whose_shares_trade_is_a_firm() -> None:
+    ents, _ = get_extractor().extract_document(
+        [
+            "Merrill Lynch shares fell 3 percent on Monday.",
+            "Investors who bought shares of Kessler Dunn last year lost money; Merrill Lynch said.",
+        ]
+    )
+    assert "Merrill Lynch" in ents.organization and "Merrill Lynch" not in ents.person
+    assert "Kessler Dunn" in ents.organization
+
+
+def test_shares_as_a_verb_leave_a_person_a_person() -> None:
+    ents, _ = get_extractor().extract_document(["Maria Okafor shares the view of her advisers."])
+    assert "Maria Okafor" in ents.person
+
+
+def test_a_regions_demonym_is_not_a_place() -> None:
+    ents, _ = get_extractor().extract_document(
+        ["North American sales rose, the Latin American unit said; North America gained."]
+    )
+    assert ents.location == ["North America"]

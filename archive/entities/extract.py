@@ -31,6 +31,7 @@ from .lexicon import (
     NOT_PERSON_LAST,
     ORG_LAST,
     PLACE_LAST,
+    REGION_WORDS,
 )
 from .mentions import Found, Span, paragraph_spans, to_mentions
 from .repair import (
@@ -40,6 +41,7 @@ from .repair import (
     firm_of_staff,
     hashtag,
     keep,
+    listed_firm,
     looks_like_chrome,
     lowercase_words,
     name_edge,
@@ -129,7 +131,10 @@ class EntityExtractor:
             for b, e, typ, canon, forced in merged:
                 covered.update(range(b, e))
                 hint = None if canon else (  # the type the words around the name give
-                    appositive(toks, e) or descriptor(toks, b) or firm_of_staff(toks, e)
+                    appositive(toks, e)
+                    or descriptor(toks, b)
+                    or firm_of_staff(toks, e)
+                    or listed_firm(toks, b, e)
                 )
                 for span in self._finish(paragraph, sent, b, e, hint or typ, canon, forced):
                     span.ambiguous = span.ambiguous or (canon is not None and (b, e) in ambiguous)
@@ -204,8 +209,10 @@ class EntityExtractor:
                 return []
             if e - b == 2 and sent[b][2].lower() in DEFINED_TERM_DETERMINERS:
                 return []  # "No Party may assign it": a defined term, not a name
-            if e - b == 1 and sent[b][2].lower() in DEMONYMS:
-                return []
+            if sent[e - 1][2].lower() in DEMONYMS and all(
+                sent[k][2].lower() in REGION_WORDS for k in range(b, e - 1)
+            ):
+                return []  # "Afghan", "North American sales": adjectives, not names
             if (
                 typ == "person"
                 and b > 1

@@ -133,6 +133,10 @@ DEMONYMS = frozenset(
     hindus sikh buddhist republican republicans democrat democrats conservative conservatives
     liberal liberals labour tory tories communist socialist nazi nazis""".split()
 )
+# Words that make a region's demonym of a demonym: "North American", "Latin American"
+REGION_WORDS = frozenset(
+    "north south east west central latin northern southern eastern western middle far".split()
+)
 CONNECTORS = frozenset(
     "of and the de del della di da dos du la le von van der den al el bin ibn bint abu for on "
     "in y e & upon".split()
@@ -256,6 +260,14 @@ CREDIT_LINES = frozenset("reporting editing writing compiled photographs photos"
 # "lawyer", which follow people's names too: "Obama spokesman Josh Earnest")
 FIRM_STAFF = frozenset(
     "analyst analysts economist economists strategist strategists trader traders".split()
+)
+# A listed company's paper: "Ford shares fell", "shares of Merrill Lynch", "a stake in Lehman"
+# say the name is a firm's, whatever it looks like (a given name and a surname).
+SECURITIES = frozenset("shares stock stocks shareholders stockholders bonds".split())
+MARKET_MOVES = frozenset(
+    """rose fell jumped slid gained lost dropped climbed closed ended traded tumbled surged
+    slipped edged rallied plunged soared sank dipped added eased advanced declined were was
+    have had are""".split()
 )
 
 # Titles that also open the names of firms and bodies ("General Electric", "Premier Foods",

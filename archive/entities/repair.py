@@ -20,6 +20,7 @@ from .lexicon import (
     EMPLOYEE_NOUNS,
     FIRM_STAFF,
     LEAD,
+    MARKET_MOVES,
     MONEY,
     MONTHS,
     NAME_SUFFIXES,
@@ -28,6 +29,7 @@ from .lexicon import (
     PLACE_LAST,
     POSSESSIVE_NOUNS,
     PRONOUNS,
+    SECURITIES,
     TITLED_FIRMS,
     TITLES,
     TRAIL,
@@ -176,6 +178,19 @@ def descriptor(toks: list[str], b: int) -> str | None:
 def firm_of_staff(toks: list[str], e: int) -> str | None:
     """Type given by the noun right after a name: ``X analyst Jane Doe`` (an organization)."""
     if e < len(toks) and toks[e].lower() in FIRM_STAFF:
+        return "organization"
+    return None
+
+
+def listed_firm(toks: list[str], b: int, e: int) -> str | None:
+    """Type given by a company's paper around a name: ``X shares fell``, ``X stock,``,
+    ``shares of X``, ``a stake in X`` (an organization). "X shares his view" is a verb."""
+    n = len(toks)
+    if e + 1 < n and toks[e].lower() in SECURITIES:
+        nxt = toks[e + 1]
+        if nxt.lower() in MARKET_MOVES or not any(c.isalnum() for c in nxt):
+            return "organization"
+    if b > 1 and toks[b - 1] in ("of", "in") and toks[b - 2].lower() in (*SECURITIES, "stake"):
         return "organization"
     return None
 
