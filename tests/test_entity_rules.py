@@ -295,3 +295,24 @@ def test_a_regions_demonym_is_not_a_place() -> None:
         ["North American sales rose, the Latin American unit said; North America gained."]
     )
     assert ents.location == ["North America"]
+
+
+def test_a_person_name_that_takes_which_or_its_is_a_firm() -> None:
+    ents, _ = get_extractor().extract_document(
+        [
+            "Kessler Dunn cut its rating on the stock on Monday.",
+            "Merrill Lynch, which confirmed the deal, declined to comment.",
+        ]
+    )
+    assert {"Kessler Dunn", "Merrill Lynch"} <= set(ents.organization)
+    assert not {"Kessler Dunn", "Merrill Lynch"} & set(ents.person)
+
+
+def test_which_after_a_preposition_and_its_after_said_leave_a_person_a_person() -> None:
+    ents, _ = get_extractor().extract_document(
+        [
+            "Scholars visited the tomb of Maria Okafor, which was restored in May.",
+            "Barack Obama said its programme must end, and Iran named Abu Salim as its envoy.",
+        ]
+    )
+    assert {"Maria Okafor", "Barack Obama", "Abu Salim"} <= set(ents.person)

@@ -45,6 +45,7 @@ from .repair import (
     looks_like_chrome,
     lowercase_words,
     name_edge,
+    not_a_person,
     split_span,
     trim,
 )
@@ -135,6 +136,7 @@ class EntityExtractor:
                     or descriptor(toks, b)
                     or firm_of_staff(toks, e)
                     or listed_firm(toks, b, e)
+                    or not_a_person(toks, b, e, typ)
                 )
                 for span in self._finish(paragraph, sent, b, e, hint or typ, canon, forced):
                     span.ambiguous = span.ambiguous or (canon is not None and (b, e) in ambiguous)

@@ -264,6 +264,9 @@ FIRM_STAFF = frozenset(
 # A listed company's paper: "Ford shares fell", "shares of Merrill Lynch", "a stake in Lehman"
 # say the name is a firm's, whatever it looks like (a given name and a surname).
 SECURITIES = frozenset("shares stock stocks shareholders stockholders bonds".split())
+SPEECH_VERBS = frozenset(
+    "said says say told tells added noted stated wrote argued warned claimed insisted".split()
+)
 MARKET_MOVES = frozenset(
     """rose fell jumped slid gained lost dropped climbed closed ended traded tumbled surged
     slipped edged rallied plunged soared sank dipped added eased advanced declined were was

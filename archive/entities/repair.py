@@ -30,6 +30,7 @@ from .lexicon import (
     POSSESSIVE_NOUNS,
     PRONOUNS,
     SECURITIES,
+    SPEECH_VERBS,
     TITLED_FIRMS,
     TITLES,
     TRAIL,
@@ -180,6 +181,24 @@ def firm_of_staff(toks: list[str], e: int) -> str | None:
     if e < len(toks) and toks[e].lower() in FIRM_STAFF:
         return "organization"
     return None
+
+
+def not_a_person(toks: list[str], b: int, e: int, typ: str) -> str | None:
+    """A name the tagger took for a person that the words after it say is a thing:
+    ``X, which ...`` (people take "who"; not after a preposition: in "the tomb of X, which"
+    the "which" is the tomb's) and ``X cut its rating`` (people take "his" or "her"; "Obama said
+    its ..." may be another's, so only after a verb, and not one of saying)."""
+    if typ != "person" or e + 1 >= len(toks):
+        return None
+    nxt, then = toks[e].lower(), toks[e + 1].lower()
+    which = nxt == "," and then == "which" and (b == 0 or toks[b - 1].lower() not in _PREPOSITIONS)
+    verb = nxt.isalpha() and nxt.islower() and nxt not in COMMON and nxt not in SPEECH_VERBS
+    if which or (then == "its" and verb):  # "X as its governor": no verb, no cue
+        return "organization"
+    return None
+
+
+_PREPOSITIONS = frozenset("of by for to from with in on at about".split())
 
 
 def listed_firm(toks: list[str], b: int, e: int) -> str | None:
