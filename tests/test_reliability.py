@@ -449,8 +449,11 @@ def test_second_writer_exits_3_or_waits(big_corpus, clean_run, tmp_path):
     assert first.returncode == 0, err
     assert second.returncode == 3, second.stderr
     assert f"pid {first.pid}" in second.stderr and "--wait" in second.stderr
-    # the rebuild may find no store yet (exit 3 too) or the lock held (exit 3)
-    assert rebuild.returncode == 3, rebuild.stderr
+    # the rebuild may find no store yet or the lock held (exit 3); on a loaded machine the first
+    # writer may have finished before it started, and then the index is up to date (exit 0)
+    assert (rebuild.returncode, "up to date" in rebuild.stderr) in ((3, False), (0, True)), (
+        rebuild.stderr
+    )
     assert_consistent(data)
     assert snapshot(data) == reference
 
