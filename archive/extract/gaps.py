@@ -13,7 +13,7 @@ from __future__ import annotations
 from lxml import etree
 
 from quarry.archive.extract.boilerplate import is_boilerplate
-from quarry.archive.extract.text_keys import opening, word_list
+from quarry.archive.extract.text_keys import opening, word_count, word_list
 
 __all__ = ["fill_gaps"]
 
@@ -64,7 +64,7 @@ def fill_gaps(body: list[str], tree: etree._Element) -> list[str]:
         if parent not in homes and (parent.tag, parent.get("class")) not in kinds:
             continue
         squashed = "".join(word_list(text))
-        if len(text.split()) < _MIN_WORDS or squashed[:80] in known or is_boilerplate(text):
+        if word_count(text) < _MIN_WORDS or squashed[:80] in known or is_boilerplate(text):
             continue
         if _link_share(para, len(text)) > 0.5:
             continue

@@ -17,7 +17,7 @@ from lxml import etree
 
 from quarry.archive.extract.boilerplate import is_boilerplate
 from quarry.archive.extract.metadata import ARTICLE_TYPES
-from quarry.archive.extract.text_keys import opening
+from quarry.archive.extract.text_keys import opening, word_count
 
 __all__ = [
     "ACCESS_CHECK",
@@ -145,16 +145,6 @@ def short_post(tree: etree._Element, md: dict[str, Any], body: list[str]) -> lis
     if not described or (sentences and opening(described[0], 6) in opening(" ".join(sentences), 60)):
         return sentences
     return described
-
-
-def word_count(text: str) -> int:
-    """Words, counting CJK characters (no spaces between words) as half a word each."""
-    cjk = len(re.findall(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]", text))
-    return (
-        len(re.findall(r"\w+", text))
-        - len(re.findall(r"[\u3040-\u30ff\u4e00-\u9fff]+", text))
-        + cjk // 2
-    )
 
 
 # the title of a page that says the article is not there

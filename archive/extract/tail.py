@@ -14,7 +14,7 @@ from collections import Counter
 
 from lxml import etree
 
-from quarry.archive.extract.text_keys import opening
+from quarry.archive.extract.text_keys import opening, word_count
 
 __all__ = ["drop_outside_tail"]
 
@@ -33,7 +33,7 @@ def _home(
 ) -> tuple[etree._Element | None, dict[str, etree._Element]]:
     """The innermost element holding three quarters of the words of the body's prose
     paragraphs, and the page's paragraph (``<p>``) for each line that is one."""
-    keys = {opening(line): len(line.split()) for line in body}
+    keys = {opening(line): word_count(line) for line in body}
     paras: dict[str, etree._Element] = {}
     held: Counter[etree._Element] = Counter()
     for para in tree.iter("p"):
@@ -44,7 +44,7 @@ def _home(
         if keys[key] >= _PROSE_WORDS:
             for node in (para, *para.iterancestors()):
                 held[node] += keys[key]
-    total = sum(len(line.split()) for line in body if len(line.split()) >= _PROSE_WORDS)
+    total = sum(n for n in map(word_count, body) if n >= _PROSE_WORDS)
     homes = [node for node, count in held.items() if count >= _SHARE * total]
     home = max(homes, key=lambda node: sum(1 for _ in node.iterancestors()), default=None)
     return home, paras
@@ -71,7 +71,7 @@ def drop_outside_tail(body: list[str], tree: etree._Element) -> list[str]:
             opening(el.text_content()) == keys[i] for el in _STARTING(tree, start=start)
         ):
             outside.add(i)
-    dropped = sum(len(body[i].split()) for i in outside)
-    if not outside or dropped > 0.25 * sum(len(p.split()) for p in body):
+    dropped = sum(word_count(body[i]) for i in outside)
+    if not outside or dropped > 0.25 * sum(map(word_count, body)):
         return body
     return [line for i, line in enumerate(body) if i not in outside]
