@@ -38,7 +38,7 @@ _WORDS = ["The", "Zqxvbe", "Maria", "Smith", "Fridge"]
 
 
 def test_features_use_the_table_a_model_names() -> None:
-    table = wordlists.WordList({"harbour": 4}, {"maria": {"fn": 1}})
+    table = wordlists.WordList.of({"harbour": 4}, {"maria": {"fn": 1}})
     feat = Featurizer(("words",), words=table)
     first, second = feat(["Maria", "Harbour"], None)
     assert {"zf=0", "fn1"} <= set(first)

@@ -340,5 +340,5 @@ def _capitalised_word(tok: str) -> bool:
 
 def is_name_word(tok: str) -> bool:
     """A capitalised word that is neither a title nor a common word."""
-    return tok[:1].isupper() and tok.lower().rstrip(".") not in TITLES and tok.lower() not in COMMON
+    return _capitalised_word(tok) and tok.lower() not in COMMON
 

@@ -83,16 +83,22 @@ def build(language: str) -> WordList:
         for word, f in get_frequency_dict(language).items()
         if any(c.isalpha() for c in word)
     }
-    return WordList(freq, _census())
+    return WordList.of(freq, _census())
 
 
 class WordList:
     """Frequency classes and census name classes of lower-case words."""
 
-    def __init__(
-        self, freq: dict[str, int], names: dict[str, dict[str, int]] | None = None
-    ) -> None:
-        """``freq``: word -> frequency class; ``names``: word -> {"fn"/"ln": class}."""
+    def __init__(self, keys: np.ndarray, codes: np.ndarray) -> None:
+        """``keys``: the sorted 64-bit hashes of the words; ``codes``: each one's class byte."""
+        self._keys = keys
+        self._codes = codes
+        self._cache: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+    @classmethod
+    def of(cls, freq: dict[str, int], names: dict[str, dict[str, int]] | None = None) -> WordList:
+        """The table of ``freq`` (word -> frequency class) and ``names`` (word -> {"fn"/"ln":
+        class})."""
         codes: dict[int, int] = {}
         for word, zf in freq.items():
             codes[_hash(word)] = max(0, min(7, zf))
@@ -101,9 +107,9 @@ class WordList:
             for feature, level in classes.items():
                 codes[h] = codes.get(h, 0) | (level << _SHIFT[feature])
         keys = sorted(codes)
-        self._keys = np.array(keys, dtype=np.uint64)
-        self._codes = np.array([codes[k] for k in keys], dtype=np.uint8)
-        self._cache: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        return cls(
+            np.array(keys, dtype=np.uint64), np.array([codes[k] for k in keys], dtype=np.uint8)
+        )
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -161,8 +167,7 @@ class WordList:
         pos = len(_MAGIC)
         n = int.from_bytes(data[pos : pos + 8], "little")
         pos += 8
-        table = cls.__new__(cls)
-        table._keys = np.frombuffer(data, dtype="<u8", count=n, offset=pos).astype(np.uint64)
-        table._codes = np.frombuffer(data, dtype=np.uint8, count=n, offset=pos + 8 * n).copy()
-        table._cache = {}
-        return table
+        return cls(
+            np.frombuffer(data, dtype="<u8", count=n, offset=pos).astype(np.uint64),
+            np.frombuffer(data, dtype=np.uint8, count=n, offset=pos + 8 * n).copy(),
+        )
