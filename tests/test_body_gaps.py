@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import lxml.html
+from test_html_body import tree_of
 
 from quarry.archive.extract.gaps import fill_gaps
 
@@ -16,18 +16,14 @@ P = [
 ]
 
 
-def _tree(html: str) -> lxml.html.HtmlElement:
-    return lxml.html.fromstring(f"<html><body>{html}</body></html>")
-
-
 def test_a_skipped_paragraph_goes_back_in_its_place() -> None:
-    tree = _tree("<div class='text'>" + "".join(f"<p>{p}</p>" for p in P) + "</div>")
+    tree = tree_of("<div class='text'>" + "".join(f"<p>{p}</p>" for p in P) + "</div>")
     assert fill_gaps([P[0], P[1], P[3], P[4]], tree) == P
 
 
 def test_an_article_split_between_advertisements_is_filled_across_its_containers() -> None:
     ad = "<div class='ad'><span>Advertisement</span></div>"
-    tree = _tree(
+    tree = tree_of(
         f"<div class='story text'><p>{P[0]}</p><p>{P[1]}</p></div>{ad}"
         f"<div class='story text'><p>{P[2]}</p><p>{P[3]}</p></div>{ad}"
         f"<div class='story text'><p>{P[4]}</p></div>"
@@ -38,7 +34,7 @@ def test_an_article_split_between_advertisements_is_filled_across_its_containers
 def test_other_containers_links_boilerplate_and_the_page_s_edges_stay_out() -> None:
     teaser = "A teaser for another story about the reservoirs and the dry spring in the north."
     links = "<a href='/a'>Reservoir levels in the valley</a> and <a href='/b'>the hosepipe ban</a>"
-    tree = _tree(
+    tree = tree_of(
         "<div class='text'><p>Before the article begins, a line of the page's own words here.</p>"
         f"<p>{P[0]}</p><aside class='related'><p>{teaser}</p></aside>"
         f"<p>{links}, two more reports.</p>"

@@ -3,7 +3,7 @@ a Japanese or Chinese paragraph is not one "word" (``text_keys.word_count``)."""
 
 from __future__ import annotations
 
-import lxml.html
+from test_html_body import tree_of
 
 from quarry.archive.extract.gaps import fill_gaps
 from quarry.archive.extract.tail import drop_outside_tail
@@ -19,10 +19,6 @@ STORY = [
 ]
 
 
-def _tree(html: str) -> lxml.html.HtmlElement:
-    return lxml.html.fromstring(f"<html><body>{html}</body></html>")
-
-
 def test_words_of_unspaced_scripts_count_at_about_two_characters_each() -> None:
     assert word_count("Reservoir levels fell, officials said.") == 5
     assert word_count("貯水池の水位が下がった") == 5  # eleven characters
@@ -32,13 +28,13 @@ def test_words_of_unspaced_scripts_count_at_about_two_characters_each() -> None:
 
 
 def test_a_skipped_japanese_paragraph_goes_back_in_its_place() -> None:
-    tree = _tree("<div class='text'>" + "".join(f"<p>{p}</p>" for p in STORY) + "</div>")
+    tree = tree_of("<div class='text'>" + "".join(f"<p>{p}</p>" for p in STORY) + "</div>")
     assert fill_gaps([STORY[0], STORY[1], STORY[3], STORY[4]], tree) == STORY
 
 
 def test_a_japanese_offer_after_the_article_outside_its_container_goes() -> None:
     offer = "今なら二週間無料で全文をお読みいただけます。ご自宅にもお届けします。"
-    page = _tree(
+    page = tree_of(
         "<main><div class='story'>" + "".join(f"<p>{p}</p>" for p in STORY) + "</div>"
         f"<div class='after'><p>{offer}</p><div><span>ログイン</span></div></div></main>"
     )

@@ -19,6 +19,11 @@ STORY = [
 ]
 
 
+def tree_of(inner: str) -> lxml.html.HtmlElement:
+    """A page whose body is ``inner``, parsed as the extractor's steps get it."""
+    return lxml.html.fromstring(f"<html><body>{inner}</body></html>")
+
+
 def body_of(inner: str, head: str = "") -> list[str]:
     html = (
         f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>{head}</head><body>"
@@ -203,7 +208,7 @@ def test_headings_repeated_by_a_table_of_contents_stay() -> None:
 
 
 def test_names_and_headlines_doubled_for_screen_readers_go() -> None:
-    tree = lxml.html.fromstring(f"<html><body><p>{STORY[0]}</p></body></html>")
+    tree = tree_of(f"<p>{STORY[0]}</p>")
     body = [STORY[0], "Bernt HulskerBerntHulsker", "Baden-Baden", STORY[1]]
     assert drop_link_blocks(body, tree) == [STORY[0], "Baden-Baden", STORY[1]]
 
