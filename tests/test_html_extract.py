@@ -620,6 +620,17 @@ def test_the_day_in_the_url_gives_the_local_day_of_a_utc_time() -> None:
     )
 
 
+def test_the_urls_day_beats_a_stated_day_long_after_it() -> None:
+    # the page was re-stamped on revision; its URL keeps the day it first appeared
+    head = '<meta property="article:published_time" content="2019-06-17T18:28:00+02:00">'
+    assert _dated(head, url="https://blog.example/2017/07/12/montauk-weekend") == date(2017, 7, 12)
+    # a URL carrying the next day's print date does not move the stated day
+    stated = datetime(2016, 7, 29, 16, 42, tzinfo=timezone(timedelta(hours=-4)))
+    head = '<meta property="article:published_time" content="2016-07-29T16:42:00-04:00">'
+    assert _dated(head, url="https://paper.example/2016/07/30/business/deal.html") == stated
+    assert _dated(head, url="https://paper.example/2016/07/28/business/deal.html") == stated
+
+
 def test_a_declared_publication_time_beats_the_time_the_text_was_created() -> None:
     head = (
         '<script type="application/ld+json">{"@type": "NewsArticle", '

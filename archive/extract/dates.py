@@ -5,6 +5,10 @@ its readers the local time ("4 May 2024, 00:30"), and the two fall on different 
 midnight. The day a reader of the page sees is the publication day, so when the page gives the
 local time of the same moment anywhere (another declared timestamp with its offset, the text of
 a ``<time>`` or date element, the day in its URL) that is the time kept.
+
+A URL is minted when the article first appears, and keeps its day when the page is revised
+and re-stamped. A stated day more than a day after the URL's is such a revision, and the URL's
+day is kept; a stated day one day before it is not (a URL may carry the next day's print date).
 """
 
 from __future__ import annotations
@@ -128,6 +132,8 @@ def choose_date(
         if _day(value) <= today:
             if _is_utc(value):
                 value = local_time(value, stated, lambda: _shown_texts(tree), from_url)
+            if from_url and _day(value) > from_url + timedelta(days=1):
+                return from_url  # a revision's stamp: the URL keeps the first day
             return _to_published(value)
     if from_url:
         return from_url
