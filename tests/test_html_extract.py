@@ -631,6 +631,23 @@ def test_the_urls_day_beats_a_stated_day_long_after_it() -> None:
     assert _dated(head, url="https://paper.example/2016/07/28/business/deal.html") == stated
 
 
+def test_the_day_the_text_says_it_was_published_beats_a_linked_posts_day() -> None:
+    sidebar = '<ul class="older"><li><a href="/news/2010/06/old-post/">An older post</a></li></ul>'
+    url = "https://blog.example/news/2011/12/reservoirs/"
+    said = "<p class='postmetadata'>Dieser Beitrag wurde am Samstag, 3. Dezember 2011 um 10:15 Uhr veröffentlicht.</p>"
+    art = extract_html(raw_of(page(body=PARAGRAPHS + said + sidebar), url=url))
+    assert art is not None and art.published == date(2011, 12, 3)
+    said = "<p>This entry was posted on Saturday, December 3rd, 2011 and is filed under News.</p>"
+    art = extract_html(raw_of(page(body=PARAGRAPHS + said + sidebar), url=url))
+    assert art is not None and art.published == date(2011, 12, 3)
+
+
+def test_a_guessed_day_outside_the_urls_month_is_no_date() -> None:
+    shown = '<p class="meta"><time datetime="2010-06-01">1 June 2010</time></p>'
+    assert _dated(shown=shown, url="https://blog.example/news/2010/06/reservoirs/") == date(2010, 6, 1)
+    assert _dated(shown=shown, url="https://blog.example/news/2011/12/reservoirs/") is None
+
+
 def test_a_declared_publication_time_beats_the_time_the_text_was_created() -> None:
     head = (
         '<script type="application/ld+json">{"@type": "NewsArticle", '

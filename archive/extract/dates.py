@@ -9,10 +9,15 @@ a ``<time>`` or date element, the day in its URL) that is the time kept.
 A URL is minted when the article first appears, and keeps its day when the page is revised
 and re-stamped. A stated day more than a day after the URL's is such a revision, and the URL's
 day is kept; a stated day one day before it is not (a URL may carry the next day's print date).
+
+A page that declares no date may still say it in its text ("This entry was posted on Saturday,
+December 3rd, 2011"); that sentence beats htmldate's guesses, which may come from a link to an
+older post. A URL that gives only the year and month (/2011/12/) rules out any day outside it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -120,6 +125,39 @@ def local_time(
     return value
 
 
+# "published on" in the languages the archive meets most, before the day the text names
+_PUBLISHED = re.compile(
+    r"\b(?:published|posted|veröffentlicht|erschienen|publié|publicado|pubblicato|gepubliceerd"
+    r"|opublikowano|publicerad|publisert|udgivet)\b",
+    re.I,
+)
+_URL_MONTH = re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])/")
+_TEXT_NODES = etree.XPath("//body//text()[not(ancestor::script or ancestor::style)]")
+
+
+def _said_in_text(tree: etree._Element) -> list[str]:
+    """The text after "published"/"posted" in the page, up to the length of a date, then the
+    text before it (German and Dutch say the day first: "am 3. Dezember 2011 veröffentlicht")."""
+    said: list[str] = []
+    for node in _TEXT_NODES(tree):
+        if len(said) >= 6:
+            break
+        m = _PUBLISHED.search(node)
+        if not m:
+            continue
+        parent = node.getparent()
+        text = " ".join((parent.text_content() if parent is not None else str(node)).split())
+        at = _PUBLISHED.search(text)
+        if at:
+            said += [text[at.end() : at.end() + 80], text[max(0, at.start() - 80) : at.start()]]
+    return said
+
+
+def _in_url_month(value: date | datetime, url: str | None) -> bool:
+    m = _URL_MONTH.search(url or "")
+    return not m or (_day(value).year, _day(value).month) == (int(m.group(1)), int(m.group(2)))
+
+
 def choose_date(
     tree: etree._Element, md: dict[str, Any], url: str | None, traf_date: str | None
 ) -> date | datetime | None:
@@ -139,8 +177,8 @@ def choose_date(
         return from_url
     # htmldate's heuristics (via trafilatura) beat an unmarked <time>, often a comment's or
     # a sidebar's.
-    for text in ([traf_date] if traf_date else []) + plain:
+    for text in _said_in_text(tree) + ([traf_date] if traf_date else []) + plain:
         value = parse_date_text(text)
-        if value and _day(value) <= today:
+        if value and _day(value) <= today and _in_url_month(value, url):
             return _to_published(value)
     return None
