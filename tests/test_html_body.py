@@ -142,6 +142,19 @@ def test_a_list_of_linked_sources_inside_the_text_goes_but_the_text_stays() -> N
     assert body_of(inner) == STORY
 
 
+def test_a_pull_quote_repeating_the_story_goes_but_a_quoted_subheading_stays() -> None:
+    pull = '<blockquote class="pull-quote">asked households to cut their water use by a fifth</blockquote>'
+    inner = f"<p>{STORY[0]}</p><p>{STORY[1]}</p>{pull}<p>{STORY[2]}</p>"
+    assert body_of(inner) == STORY
+    # a page that heads a part of the text with a quote from it sets the quote as a heading
+    heading = "<h2>“Their harvest will be smaller than last year”</h2>"
+    inner = f"<p>{STORY[0]}</p><p>{STORY[1]}</p>{heading}<p>{STORY[2]}</p>"
+    assert body_of(inner) == [*STORY[:2], "“Their harvest will be smaller than last year”", STORY[2]]
+    # a short repeat is no pull quote
+    inner = f"<p>{STORY[0]}</p><p>{STORY[1]}</p><blockquote>a hosepipe ban</blockquote><p>{STORY[2]}</p>"
+    assert body_of(inner) == [*STORY[:2], "a hosepipe ban", STORY[2]]
+
+
 def test_an_embedded_post_dropped_with_its_widget_is_put_back_in_place() -> None:
     tweet = (
         '<figure class="wp-block-embed is-provider-twitter"><div class="wp-block-embed__wrapper">'

@@ -4,7 +4,7 @@ Trafilatura finds the main text well on most pages; these steps correct what it 
 some: the site's furniture kept as paragraphs (``boilerplate``), lists of other stories
 (``link_blocks``), a standfirst repeating the page's description (``teaser``), fact boxes,
 photo captions and the article's header (``asides``), what follows the article outside its
-container (``tail``), an article split between advertisements of which only the first part is
+container (``tail``), pull quotes that repeat a sentence of the story (``pull_quotes``), an article split between advertisements of which only the first part is
 found, the next story of an endless-scroll page taken as more of this one, and embedded posts
 and video captions dropped with their widgets (``embeds``).
 """
@@ -23,6 +23,7 @@ from quarry.archive.extract.embeds import add_embeds
 from quarry.archive.extract.gaps import fill_gaps
 from quarry.archive.extract.link_blocks import drop_link_blocks
 from quarry.archive.extract.metadata import parse_date_text
+from quarry.archive.extract.pull_quotes import drop_pull_quotes
 from quarry.archive.extract.summaries import drop_summary_boxes
 from quarry.archive.extract.tail import drop_outside_tail
 from quarry.archive.extract.teaser import drop_teaser
@@ -37,7 +38,7 @@ def article_text(text: str, md: dict[str, Any], tree: etree._Element) -> list[st
     body = drop_link_blocks(_one_article(_continued(body, tree), tree), tree)
     body = drop_summary_boxes(fill_gaps(body, tree), tree)
     body = drop_asides(drop_teaser(body, tree, md["descriptions"]), tree)
-    body = drop_outside_tail(body, tree)
+    body = drop_pull_quotes(drop_outside_tail(body, tree), tree)
     return add_embeds(body, tree)
 
 
