@@ -85,6 +85,22 @@ def test_site_furniture_lines_are_not_article_text() -> None:
         "Quelle: AFP",
         "Il vous reste 57% de cet article à lire. La suite est réservée aux abonnés.",
         "Your subscription is being used on another device.",
+        "Order Reprints | Today's Paper | Subscribe",
+        "Story continues below advertisement",
+        "Continue reading the main story",
+        "Advertisement - Scroll to Continue",
+        "Media playback is unsupported on your device",
+        "Listen to this article 5 min",
+        "Sponsored Content",
+        "This story has been shared 1,234 times.",
+        "Show comments (12)",
+        "Comments (12)",
+        "RELATED: Farmers warn of a smaller harvest",
+        "Tags: drought, water, farming",
+        "Filed under: Environment",
+        "Schlagworte: Dürre, Wasser, Landwirtschaft",
+        "Copyright 2019 The Associated Press. All rights reserved. This material may not be "
+        "published, broadcast, rewritten or redistributed.",
     ]
     for line in furniture:
         assert is_boilerplate(line), line
@@ -102,6 +118,12 @@ def test_sentences_that_mention_furniture_words_stay() -> None:
         "The paper lost a third of its subscribers last year.",
         "If you subscribe to the theory that rain follows the plough, the valley proves you wrong.",
         '"Sign up for our newsletter," the group told its followers in every post.',
+        "Copyright law in the EU was reformed in 2019, and more changes are expected.",
+        "Copyright holders have complained for years that the platforms profit from their work.",
+        "The story continues below the waterline, where divers found the old canal gates.",
+        "Related: the driest summer on record, the wettest winter, and a year of floods.",
+        "Water | Power | Roads | Schools",
+        "| 2019 | Valley Water | 30 |",
     ]
     for line in prose:
         assert not is_boilerplate(line), line

@@ -25,11 +25,23 @@ _CHROME = re.compile(
     r"read next|see also|recommended|lesen sie auch|mehr zum thema|auch interessant|"
     r"lire aussi|à lire aussi|leer más|te puede interesar|leggi anche|"
     r"sign up.{0,80}|subscribe.{0,80}|follow us.{0,60}|newsletter|"
-    r"(?:all rights reserved|©|copyright\b).{0,120}|click here.{0,60}|"
+    # a copyright notice; not a sentence about copyright law
+    r"(?:all rights reserved|©).{0,200}|copyright(?:\W+\w+){0,5}|"
+    r"copyright\b(?=.{0,20}(?:©|\(c\)|\b(?:19|20)\d{2}\b|all rights)).{0,200}|click here.{0,60}|"
+    r"this material may not be (?:published|reproduced|redistributed).{0,120}|"
     r"(?:image|photo|foto|bild|video)(?: credit)?:?.{0,80}|getty images|"
     r"(?:we use|this (?:site|website) uses) cookies.{0,300}|accept(?: all)? cookies|"
     r"(?:zur|to the) (?:startseite|homepage)|"
-    r"loading\.{0,3}|skip (?:to|ad).{0,40}|comments?|\d+ comments?|"
+    r"loading\.{0,3}|skip (?:to|ad).{0,40}|comments?|\d+ comments?|comments? \(\d+\)|"
+    r"(?:show|view|hide|load|see) (?:all |the )?(?:\d+ )?comments?(?: \(\d+\))?|"
+    # where an advertisement or a player interrupts the text
+    r"(?:the )?(?:story|article|text) continues (?:below|after)(?: (?:this|the))?"
+    r"(?: advertisement| ad)?|continue reading(?: the main story| below| the story| the article)?|"
+    r"(?:advertisement\W*)?scroll (?:down )?to continue(?: with content| reading)?|"
+    r"media playback is (?:unsupported|not supported) on your device|"
+    r"listen to (?:this|the) (?:article|story)(?:\W*\d+ min(?:utes?|s)?)?|"
+    r"sponsored (?:content|post|links?|stories)|paid (?:post|content)|partner content|"
+    r"this (?:story|article) has been shared [\d,.]+ times|"
     r"(?:zum )?hauptinhalt|main content|(?:aller au )?contenu principal|"
     # notes on the story or its broadcast, not the story
     r"this (?:is a )?(?:breaking|developing) news? story.{0,80}|"
@@ -187,13 +199,36 @@ _CONTACT_PROMPT = re.compile(r"get in touch|e-?mail us|contact us|write to us|sc
 _CONTACT_LABELLED = re.compile(r":\s*\S+@\S+\.\w+\W*$")
 # "MORE: <headline>", "Lesen Sie auch: <headline>": a pointer to another story
 _PROMO = re.compile(
-    r"^(?:more|read more|also read|read also|see also|watch|lesen sie (?:auch|mehr)|"
+    r"^(?:more|read more|also read|read also|see also|watch|related|recommended|"
+    r"lesen sie (?:auch|mehr)|"
     r"mehr (?:dazu|zum thema)|auch interessant|(?:à )?lire aussi|voir aussi|le(?:er|a) también|"
     r"leggi anche|czytaj (?:też|także|więcej)|zobacz (?:też|także)|les også|läs också|lees ook)"
     r"\s*:\s*\S|^>>\s*\S",
     re.I,
 )
 
+
+
+# where the site files the story: "Tags: drought, water", "Filed under: Environment"
+_FILED = re.compile(
+    r"^(?:(?:tags?|topics?|categor(?:y|ies)|keywords|schlagw(?:o|ö)rte|themen|mots[- ]clés|"
+    r"etiquetas|argomenti)\s*:|filed under\b|posted in\b|tagged(?: with)?\s*:?)\s*\S",
+    re.I,
+)
+
+
+def _menu_line(line: str) -> bool:
+    """A row of the site's links set on one line: "Order Reprints | Today's Paper | Subscribe".
+    Three or more short items, none a sentence, one of them the site's furniture; a table's
+    row (which starts with its bar) is text."""
+    if line.startswith("|"):
+        return False
+    items = [item.strip() for item in re.split(r"\s[|•·]\s", line)]
+    return (
+        len(items) >= 3
+        and all(0 < len(item.split()) <= 5 and not item.endswith((".", "?", "!")) for item in items)
+        and any(_CHROME.match(item) for item in items)
+    )
 
 
 def is_placeholder(line: str) -> bool:
@@ -217,6 +252,8 @@ def is_boilerplate(line: str) -> bool:
     if _TIMESTAMP.match(line) or _IMAGE_URL.match(line) or _only_when(line, words):
         return True
     if _reading_time(line, words):
+        return True
+    if words <= 15 and not line.endswith(".") and (_FILED.match(line) or _menu_line(line)):
         return True
     if (
         words <= 45
