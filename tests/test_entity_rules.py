@@ -154,6 +154,37 @@ def test_a_firm_named_after_people_is_an_organisation_by_its_context() -> None:
     assert "Jane Porter" in ents.person and "Hartwell Keene" not in ents.person
 
 
+def test_a_firm_whose_name_ends_in_s_keeps_it_wherever_the_article_writes_it() -> None:
+    ents, mentions = get_extractor().extract_document(
+        [
+            "Pellham's said on Monday it would close 40 stores, and Corrigan's cut its prices.",
+            "According to Pellham's, the stores lost money; the Corrigan's chain did not comment.",
+        ]
+    )
+    assert {"Pellham's", "Corrigan's"} <= set(ents.organization), ents
+    assert not {"Pellham", "Corrigan"} & set(ents.person + ents.organization), ents
+    assert names(mentions, text="Pellham's") == ["Pellham's", "Pellham's"]
+
+
+def test_a_persons_possessive_is_no_firm() -> None:
+    ents = get_extractor().extract(
+        [
+            "Jane Porter's lawyer said she would appeal. Porter's reported offer was rejected.",
+            "Brandt Group's and its partners' shares fell.",
+        ]
+    )
+    assert not [n for n in ents.organization if n.endswith("'s")], ents
+    assert "Jane Porter" in ents.person, ents
+
+
+def test_the_alias_table_knows_names_whose_first_word_ends_in_s() -> None:
+    ents = get_extractor().extract(
+        ["The People's Protection Units said Moody's downgrade would not change their plans."]
+    )
+    assert set(ents.organization) == {"People's Protection Units", "Moody's"}, ents
+    assert ents.person == [], ents
+
+
 def test_tickers_legal_forms_alone_and_credit_lines() -> None:
     ents = get_extractor().extract(
         [

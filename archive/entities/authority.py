@@ -171,8 +171,12 @@ class Authority:
             if alias not in listed:
                 listed.append(alias)
             words = key.split()
-            self._first_words.add(words[0].casefold())
-            self._max_words = max(self._max_words, len(words))
+            # text is matched token by token, and "People's" is two tokens: People, 's
+            first = words[0].casefold()
+            self._first_words.add(first)
+            if first.endswith(("'s", "'")) and len(first) > 2:
+                self._first_words.add(first[: first.rindex("'")])
+            self._max_words = max(self._max_words, len(words) + key.count("'"))
 
     @staticmethod
     def _drop(table: dict[str, list[Entry]], key: str, etype: str) -> None:

@@ -61,6 +61,7 @@ def resolve(paragraphs: list[str], found: list[Found]) -> list[Found]:
     _apply_short_forms(paragraphs, found)
     found = _supported(paragraphs, found)
     found = _confirmed_in_mixed_case(found)
+    _possessive_firms(paragraphs, found)
     found = settle(found)
     _place_names(found)
     return _surnames_again(paragraphs, found)
@@ -209,6 +210,27 @@ def _place_names(found: list[Found]) -> None:
             place = places.lookup(f.name)
             if place is not None:
                 f.name = place.name
+
+
+def _possessive_firms(paragraphs: list[str], found: list[Found]) -> None:
+    """A firm named with "'s" ("Moody's said") is that firm wherever the article writes the
+    name with its "'s" ("according to Barron's", "Moody's downgrade"), which the tagger
+    reads as a person's possessive."""
+    firms = {
+        f.name[:-2]: f.name
+        for f in found
+        if f.type == "organization" and f.name.endswith("'s") and len(f.name) > 3
+    }
+    if not firms:
+        return
+    for f in found:
+        if f.name in firms and paragraphs[f.paragraph][f.span.end : f.span.end + 2] in _S:
+            f.name, f.type = firms[f.name], "organization"
+            f.span.end += 2
+            f.text = paragraphs[f.paragraph][f.span.start : f.span.end]
+
+
+_S = ("'s", "\u2019s")
 
 
 def _one_type(found: list[Found]) -> None:

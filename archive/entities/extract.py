@@ -46,6 +46,7 @@ from .repair import (
     lowercase_words,
     name_edge,
     not_a_person,
+    possessive_firm,
     split_span,
     trim,
 )
@@ -130,6 +131,12 @@ class EntityExtractor:
             merged = extend_orgs(toks, merge(toks, labels, matches))
             merged = companies(toks, coordinate(toks, institutions(toks, merged, matches)))
             for b, e, typ, canon, forced in merged:
+                end = None if canon else possessive_firm(toks, b, e, typ)
+                if end is not None:  # "Moody's said": the firm's name keeps its "'s"
+                    e, typ = end, "organization"
+                    while b < e - 2 and (not name_edge(toks[b]) or toks[b].split("-")[-1].islower()):
+                        b += 1  # "Ohio-based Wendy's": the name only
+                    canon = paragraph[sent[b][0] : sent[e - 1][1]].replace("\u2019", "'")
                 covered.update(range(b, e))
                 hint = None if canon else (  # the type the words around the name give
                     appositive(toks, e)

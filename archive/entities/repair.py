@@ -198,6 +198,30 @@ def not_a_person(toks: list[str], b: int, e: int, typ: str) -> str | None:
     return None
 
 
+# what a firm is said to have done, right after its name: "Moody's said"; not "reported" or
+# "announced", which follow a possessive as adjectives ("Google's reported bid")
+_FIRM_SAYS = SPEECH_VERBS - {"noted", "added"}  # "Smith's noted collection": adjectives
+_POSSESSIVE = ("'s", "\u2019s")
+
+
+def possessive_firm(toks: list[str], b: int, e: int, typ: str) -> int | None:
+    """The end of a firm's name that ends in "'s" ("Moody's said", "McDonald's cut its
+    prices"), where the tagger found the name without it, or with it (which trimming would
+    take off as a possessive). A possessive is followed by what is someone's ("Smith's
+    wife", "Smith's report"), never by a verb."""
+    if typ == "location" or e >= len(toks):
+        return None
+    end = e if e - b > 1 and toks[e - 1] in _POSSESSIVE else e + 1
+    if end == e + 1 and toks[e] not in _POSSESSIVE or end >= len(toks):
+        return None
+    nxt = toks[end]
+    then = toks[end + 1].lower() if end + 1 < len(toks) else ""
+    verb = nxt.isalpha() and nxt.islower() and nxt not in COMMON  # "X's and its": no verb
+    if nxt.lower() in _FIRM_SAYS or (verb and then == "its"):
+        return end
+    return None
+
+
 _PREPOSITIONS = frozenset("of by for to from with in on at about".split())
 
 
