@@ -128,10 +128,12 @@ def test_a_surname_after_a_full_name_is_that_person() -> None:
 
 def test_company_names_are_organisations_not_people() -> None:
     ents, mentions = tagged("companies.txt")
-    for firm in ("General Motors Corp", "Hartley Brandt & Co", "Lazard Freres & Co"):
+    # each under its name without the legal form (``firm_names``)
+    for firm in ("General Motors", "Hartley Brandt", "Lazard Freres"):
         assert firm in ents.organization, (firm, ents)
     assert ents.person == []
-    assert names(mentions, text="Hartley Brandt") == ["Hartley Brandt & Co"]
+    assert names(mentions, text="Hartley Brandt") == ["Hartley Brandt"]
+    assert names(mentions, text="Hartley Brandt & Co") == ["Hartley Brandt"]
 
 
 def test_the_alias_table_knows_firms_named_like_people() -> None:
@@ -183,6 +185,38 @@ def test_the_alias_table_knows_names_whose_first_word_ends_in_s() -> None:
     )
     assert set(ents.organization) == {"People's Protection Units", "Moody's"}, ents
     assert ents.person == [], ents
+
+
+def test_a_firm_is_one_facet_value_with_or_without_its_legal_form() -> None:
+    ents = get_extractor().extract(
+        [
+            "Dunmore Lyle Corp said on Monday that Pellworth Inc. would buy its bus unit.",
+            "Pellworth said the deal would close in May, and Brackley Co. and Quenby & Co. "
+            "advised Dunmore Lyle.",
+        ]
+    )
+    assert {"Dunmore Lyle", "Pellworth"} <= set(ents.organization), ents
+    # a one-word name the article never writes alone, or one joined by "&", keeps its form
+    assert {"Brackley Co.", "Quenby & Co."} <= set(ents.organization), ents
+    assert not {"Dunmore Lyle Corp", "Pellworth Inc.", "Brackley", "Quenby"} & set(
+        ents.organization + ents.person
+    ), ents
+
+
+def test_a_surname_alone_is_the_firm_of_that_name_when_no_person_has_it() -> None:
+    firm = "Harwell Motor Co. said it would cut 2,000 jobs. Harwell said the cuts would save money."
+    ents = get_extractor().extract([firm])
+    assert ents.person == [] and ents.organization == ["Harwell Motor"], ents
+    ents = get_extractor().extract([firm, "Jane Harwell, the founder's granddaughter, said Harwell had lost its way."])
+    assert "Jane Harwell" in ents.person, ents
+
+
+def test_an_oil_benchmark_is_no_person() -> None:
+    ents = get_extractor().extract(
+        ["Brent crude rose $1 to $75 a barrel, and Brent for June delivery gained 80 cents."]
+    )
+    assert "Brent" not in ents.person, ents
+    assert "Brent Smith" in get_extractor().extract(["Brent Smith sold crude oil futures."]).person
 
 
 def test_tickers_legal_forms_alone_and_credit_lines() -> None:

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from quarry.archive.model import Entities
 
 from .dateline import in_capitals
+from .firm_names import firm_base
 from .lexicon import COMPANY_SUFFIXES, SUPPORT_WORDS
 from .mentions import Found, Span
 from .places import get_places
@@ -62,6 +63,7 @@ def resolve(paragraphs: list[str], found: list[Found]) -> list[Found]:
     found = _supported(paragraphs, found)
     found = _confirmed_in_mixed_case(found)
     _possessive_firms(paragraphs, found)
+    found = _no_crude_people(paragraphs, found)
     found = settle(found)
     _place_names(found)
     return _surnames_again(paragraphs, found)
@@ -212,6 +214,19 @@ def _place_names(found: list[Found]) -> None:
                 f.name = place.name
 
 
+def _no_crude_people(paragraphs: list[str], found: list[Found]) -> list[Found]:
+    """"Brent crude", "Urals crude": an oil benchmark, which the tagger reads as a person's
+    name; where the article writes a name before "crude", it is no person anywhere in it."""
+    crude = {
+        f.name for f in found
+        if f.type == "person" and _CRUDE.match(paragraphs[f.paragraph], f.span.end)
+    }  # fmt: skip
+    return [f for f in found if not (f.type == "person" and f.name in crude)] if crude else found
+
+
+_CRUDE = re.compile(r"\s+crude\b", re.I)
+
+
 def _possessive_firms(paragraphs: list[str], found: list[Found]) -> None:
     """A firm named with "'s" ("Moody's said") is that firm wherever the article writes the
     name with its "'s" ("according to Barron's", "Moody's downgrade"), which the tagger
@@ -260,6 +275,7 @@ def _longer_name(found: list[Found], split: list[list[str]], i: int) -> Found | 
     (``split`` holds each mention's name as words)."""
     f, words = found[i], split[i]
     candidates: list[int] = []
+    firms: list[int] = []  # "Ford" where "Ford Motor Co." is named and no person called Ford
     for j, g in enumerate(found):
         long_words = split[j]
         if len(long_words) <= len(words) or g.name == f.name:
@@ -279,6 +295,11 @@ def _longer_name(found: list[Found], split: list[list[str]], i: int) -> Found | 
                     candidates.append(j)
             elif f.type == "person" and _firm_base(long_words) == words:
                 candidates.append(j)  # "Merrill Lynch" where "Merrill Lynch & Co" is named
+            elif f.type == "person" and len(words) == 1 and long_words[0] == words[0]:
+                if len(long_words) <= 5 and firm_base(g.name) is not None:
+                    firms.append(j)  # a short firm's name: not a run of names ending in "Inc."
+    if not candidates:
+        candidates = firms
     if len({found[j].name for j in candidates}) > 1 and f.type != "person":
         return None  # "United" for "United Nations" or "United Airlines": undecided
     before = [j for j in candidates if j < i]

@@ -23,6 +23,7 @@ from .candidates import all_caps, companies, coordinate, extend_orgs, institutio
 from .dateline import find_dateline
 from .document import collect, entities_of, resolve
 from .features import DocumentContext
+from .firm_names import fold_legal_forms
 from .languages import DEFAULT_LANGUAGE
 from .lexicon import (
     DEFINED_TERM_DETERMINERS,
@@ -99,7 +100,15 @@ class EntityExtractor:
             for s in self._paragraph_spans(p, lowered, context)
         ]
         found = resolve(paragraphs, found)
+        fold_legal_forms(found, self._organisation)
         return entities_of(found), to_mentions(paragraphs, found)
+
+    def _organisation(self, name: str) -> str | None:
+        """The alias table's canonical name for an organisation called ``name``."""
+        hit = self.authority.entry(name, "organization")
+        if hit is None or hit.type != "organization" or hit.ambiguous or hit.weak:
+            return None
+        return hit.canonical
 
     def annotate(self, paragraph: str) -> list[tuple[int, int, str, str]]:
         """Entity mentions in one paragraph read alone: (char start, end, type, name)."""
