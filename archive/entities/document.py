@@ -215,8 +215,9 @@ def _place_names(found: list[Found]) -> None:
 
 
 def _no_crude_people(paragraphs: list[str], found: list[Found]) -> list[Found]:
-    """"Brent crude", "Urals crude": an oil benchmark, which the tagger reads as a person's
-    name; where the article writes a name before "crude", it is no person anywhere in it."""
+    """"Brent crude", "Brent futures": an oil benchmark, which the tagger reads as a person's
+    name; where the article writes a name before "crude", "oil", "futures" or "blend", it is no
+    person anywhere in it."""
     crude = {
         f.name for f in found
         if f.type == "person" and _CRUDE.match(paragraphs[f.paragraph], f.span.end)
@@ -224,7 +225,7 @@ def _no_crude_people(paragraphs: list[str], found: list[Found]) -> list[Found]:
     return [f for f in found if not (f.type == "person" and f.name in crude)] if crude else found
 
 
-_CRUDE = re.compile(r"\s+crude\b", re.I)
+_CRUDE = re.compile(r"\s+(?:crude|oil|futures|blend)\b", re.I)
 
 
 def _possessive_firms(paragraphs: list[str], found: list[Found]) -> None:
