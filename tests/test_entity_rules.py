@@ -215,6 +215,17 @@ def test_a_surname_alone_is_the_firm_of_that_name_when_no_person_has_it() -> Non
     assert "Jane Harwell" in ents.person, ents
 
 
+def test_a_series_of_figures_is_no_organisation() -> None:
+    ents = get_extractor().extract(
+        [
+            "Analysts had expected earnings of 45 cents a share, according to Pellworth Estimates.",
+            "Analysts on average expected 45 cents a share, according to Harlow Research Estimates.",
+        ]
+    )
+    found = ents.person + ents.organization + ents.location
+    assert not [n for n in found if n.endswith("Estimates")], ents
+
+
 def test_an_oil_benchmark_is_no_person() -> None:
     ents = get_extractor().extract(
         ["Brent crude rose $1 to $75 a barrel, and Brent for June delivery gained 80 cents."]

@@ -26,6 +26,7 @@ from .features import DocumentContext
 from .firm_names import fold_legal_forms
 from .languages import DEFAULT_LANGUAGE
 from .lexicon import (
+    DATA_SERIES,
     DEFINED_TERM_DETERMINERS,
     DEMONYMS,
     DOCUMENT_LAST,
@@ -267,6 +268,8 @@ class EntityExtractor:
             if hit is not None and not hit.weak:
                 s0 = paragraph.index(words[k], start)
                 return [Span(s0, end, hit.type, hit.canonical, False, False, hit.ambiguous)]
+        if words[-1].lower() in DATA_SERIES:
+            return []  # "Reuters Estimates", "Dow Jones Industrial Average": figures, no body
         if typ == "person" and words[-1].lower() in NOT_PERSON_LAST:
             if words[-1].lower() in DOCUMENT_LAST:
                 return []  # "Trend Report", "Global Strategy": documents, not people

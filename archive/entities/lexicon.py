@@ -193,6 +193,9 @@ DOCUMENT_LAST = frozenset(
     """report reports strategy act agreement accord accords treaty convention declaration
     resolution charter protocol plan programme program initiative review index""".split()
 )
+# a name's last word that makes it a series of figures, not a body of people: "Reuters
+# Estimates", "the Dow Jones Industrial Average", "the Nikkei Stock Average"
+DATA_SERIES = frozenset("estimates consensus average averages".split())
 MONEY = re.compile(r"^(?:[A-Z]{0,3}\$?|R|£|€)\d[\d.,]*(?:bn|m|k|tn|mn|b)?$")
 TRAIL = ".,;:!?\"'()[]{}<>-–—*•|/\\…“”‘’"
 LEAD = "\"'([{<-–—*•|/“”‘’"
