@@ -124,9 +124,9 @@ def canonical_gold(gold: dict, authority) -> dict:
 
 def _without_legal_forms(names: list[str], gold: dict, authority) -> list[str]:
     """Organisation names the way the facets count them where the code under test drops a
-    firm's legal form ("General Motors Corp" -> General Motors; ``firm_names``)."""
+    firm's legal form ("General Motors Corp" -> General Motors; ``firm_names.folded``)."""
     try:  # code of 2026-12-06 (second round) and later
-        from quarry.archive.entities.firm_names import _cut, firm_base
+        from quarry.archive.entities.firm_names import folded
     except ImportError:
         return names
 
@@ -137,14 +137,7 @@ def _without_legal_forms(names: list[str], gold: dict, authority) -> list[str]:
 
     written = {a for e in gold["entities"].get("organization", []) for a in e.split("|")}
     alone = written | {a for n in names for a in n.split("|")}
-    out = []
-    for entry in names:
-        alts = []
-        for name in entry.split("|"):
-            base = None if table(name) == name else firm_base(name)
-            single = base is not None and base in alone and not _cut(name.split())[1]
-            if base is not None and (table(base) or " " in base or single):
-                name = table(base) or base
-            alts.append(name)
-        out.append("|".join(dict.fromkeys(alts)))
-    return out
+    return [
+        "|".join(dict.fromkeys(folded(name, table, alone) for name in entry.split("|")))
+        for entry in names
+    ]

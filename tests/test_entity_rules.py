@@ -195,14 +195,14 @@ def test_a_firm_is_one_facet_value_with_or_without_its_legal_form() -> None:
     ents = get_extractor().extract(
         [
             "Dunmore Lyle Corp said on Monday that Pellworth Inc. would buy its bus unit.",
-            "Pellworth said the deal would close in May, and Brackley Co. and Quenby & Co. "
-            "advised Dunmore Lyle.",
+            "Pellworth said the deal would close in May, and Brackley Co., Money Corp and "
+            "Quenby & Co. advised Dunmore Lyle.",
         ]
     )
-    assert {"Dunmore Lyle", "Pellworth"} <= set(ents.organization), ents
-    # a one-word name the article never writes alone, or one joined by "&", keeps its form
-    assert {"Brackley Co.", "Quenby & Co."} <= set(ents.organization), ents
-    assert not {"Dunmore Lyle Corp", "Pellworth Inc.", "Brackley", "Quenby"} & set(
+    assert {"Dunmore Lyle", "Pellworth", "Brackley"} <= set(ents.organization), ents
+    # a common word the article never writes alone, or a name joined by "&", keeps its form
+    assert {"Money Corp", "Quenby & Co."} <= set(ents.organization), ents
+    assert not {"Dunmore Lyle Corp", "Pellworth Inc.", "Brackley Co.", "Money", "Quenby"} & set(
         ents.organization + ents.person
     ), ents
 

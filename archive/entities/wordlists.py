@@ -119,6 +119,10 @@ class WordList:
         i = int(np.searchsorted(self._keys, h))
         return int(self._codes[i]) if i < len(self._keys) and self._keys[i] == h else 0
 
+    def frequency_class(self, word: str) -> int:
+        """How common ``word`` (lower-case) is in the language: its Zipf class, 0 if unlisted."""
+        return self._code(word) & 7
+
     def features(self, tok: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(the token's own features, its name classes for its neighbours): "zf=<class>" (0
         for a word not listed) and "fn1"/"fn2"/"ln1".."ln3" for a listed given name or surname."""
