@@ -4,9 +4,10 @@ Trafilatura finds the main text well on most pages; these steps correct what it 
 some: the site's furniture kept as paragraphs (``boilerplate``), lists of other stories
 (``link_blocks``), a standfirst repeating the page's description (``teaser``), fact boxes,
 photo captions and the article's header (``asides``), what follows the article outside its
-container (``tail``), pull quotes that repeat a sentence of the story (``pull_quotes``), an article split between advertisements of which only the first part is
-found, the next story of an endless-scroll page taken as more of this one, and embedded posts
-and video captions dropped with their widgets (``embeds``).
+container (``tail``), pull quotes that repeat a sentence of the story (``pull_quotes``), an
+article split between advertisements of which only the first part is found, the next story of
+an endless-scroll page taken as more of this one, and embedded posts and video captions
+dropped with their widgets (``embeds``).
 """
 from __future__ import annotations
 
