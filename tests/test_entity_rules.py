@@ -226,6 +226,21 @@ def test_a_series_of_figures_is_no_organisation() -> None:
     assert not [n for n in found if n.endswith("Estimates")], ents
 
 
+def test_a_body_named_by_its_acronym_and_in_full_is_one_value() -> None:
+    ents = get_extractor().extract(
+        [
+            "General Motors Corp said sales fell; GM shares rose. The U.S. Securities and "
+            "Exchange Commission said the SEC would look at the OPEC figures."
+        ]
+    )
+    assert {"General Motors", "Securities and Exchange Commission", "OPEC"} <= set(
+        ents.organization
+    ), ents
+    assert not {"GM", "SEC", "General Motors Corp"} & set(ents.organization), ents
+    # "GM" alone is no car maker: genetically modified crops
+    assert get_extractor().extract(["GM crops were banned in the region."]).organization == []
+
+
 def test_an_oil_benchmark_is_no_person() -> None:
     ents = get_extractor().extract(
         ["Brent crude rose $1 to $75 a barrel, and Brent for June delivery gained 80 cents."]
