@@ -99,3 +99,7 @@ def test_a_names_last_word_can_say_its_type_whatever_the_tagger_typed() -> None:
     assert typed("Orchestra", "location") == [("Orchestra", "location")]  # one word: no evidence
     assert typed("Angleford Bridge", "person") == [("Angleford Bridge", "location")]
     assert typed("Angleford Bridge", "organization") == [("Angleford Bridge", "organization")]
+    # a gate, a crossing, heights: places ("the bombing at Abbey Gate"); "Gates" is a surname
+    assert typed("Abbey Gate", "person") == [("Abbey Gate", "location")]
+    assert typed("Angleford Heights", "person") == [("Angleford Heights", "location")]
+    assert typed("Harold Gates", "person") == [("Harold Gates", "person")]

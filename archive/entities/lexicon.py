@@ -179,7 +179,7 @@ ORG_LAST = frozenset(
 PLACE_LAST = frozenset(
     """street road avenue square bridge station airport river creek lake bay island islands
     peninsula mountain mountains pass canyon valley glacier glaciers bluff bluffs desert county
-    province""".split()
+    province gate crossing checkpoint harbour harbor heights strait straits canal""".split()
 )
 # Last words of names of documents, events and bodies: never the end of a person's name.
 NOT_PERSON_LAST = frozenset(
