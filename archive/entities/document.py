@@ -16,7 +16,7 @@ from quarry.archive.model import Entities
 
 from .dateline import in_capitals
 from .firm_names import firm_base
-from .lexicon import COMPANY_SUFFIXES, SUPPORT_WORDS
+from .lexicon import COMPANY_SUFFIXES, POSSESSIVE, SUPPORT_WORDS
 from .mentions import Found, Span
 from .places import get_places
 
@@ -240,13 +240,10 @@ def _possessive_firms(paragraphs: list[str], found: list[Found]) -> None:
     if not firms:
         return
     for f in found:
-        if f.name in firms and paragraphs[f.paragraph][f.span.end : f.span.end + 2] in _S:
+        if f.name in firms and paragraphs[f.paragraph][f.span.end : f.span.end + 2] in POSSESSIVE:
             f.name, f.type = firms[f.name], "organization"
             f.span.end += 2
             f.text = paragraphs[f.paragraph][f.span.start : f.span.end]
-
-
-_S = ("'s", "\u2019s")
 
 
 def _one_type(found: list[Found]) -> None:

@@ -196,6 +196,8 @@ DOCUMENT_LAST = frozenset(
 # a name's last word that makes it a series of figures, not a body of people: "Reuters
 # Estimates", "the Dow Jones Industrial Average", "the Nikkei Stock Average"
 DATA_SERIES = frozenset("estimates consensus average averages".split())
+# the possessive clitic as the tokenizer splits it off, straight or curly
+POSSESSIVE = ("'s", "\u2019s")
 MONEY = re.compile(r"^(?:[A-Z]{0,3}\$?|R|£|€)\d[\d.,]*(?:bn|m|k|tn|mn|b)?$")
 TRAIL = ".,;:!?\"'()[]{}<>-–—*•|/\\…“”‘’"
 LEAD = "\"'([{<-–—*•|/“”‘’"

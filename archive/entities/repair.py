@@ -27,6 +27,7 @@ from .lexicon import (
     ORG_WORDS,
     PERSON_TITLES,
     PLACE_LAST,
+    POSSESSIVE,
     POSSESSIVE_NOUNS,
     PRONOUNS,
     SECURITIES,
@@ -201,7 +202,6 @@ def not_a_person(toks: list[str], b: int, e: int, typ: str) -> str | None:
 # what a firm is said to have done, right after its name: "Moody's said"; not "reported" or
 # "announced", which follow a possessive as adjectives ("Google's reported bid")
 _FIRM_SAYS = SPEECH_VERBS - {"noted", "added"}  # "Smith's noted collection": adjectives
-_POSSESSIVE = ("'s", "\u2019s")
 
 
 def possessive_firm(toks: list[str], b: int, e: int, typ: str) -> int | None:
@@ -211,8 +211,8 @@ def possessive_firm(toks: list[str], b: int, e: int, typ: str) -> int | None:
     wife", "Smith's report"), never by a verb."""
     if typ == "location" or e >= len(toks):
         return None
-    end = e if e - b > 1 and toks[e - 1] in _POSSESSIVE else e + 1
-    if end == e + 1 and toks[e] not in _POSSESSIVE or end >= len(toks):
+    end = e if e - b > 1 and toks[e - 1] in POSSESSIVE else e + 1
+    if end == e + 1 and toks[e] not in POSSESSIVE or end >= len(toks):
         return None
     nxt = toks[end]
     then = toks[end + 1].lower() if end + 1 < len(toks) else ""
