@@ -24,19 +24,14 @@ def drop_pull_quotes(body: list[str], tree: etree._Element) -> list[str]:
     """``body`` without the lines that repeat part of a longer paragraph of it."""
     keys = [words(line) for line in body]
     padded = [f" {key} " for key in keys]
-    repeats = {
-        key for key in keys
-        if key.count(" ") + 1 >= _MIN_WORDS and sum(f" {key} " in other for other in padded) > 1
-    }  # fmt: skip
-    if repeats:
-        repeats -= {words(el.text_content()) for el in _HEADINGS(tree)}
-    kept = []
-    for i, (line, key) in enumerate(zip(body, keys, strict=True)):
-        if key in repeats and any(
+    copies = {
+        key for i, key in enumerate(keys)
+        if key.count(" ") + 1 >= _MIN_WORDS
+        and any(
             len(other) > len(key) + 2 and f" {key} " in other
-            for j, other in enumerate(padded)
-            if j != i
-        ):
-            continue
-        kept.append(line)
-    return kept
+            for j, other in enumerate(padded) if j != i
+        )
+    }  # fmt: skip
+    if copies:  # the page's headings are read only when there is a copy to keep or drop
+        copies -= {words(el.text_content()) for el in _HEADINGS(tree)}
+    return [line for line, key in zip(body, keys, strict=True) if key not in copies]
