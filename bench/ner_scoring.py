@@ -130,14 +130,9 @@ def _without_legal_forms(names: list[str], gold: dict, authority) -> list[str]:
     except ImportError:
         return names
 
-    def table(name: str) -> str | None:
-        hit = authority.entry(name, "organization")
-        ok = hit is not None and hit.type == "organization" and not hit.ambiguous and not hit.weak
-        return hit.canonical if ok else None
-
     written = {a for e in gold["entities"].get("organization", []) for a in e.split("|")}
     alone = written | {a for n in names for a in n.split("|")}
     return [
-        "|".join(dict.fromkeys(folded(name, table, alone) for name in entry.split("|")))
+        "|".join(dict.fromkeys(folded(name, authority.organisation, alone) for name in entry.split("|")))
         for entry in names
     ]

@@ -209,6 +209,14 @@ class Authority:
             return None
         return self._lookup(key, LONG_TYPES.get(type or "", type))
 
+    def organisation(self, name: str) -> str | None:
+        """The canonical name of the organisation the table firmly knows as ``name`` (not by
+        a weak or an ambiguous alias), else None."""
+        hit = self.entry(name, "organization")
+        if hit is None or hit.type != "organization" or hit.ambiguous or hit.weak:
+            return None
+        return hit.canonical
+
     def canonical(self, name: str, type: str | None = None) -> tuple[str, str] | None:
         """(type, canonical) for a known alias, else None. ``type`` breaks ties."""
         e = self.entry(name, type)

@@ -101,15 +101,8 @@ class EntityExtractor:
             for s in self._paragraph_spans(p, lowered, context)
         ]
         found = resolve(paragraphs, found)
-        fold_legal_forms(found, self._organisation)
+        fold_legal_forms(found, self.authority.organisation)
         return entities_of(found), to_mentions(paragraphs, found)
-
-    def _organisation(self, name: str) -> str | None:
-        """The alias table's canonical name for an organisation called ``name``."""
-        hit = self.authority.entry(name, "organization")
-        if hit is None or hit.type != "organization" or hit.ambiguous or hit.weak:
-            return None
-        return hit.canonical
 
     def annotate(self, paragraph: str) -> list[tuple[int, int, str, str]]:
         """Entity mentions in one paragraph read alone: (char start, end, type, name)."""
